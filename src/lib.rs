@@ -1,0 +1,7 @@
+//! k8sops: turns a broken Kubernetes workload into a root cause and a reviewed fix.
+//!
+//! The engine is a library so tests, benches and the binary share it:
+//! a `source` produces a `model::Snapshot`, everything downstream consumes one.
+
+pub mod sanitize;
+pub mod model;

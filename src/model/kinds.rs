@@ -1,0 +1,190 @@
+//! The Kubernetes kinds k8sops collects: one registry that the live source, the bundle
+//! reader/writer and the test API server all read, so a kind is added in one place.
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Event, LimitRange, Namespace, Node, PersistentVolume,
+    PersistentVolumeClaim, Pod, ReplicationController, ResourceQuota, Secret, Service,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::storage::v1::StorageClass;
+
+/// Static facts about one collected kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindInfo {
+    pub kind: Kind,
+    /// `Pod`, as in `kind:` fields.
+    pub name: &'static str,
+    /// The REST resource, `pods`.
+    pub plural: &'static str,
+    /// API group, empty for the core group.
+    pub group: &'static str,
+    pub version: &'static str,
+    pub namespaced: bool,
+    /// kubectl's short names (`po`, `deploy`).
+    pub short_names: &'static [&'static str],
+    /// File name inside a bundle directory, as `kubectl cluster-info dump` names it.
+    pub file: &'static str,
+}
+
+impl KindInfo {
+    /// `v1` or `apps/v1`, as in `apiVersion:` fields.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// `/api/v1` or `/apis/apps/v1`.
+    pub fn api_prefix(&self) -> String {
+        if self.group.is_empty() {
+            format!("/api/{}", self.version)
+        } else {
+            format!("/apis/{}/{}", self.group, self.version)
+        }
+    }
+}
+
+macro_rules! kinds {
+    ($( $variant:ident : $ty:ty => $field:ident, $plural:literal, $group:literal, $version:literal, $namespaced:literal, [$($short:literal),*], $file:literal; )*) => {
+        /// Every kind a snapshot holds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Kind { $($variant),* }
+
+        /// The registry, in collection order (cheap cluster-scoped kinds first, pods early).
+        pub const KINDS: &[KindInfo] = &[$(
+            KindInfo {
+                kind: Kind::$variant,
+                name: stringify!($variant),
+                plural: $plural,
+                group: $group,
+                version: $version,
+                namespaced: $namespaced,
+                short_names: &[$($short),*],
+                file: $file,
+            }
+        ),*];
+
+        /// Typed objects of every collected kind.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Objects {
+            $(pub $field: Vec<$ty>,)*
+        }
+
+        impl Objects {
+            /// Deserializes one object of `kind` and stores it.
+            pub fn insert_json(&mut self, kind: Kind, value: serde_json::Value) -> Result<(), serde_json::Error> {
+                match kind {
+                    $(Kind::$variant => self.$field.push(<$ty as crate::model::edge::Edge>::from_value(value)?),)*
+                }
+                Ok(())
+            }
+
+            /// Deserializes one object of `kind` from raw JSON text and stores it.
+            pub fn insert_raw(&mut self, kind: Kind, raw: &str) -> Result<(), serde_json::Error> {
+                match kind {
+                    $(Kind::$variant => self.$field.push(<$ty as crate::model::edge::Edge>::from_raw(raw)?),)*
+                }
+                Ok(())
+            }
+
+            /// The objects of `kind` as JSON, as list items (without `apiVersion`/`kind`).
+            pub fn to_json(&self, kind: Kind) -> Vec<serde_json::Value> {
+                match kind {
+                    // Serializing a k8s-openapi object into a Value cannot fail (string keys only).
+                    $(Kind::$variant => self.$field.iter().map(|o| serde_json::to_value(o).unwrap_or_default()).collect(),)*
+                }
+            }
+
+            /// Moves every object of `other` into `self`.
+            pub fn append(&mut self, other: &mut Objects) {
+                $(self.$field.append(&mut other.$field);)*
+            }
+
+            /// How many objects of `kind` are held.
+            pub fn count(&self, kind: Kind) -> usize {
+                match kind {
+                    $(Kind::$variant => self.$field.len(),)*
+                }
+            }
+
+            /// Sorts every kind by (namespace, name) so output and comparisons are stable.
+            pub fn sort(&mut self) {
+                $(self.$field.sort_by(|a, b| sort_key(&a.metadata).cmp(&sort_key(&b.metadata)));)*
+            }
+        }
+    };
+}
+
+fn sort_key(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (&str, &str) {
+    (m.namespace.as_deref().unwrap_or(""), m.name.as_deref().unwrap_or(""))
+}
+
+/// Sets `apiVersion` and `kind` on an object, as single objects and watch events carry them.
+pub fn with_type_meta(mut value: serde_json::Value, info: &KindInfo) -> serde_json::Value {
+    if let Some(map) = value.as_object_mut() {
+        map.insert("apiVersion".into(), info.api_version().into());
+        map.insert("kind".into(), info.name.into());
+    }
+    value
+}
+
+kinds! {
+    Namespace: Namespace => namespaces, "namespaces", "", "v1", false, ["ns"], "namespaces.json";
+    Node: Node => nodes, "nodes", "", "v1", false, ["no"], "nodes.json";
+    PersistentVolume: PersistentVolume => persistent_volumes, "persistentvolumes", "", "v1", false, ["pv"], "persistentvolumes.json";
+    StorageClass: StorageClass => storage_classes, "storageclasses", "storage.k8s.io", "v1", false, ["sc"], "storageclasses.json";
+    Pod: Pod => pods, "pods", "", "v1", true, ["po"], "pods.json";
+    Event: Event => events, "events", "", "v1", true, ["ev"], "events.json";
+    Deployment: Deployment => deployments, "deployments", "apps", "v1", true, ["deploy"], "deployments.json";
+    ReplicaSet: ReplicaSet => replica_sets, "replicasets", "apps", "v1", true, ["rs"], "replicasets.json";
+    StatefulSet: StatefulSet => stateful_sets, "statefulsets", "apps", "v1", true, ["sts"], "statefulsets.json";
+    DaemonSet: DaemonSet => daemon_sets, "daemonsets", "apps", "v1", true, ["ds"], "daemonsets.json";
+    ControllerRevision: ControllerRevision => controller_revisions, "controllerrevisions", "apps", "v1", true, [], "controllerrevisions.json";
+    ReplicationController: ReplicationController => replication_controllers, "replicationcontrollers", "", "v1", true, ["rc"], "replication-controllers.json";
+    Job: Job => jobs, "jobs", "batch", "v1", true, [], "jobs.json";
+    CronJob: CronJob => cron_jobs, "cronjobs", "batch", "v1", true, ["cj"], "cronjobs.json";
+    Service: Service => services, "services", "", "v1", true, ["svc"], "services.json";
+    Endpoints: Endpoints => endpoints, "endpoints", "", "v1", true, ["ep"], "endpoints.json";
+    EndpointSlice: EndpointSlice => endpoint_slices, "endpointslices", "discovery.k8s.io", "v1", true, [], "endpointslices.json";
+    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, "persistentvolumeclaims", "", "v1", true, ["pvc"], "persistentvolumeclaims.json";
+    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, "horizontalpodautoscalers", "autoscaling", "v2", true, ["hpa"], "horizontalpodautoscalers.json";
+    ResourceQuota: ResourceQuota => resource_quotas, "resourcequotas", "", "v1", true, ["quota"], "resourcequotas.json";
+    LimitRange: LimitRange => limit_ranges, "limitranges", "", "v1", true, ["limits"], "limitranges.json";
+    ConfigMap: ConfigMap => config_maps, "configmaps", "", "v1", true, ["cm"], "configmaps.json";
+    Secret: Secret => secrets, "secrets", "", "v1", true, [], "secrets.json";
+}
+
+impl Kind {
+    pub fn info(self) -> &'static KindInfo {
+        // KINDS is generated in declaration order, so the discriminant is the index.
+        &KINDS[self as usize]
+    }
+
+    /// Resolves `Pod`, `PodList`, `pods`, `po`, `deploy`, `deployment.apps` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Kind> {
+        let lower = s.to_ascii_lowercase();
+        let base = lower.split('.').next().unwrap_or(&lower);
+        KINDS
+            .iter()
+            .find(|k| {
+                let name = k.name.to_ascii_lowercase();
+                base == name
+                    || base == k.plural
+                    || k.short_names.contains(&base)
+                    || base.strip_suffix("list") == Some(name.as_str())
+                    || base.strip_suffix('s') == Some(name.as_str())
+            })
+            .map(|k| k.kind)
+    }
+
+    /// Resolves the `kind` field of a typed list (`PodList`) or an object (`Pod`), exactly.
+    pub fn from_kind_field(s: &str) -> Option<Kind> {
+        let base = s.strip_suffix("List").unwrap_or(s);
+        KINDS.iter().find(|k| k.name == base).map(|k| k.kind)
+    }
+}

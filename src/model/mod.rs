@@ -1,0 +1,161 @@
+//! The snapshot: everything k8sops knows about a cluster at one moment, typed and indexed.
+//! Every source produces one; analyzers, renderers and writers consume one.
+
+pub mod edge;
+mod events;
+mod index;
+pub mod kinds;
+mod object_ref;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use events::{event_count, event_first_seen, event_last_seen};
+pub use index::Index;
+pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
+pub use object_ref::ObjectRef;
+
+/// Which namespaces a snapshot covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Scope {
+    /// Empty means all namespaces.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    /// A label selector applied to pods, as given to `-l`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<String>,
+}
+
+impl Scope {
+    pub fn all() -> Self {
+        Scope::default()
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.namespaces.is_empty()
+    }
+
+    pub fn describe(&self) -> String {
+        let ns = if self.is_all() {
+            "all namespaces".to_string()
+        } else {
+            format!("namespace {}", self.namespaces.join(","))
+        };
+        match &self.selector {
+            Some(sel) => format!("{ns}, selector {sel}"),
+            None => ns,
+        }
+    }
+}
+
+/// Where and when a snapshot was taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotMeta {
+    /// The k8sops version that captured it.
+    pub version: String,
+    pub captured_at: jiff::Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_version: Option<String>,
+    #[serde(default)]
+    pub scope: Scope,
+    /// Whether text bound for this bundle went through the sanitizer.
+    #[serde(default)]
+    pub sanitized: bool,
+}
+
+impl SnapshotMeta {
+    pub fn new(captured_at: jiff::Timestamp) -> Self {
+        SnapshotMeta {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            captured_at,
+            context: None,
+            server: None,
+            server_version: None,
+            scope: Scope::all(),
+            sanitized: false,
+        }
+    }
+}
+
+/// Identifies one container log: current or the previous (crashed) instance.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LogKey {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub previous: bool,
+}
+
+/// Everything collected, plus indices built once for O(1) lookups.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub meta: SnapshotMeta,
+    pub objects: Objects,
+    pub logs: BTreeMap<LogKey, String>,
+    /// What could not be collected or read, for the user (partial results).
+    pub warnings: Vec<String>,
+    index: Index,
+}
+
+impl Snapshot {
+    /// Sorts the objects and builds the indices.
+    pub fn new(
+        meta: SnapshotMeta,
+        mut objects: Objects,
+        logs: BTreeMap<LogKey, String>,
+        warnings: Vec<String>,
+    ) -> Self {
+        objects.sort();
+        let index = Index::build(&objects);
+        Snapshot { meta, objects, logs, warnings, index }
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The log of one container, if collected.
+    pub fn log(&self, namespace: &str, pod: &str, container: &str, previous: bool) -> Option<&str> {
+        self.logs
+            .get(&LogKey {
+                namespace: namespace.to_string(),
+                pod: pod.to_string(),
+                container: container.to_string(),
+                previous,
+            })
+            .map(String::as_str)
+    }
+
+    /// Namespaces that hold at least one namespaced object, sorted.
+    pub fn namespaces(&self) -> Vec<String> {
+        let mut set: std::collections::BTreeSet<String> =
+            self.index.namespaces().map(str::to_string).collect();
+        for ns in &self.objects.namespaces {
+            if let Some(name) = &ns.metadata.name {
+                set.insert(name.clone());
+            }
+        }
+        for key in self.logs.keys() {
+            set.insert(key.namespace.clone());
+        }
+        set.into_iter().collect()
+    }
+
+    /// A one-line count of what the snapshot holds: `12 pods, 40 events, …`.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = KINDS
+            .iter()
+            .filter(|k| self.objects.count(k.kind) > 0)
+            .map(|k| format!("{} {}", self.objects.count(k.kind), k.plural))
+            .collect();
+        parts.push(format!("{} logs", self.logs.len()));
+        parts.join(", ")
+    }
+}

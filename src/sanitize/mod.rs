@@ -1,0 +1,1 @@
+//! Redacts secrets and PII from everything bound outward.
