@@ -5,3 +5,8 @@
 
 pub mod sanitize;
 pub mod model;
+pub mod cli;
+pub mod error;
+pub mod source;
+
+pub use error::{Error, Result};

@@ -1,1 +1,129 @@
-fn main(){}
+//! The k8sops binary: parse flags, build the runtime, dispatch, and turn errors into one
+//! clear message plus a hint and an exit code (0 ok, 2 usage/config/input, 3 partial).
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+
+use clap::{CommandFactory as _, Parser as _};
+use k8sops::cli::{Cli, ColorChoice, Command, Global, SnapshotArgs, SourceArgs};
+use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
+use k8sops::source::{self, bundle, live::LiveOptions};
+
+fn main() -> ExitCode {
+    // One crypto provider for every rustls user (kube); a second install is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let color = use_color(cli.global.color);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report(&e, color);
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn report(e: &k8sops::Error, color: bool) {
+    let (red, dim, reset) = if color { ("\x1b[1;31m", "\x1b[2m", "\x1b[0m") } else { ("", "", "") };
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{red}error{reset}: {e}");
+    let _ = writeln!(err, "{dim}hint{reset}: {}", e.hint());
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "k8sops=info",
+        _ => "k8sops=debug,kube=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    }
+}
+
+async fn run(cli: Cli) -> k8sops::Result<u8> {
+    match cli.command {
+        Command::Snapshot(args) => snapshot(&cli.global, args).await,
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "k8sops", &mut std::io::stdout());
+            Ok(0)
+        }
+    }
+}
+
+fn live_options(global: &Global, source: &SourceArgs) -> LiveOptions {
+    LiveOptions {
+        kubeconfig: global.kubeconfig.clone(),
+        context: global.context.clone(),
+        namespace: global.namespace.clone(),
+        all_namespaces: global.all_namespaces,
+        selector: global.selector.clone(),
+        tail: source.tail,
+        log_bytes: source.log_bytes,
+        timeout: global.timeout,
+        ..LiveOptions::default()
+    }
+}
+
+/// Prints collection warnings on stderr.
+fn warn_all(snapshot: &Snapshot) {
+    let mut err = std::io::stderr().lock();
+    for w in &snapshot.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+}
+
+async fn snapshot(global: &Global, args: SnapshotArgs) -> k8sops::Result<u8> {
+    let opts = live_options(global, &args.source);
+    let loaded = source::load(args.source.from.as_deref(), &opts).await?;
+    let snapshot = loaded.snapshot;
+    warn_all(&snapshot);
+    bundle::write(&snapshot, &args.output, &bundle::WriteOptions::default())?;
+    print_summary(&snapshot, &args.output);
+    Ok(if loaded.partial { 3 } else { 0 })
+}
+
+fn print_summary(snapshot: &Snapshot, out: &std::path::Path) {
+    let mut o = std::io::stdout().lock();
+    let meta = &snapshot.meta;
+    let _ = writeln!(o, "wrote {}", out.display());
+    let origin = match (&meta.context, &meta.server_version) {
+        (Some(c), Some(v)) => format!("context {c}, server {v}, "),
+        (Some(c), None) => format!("context {c}, "),
+        _ => String::new(),
+    };
+    let _ = writeln!(o, "  {origin}{}, captured {}", meta.scope.describe(), meta.captured_at);
+    let _ = writeln!(o, "  {}", snapshot.summary());
+    let unhealthy: Vec<_> = snapshot.objects.pods.iter().filter(|p| !pod_is_healthy(p)).collect();
+    if unhealthy.is_empty() {
+        let _ = writeln!(o, "  every pod is running and ready");
+        return;
+    }
+    let _ = writeln!(o, "  {} of {} pods not ready:", unhealthy.len(), snapshot.objects.pods.len());
+    for pod in unhealthy.iter().take(10) {
+        let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        let (ready, total) = pod_ready(pod);
+        let _ = writeln!(o, "    {ns}/{name}  {} ({ready}/{total} ready)", pod_status(pod));
+    }
+    if unhealthy.len() > 10 {
+        let _ = writeln!(o, "    … and {} more", unhealthy.len() - 10);
+    }
+}

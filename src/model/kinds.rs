@@ -112,15 +112,32 @@ macro_rules! kinds {
                 }
             }
 
-            /// Sorts every kind by (namespace, name) so output and comparisons are stable.
+            /// Sorts every kind by (namespace, name) so output and comparisons are stable,
+            /// keeping one object per name (the same object may come from two files).
             pub fn sort(&mut self) {
-                $(self.$field.sort_by(|a, b| sort_key(&a.metadata).cmp(&sort_key(&b.metadata)));)*
+                $(
+                    self.$field.sort_by(|a, b| sort_key(&a.metadata).cmp(&sort_key(&b.metadata)));
+                    self.$field.dedup_by(|a, b| sort_key(&a.metadata) == sort_key(&b.metadata));
+                )*
+            }
+
+            /// Keeps the objects for which `keep(kind, metadata)` holds.
+            pub fn retain(&mut self, mut keep: impl FnMut(Kind, &ObjectMeta) -> bool) {
+                $(self.$field.retain(|o| keep(Kind::$variant, &o.metadata));)*
+            }
+
+            /// Metadata of every object, with its kind.
+            pub fn metas(&self) -> impl Iterator<Item = (Kind, &ObjectMeta)> {
+                std::iter::empty()
+                    $(.chain(self.$field.iter().map(|o| (Kind::$variant, &o.metadata))))*
             }
         }
     };
 }
 
-fn sort_key(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> (&str, &str) {
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+fn sort_key(m: &ObjectMeta) -> (&str, &str) {
     (m.namespace.as_deref().unwrap_or(""), m.name.as_deref().unwrap_or(""))
 }
 

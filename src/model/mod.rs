@@ -6,6 +6,7 @@ mod events;
 mod index;
 pub mod kinds;
 mod object_ref;
+mod pod;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ pub use events::{event_count, event_first_seen, event_last_seen};
 pub use index::Index;
 pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
 pub use object_ref::ObjectRef;
+pub use pod::{pod_is_healthy, pod_ready, pod_status};
 
 /// Which namespaces a snapshot covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -1,0 +1,147 @@
+//! Command-line definitions (clap). One source of truth for flags: `--help`, the man-style
+//! long help and the shell completions in `completions/` are generated from these.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "k8sops",
+    version,
+    about = "Find the root cause of broken Kubernetes workloads",
+    long_about = "k8sops collects pod state, events and logs from a cluster (or an offline bundle), \
+finds the root cause of what is broken, and explains it with evidence.\n\n\
+It reads kubeconfig exactly as kubectl does (KUBECONFIG, --context, -n, -A) and never \
+changes the cluster.",
+    after_help = "Examples:\n  k8sops snapshot --from examples/oom-web -o /tmp/bundle\n  k8sops snapshot -n shop -o shop.tar.gz\n  k8sops completions bash > /etc/bash_completion.d/k8sops"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command understands, spelled as kubectl spells them.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use (default: its current-context)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Only this namespace (default: the context's namespace)
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Every namespace
+    #[arg(short = 'A', long, global = true, conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+
+    /// Only workloads matching this label selector (e.g. app=web,tier!=cache)
+    #[arg(short = 'l', long, global = true, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Give up collecting after this long (e.g. 30s, 2m)
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// More detail on stderr (-v info, -vv debug); RUST_LOG overrides
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Capture pods, events, logs and related objects into a bundle you can share or read offline
+    #[command(after_help = "Examples:\n  k8sops snapshot -n shop -o shop-bundle\n  k8sops snapshot -A -o cluster.tar.gz\n  k8sops snapshot --from dump-dir -o bundle.tar.gz   # convert a kubectl cluster-info dump")]
+    Snapshot(SnapshotArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:\n  k8sops completions bash > ~/.local/share/bash-completion/completions/k8sops\n  k8sops completions zsh > \"${fpath[1]}/_k8sops\"\n  k8sops completions fish > ~/.config/fish/completions/k8sops.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where a command reads its snapshot from.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a
+    /// `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file
+    #[arg(long, value_name = "PATH")]
+    pub from: Option<PathBuf>,
+
+    /// Log lines per container to fetch
+    #[arg(long, value_name = "LINES", default_value_t = 200)]
+    pub tail: u32,
+
+    /// Log bytes per container to fetch at most
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
+    pub log_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Write the bundle here: a directory, or a file ending in .tar.gz
+    #[arg(short = 'o', long, value_name = "DIR|FILE.tar.gz")]
+    pub output: PathBuf,
+}
+
+/// `30`, `30s`, `500ms`, `2m`, `1h`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration; use e.g. 30s, 500ms, 2m, 1h"))?;
+    match unit {
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "ms" => Ok(Duration::from_millis(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        _ => Err(format!("'{s}' has an unknown unit '{unit}'; use ms, s, m or h")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("2 weeks").is_err());
+        assert!(parse_duration("s").is_err());
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,80 @@
+//! Library errors. Each says what went wrong and names the file, flag or object; `hint()`
+//! says what to do next. The binary prints both and maps `exit_code()` to the process.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: no such file or directory", path.display())]
+    NotFound { path: PathBuf },
+
+    #[error("{}: not a bundle (no meta.json, nodes.json, or <namespace>/pods.json inside)", path.display())]
+    NotABundle { path: PathBuf },
+
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Malformed { path: PathBuf, line: usize, column: usize, message: String },
+
+    #[error("{}: {message}", path.display())]
+    NotKubernetes { path: PathBuf, message: String },
+
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("kubeconfig: {message}")]
+    Kubeconfig { message: String, hint: String },
+
+    #[error("context \"{context}\" not found in kubeconfig (available: {})", available.join(", "))]
+    UnknownContext { context: String, available: Vec<String> },
+
+    #[error("cannot reach the API server {server} (context {context}): {message}")]
+    Unreachable { server: String, context: String, message: String },
+
+    #[error("TLS error talking to {server} (context {context}): {message}")]
+    Certificate { server: String, context: String, message: String },
+
+    #[error("{what}: the API server answered {code} {reason}: {message}")]
+    Api { what: String, code: u16, reason: String, message: String },
+
+    #[error("timed out after {seconds}s {what}")]
+    Timeout { what: String, seconds: u64 },
+
+    #[error("{flag}: {message}")]
+    Usage { flag: String, message: String, hint: String },
+}
+
+impl Error {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            Error::NotFound { .. } => "check the path; --from takes a bundle directory, a .tar.gz bundle, or a JSON/YAML file from `kubectl get -o json`".into(),
+            Error::NotABundle { .. } => "write one with `k8sops snapshot -o DIR` or `kubectl cluster-info dump --output-directory DIR -A`".into(),
+            Error::Malformed { .. } => "fix or remove the file; bundles hold the JSON that `kubectl get -o json` prints".into(),
+            Error::NotKubernetes { .. } => "pass a Kubernetes List or object (`kubectl get pods -o json`), or a bundle directory".into(),
+            Error::Io { .. } => "check the file's permissions and that the disk is not full".into(),
+            Error::Kubeconfig { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
+            Error::UnknownContext { .. } => "pick one with --context NAME (see `kubectl config get-contexts`)".into(),
+            Error::Unreachable { .. } => "check the cluster is up and the kubeconfig's server URL (`kubectl cluster-info`), VPN or proxy".into(),
+            Error::Certificate { .. } => "the kubeconfig's certificate-authority data does not match the server; refresh the kubeconfig from your provider".into(),
+            Error::Api { code: 401, .. } => "your credentials were rejected; refresh them (e.g. re-run your cloud provider's get-credentials)".into(),
+            Error::Api { code: 403, .. } => "ask for list/get access (`kubectl auth can-i list pods -A`), or narrow the scope with -n".into(),
+            Error::Api { .. } => "the API server had a problem; retry, or run with --from on a bundle".into(),
+            Error::Timeout { .. } => "raise --timeout, or narrow the scope with -n / -l".into(),
+        }
+    }
+
+    /// The process exit code (DESIGN §5): 2 for usage, config and input errors.
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        let path = path.into();
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Error::NotFound { path }
+        } else {
+            Error::Io { path, source }
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

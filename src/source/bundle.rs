@@ -1,0 +1,428 @@
+//! Bundles on disk: reading a k8sops bundle, a `kubectl cluster-info dump --output-directory`
+//! tree, a `.tar.gz` of either, or one JSON/YAML file; writing k8sops bundles.
+//!
+//! Layout (a superset of kubectl's): `meta.json`; cluster-scoped Lists at the root
+//! (`nodes.json`, …); namespaced Lists in `<ns>/<kind>.json`; logs in `<ns>/<pod>/logs.txt`
+//! and `<ns>/<pod>/previous-logs.txt` as blocks.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use super::document::{self, Parsed};
+use super::kubectl_dump::{self, CURRENT_LOGS, PREVIOUS_LOGS};
+use crate::error::{Error, Result};
+use crate::model::{KINDS, Kind, LogKey, Objects, Snapshot, SnapshotMeta};
+
+const META: &str = "meta.json";
+
+/// `meta.json` of a k8sops bundle.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MetaFile {
+    api_version: String,
+    kind: String,
+    #[serde(flatten)]
+    meta: SnapshotMeta,
+}
+
+/// Where the files of a bundle come from.
+enum Files {
+    Dir(PathBuf),
+    /// A `.tar.gz`, held in memory by relative path.
+    Archive(PathBuf, BTreeMap<String, Vec<u8>>),
+}
+
+impl Files {
+    fn list(&self) -> Result<Vec<String>> {
+        match self {
+            Files::Dir(root) => {
+                let mut out = Vec::new();
+                walk(root, root, 0, &mut out)?;
+                Ok(out)
+            }
+            Files::Archive(_, entries) => Ok(entries.keys().cloned().collect()),
+        }
+    }
+
+    fn read(&self, rel: &str) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Files::Dir(root) => {
+                let path = root.join(rel);
+                std::fs::read(&path).map(Into::into).map_err(|e| Error::io(path, e))
+            }
+            Files::Archive(archive, entries) => entries
+                .get(rel)
+                .map(|b| b.as_slice().into())
+                .ok_or_else(|| Error::NotFound { path: archive.join(rel) }),
+        }
+    }
+
+    /// The path shown to the user for a file of the bundle.
+    fn display(&self, rel: &str) -> PathBuf {
+        match self {
+            Files::Dir(root) | Files::Archive(root, _) => root.join(rel),
+        }
+    }
+}
+
+/// Lists files up to `<ns>/<pod>/file` depth, relative to `root`, with `/` separators.
+fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if file_type.is_dir() && depth < 2 {
+            walk(root, &path, depth + 1, out)?;
+        } else if file_type.is_file() {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let rel: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+                out.push(rel.join("/"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What to do with one file of a bundle.
+#[derive(Debug, Clone, PartialEq)]
+enum Job {
+    Document(String),
+    Logs(String, bool),
+}
+
+fn classify(rel: &str) -> Option<Job> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = *parts.last()?;
+    match (parts.len(), name) {
+        (1, META) => None,
+        (1 | 2, _) if document::is_document(Path::new(name)) => Some(Job::Document(rel.to_string())),
+        (3, CURRENT_LOGS) => Some(Job::Logs(rel.to_string(), false)),
+        (3, PREVIOUS_LOGS) => Some(Job::Logs(rel.to_string(), true)),
+        _ => None,
+    }
+}
+
+/// Reads a snapshot from a bundle directory, a `.tar.gz`, or a single JSON/YAML file.
+pub fn read(path: &Path) -> Result<Snapshot> {
+    let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if metadata.is_dir() {
+        return read_files(path, Files::Dir(path.to_path_buf()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let entries = unpack(path, &bytes)?;
+        return read_files(path, Files::Archive(path.to_path_buf(), entries));
+    }
+    read_single(path, &bytes)
+}
+
+fn read_single(path: &Path, bytes: &[u8]) -> Result<Snapshot> {
+    let mut objects = Objects::default();
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::NotKubernetes {
+        path: path.to_path_buf(),
+        message: format!("not UTF-8 text ({e})"),
+    })?;
+    let looks_json = text.trim_start().starts_with('{');
+    let parsed = if looks_json && !document::is_yaml(path) {
+        document::parse_json(path, text, &mut objects)?
+    } else {
+        document::parse_yaml(path, text, &mut objects)?
+    };
+    if !parsed.is_kubernetes {
+        return Err(Error::NotKubernetes {
+            path: path.to_path_buf(),
+            message: "no `kind` field: not a Kubernetes object or List".into(),
+        });
+    }
+    let warnings = skipped_warnings(path, &parsed);
+    let meta = inferred_meta(&objects);
+    Ok(Snapshot::new(meta, objects, BTreeMap::new(), warnings))
+}
+
+fn unpack(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
+    let bad = |e: std::io::Error| Error::NotKubernetes { path: path.to_path_buf(), message: format!("not a readable .tar.gz ({e})") };
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    let mut entries = BTreeMap::new();
+    for entry in archive.entries().map_err(bad)? {
+        let mut entry = entry.map_err(bad)?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry.path().map_err(bad)?.to_string_lossy().trim_start_matches("./").to_string();
+        let mut data = Vec::with_capacity(entry.size() as usize);
+        entry.read_to_end(&mut data).map_err(bad)?;
+        entries.insert(name, data);
+    }
+    // A tarball of a directory (`tar czf b.tgz bundle/`) has everything under one prefix.
+    let prefix = common_prefix(&entries);
+    if let Some(prefix) = prefix {
+        entries = entries
+            .into_iter()
+            .map(|(k, v)| (k[prefix.len()..].to_string(), v))
+            .collect();
+    }
+    Ok(entries)
+}
+
+fn common_prefix(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
+    let first = entries.keys().next()?;
+    let (top, _) = first.split_once('/')?;
+    let prefix = format!("{top}/");
+    let all_under = entries.keys().all(|k| k.starts_with(&prefix));
+    let is_namespace_dir = entries.keys().any(|k| !k.contains('/'));
+    (all_under && !is_namespace_dir && !entries.contains_key(META) && !entries.contains_key(&format!("{prefix}pods.json")))
+        .then_some(prefix)
+}
+
+#[derive(Default)]
+struct Partial {
+    objects: Objects,
+    logs: BTreeMap<LogKey, String>,
+    warnings: Vec<String>,
+    documents: usize,
+}
+
+fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
+    let names = files.list()?;
+    let meta = match names.iter().any(|n| n == META) {
+        true => Some(read_meta(&files)?),
+        false => None,
+    };
+    let mut jobs: Vec<Job> = names.iter().filter_map(|n| classify(n)).collect();
+    if meta.is_none() && !jobs.iter().any(|j| matches!(j, Job::Document(_))) {
+        return Err(Error::NotABundle { path: path.to_path_buf() });
+    }
+    // Big files first, so the threads finish together.
+    if let Files::Dir(root) = &files {
+        jobs.sort_by_cached_key(|j| {
+            let rel = match j {
+                Job::Document(r) | Job::Logs(r, _) => r,
+            };
+            std::cmp::Reverse(std::fs::metadata(root.join(rel)).map(|m| m.len()).unwrap_or(0))
+        });
+    }
+
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Result<Partial>>> = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let result = run_jobs(&files, &jobs, &next);
+                if let Ok(mut r) = results.lock() {
+                    r.push(result);
+                }
+            });
+        }
+    });
+
+    let mut total = Partial::default();
+    for partial in results.into_inner().unwrap_or_default() {
+        let mut partial = partial?;
+        total.objects.append(&mut partial.objects);
+        total.logs.append(&mut partial.logs);
+        total.warnings.append(&mut partial.warnings);
+        total.documents += partial.documents;
+    }
+    if meta.is_none() && total.documents == 0 {
+        return Err(Error::NotABundle { path: path.to_path_buf() });
+    }
+    total.warnings.sort();
+    let meta = meta.unwrap_or_else(|| inferred_meta(&total.objects));
+    Ok(Snapshot::new(meta, total.objects, total.logs, total.warnings))
+}
+
+fn run_jobs(files: &Files, jobs: &[Job], next: &AtomicUsize) -> Result<Partial> {
+    let mut partial = Partial::default();
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { return Ok(partial) };
+        match job {
+            Job::Document(rel) => {
+                let bytes = files.read(rel)?;
+                let shown = files.display(rel);
+                let parsed = document::parse_file(&shown, &bytes, &mut partial.objects)?;
+                if parsed.is_kubernetes {
+                    partial.documents += 1;
+                }
+                partial.warnings.extend(skipped_warnings(&shown, &parsed));
+            }
+            Job::Logs(rel, previous) => {
+                let bytes = files.read(rel)?;
+                let text = String::from_utf8_lossy(&bytes);
+                kubectl_dump::parse_log_blocks(&text, *previous, &mut partial.logs);
+            }
+        }
+    }
+}
+
+fn skipped_warnings(path: &Path, parsed: &Parsed) -> Vec<String> {
+    parsed
+        .skipped
+        .iter()
+        .map(|(kind, n)| format!("{}: skipped {n} {kind} object(s): k8sops does not use this kind", path.display()))
+        .collect()
+}
+
+fn read_meta(files: &Files) -> Result<SnapshotMeta> {
+    let bytes = files.read(META)?;
+    let path = files.display(META);
+    let file: MetaFile = serde_json::from_slice(&bytes).map_err(|e| Error::Malformed {
+        path,
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    Ok(file.meta)
+}
+
+/// A bundle without `meta.json` (a kubectl dump) says nothing of when it was taken; the
+/// newest timestamp it holds is the best estimate, and it keeps ages stable across reads.
+fn inferred_meta(objects: &Objects) -> SnapshotMeta {
+    let newest_event = objects.events.iter().filter_map(crate::model::event_last_seen).max();
+    let newest_object = objects
+        .metas()
+        .filter_map(|(_, m)| m.creation_timestamp.as_ref().map(|t| t.0))
+        .max();
+    let captured_at = newest_event
+        .into_iter()
+        .chain(newest_object)
+        .max()
+        .unwrap_or_else(jiff::Timestamp::now);
+    let mut meta = SnapshotMeta::new(captured_at);
+    meta.version = String::new();
+    meta
+}
+
+/// How a bundle is written.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {}
+
+/// Writes `snapshot` as a k8sops bundle: a directory, or a `.tar.gz` when `out` ends so.
+/// Nothing is left half-written: files go to a temporary sibling that replaces `out` at
+/// the end. An existing `out` is replaced only when it is itself a k8sops bundle.
+pub fn write(snapshot: &Snapshot, out: &Path, _options: &WriteOptions) -> Result<()> {
+    let files = bundle_files(snapshot)?;
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle");
+    let archive = name.ends_with(".tar.gz") || name.ends_with(".tgz");
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(Error::NotFound { path: parent });
+    }
+    if out.exists() && !archive && !out.join(META).is_file() && !is_empty_dir(out) {
+        return Err(Error::Usage {
+            flag: "-o".into(),
+            message: format!("{} exists and is not a k8sops bundle", out.display()),
+            hint: "choose a new directory; k8sops only replaces bundles it wrote".into(),
+        });
+    }
+    let tmp = parent.join(format!(".{name}.k8sops-tmp-{}", std::process::id()));
+    let written = if archive { write_archive(&tmp, &files) } else { write_dir(&tmp, &files) };
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if out.is_dir() {
+        std::fs::remove_dir_all(out).map_err(|e| Error::io(out, e))?;
+    }
+    std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))
+}
+
+fn is_empty_dir(path: &Path) -> bool {
+    std::fs::read_dir(path).map(|mut d| d.next().is_none()).unwrap_or(false)
+}
+
+fn write_dir(root: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+fn write_archive(path: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut builder = tar::Builder::new(gz);
+    for (rel, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, rel, bytes.as_slice())
+            .map_err(|e| Error::io(path, e))?;
+    }
+    let gz = builder.into_inner().map_err(|e| Error::io(path, e))?;
+    gz.finish().map_err(|e| Error::io(path, e))?;
+    Ok(())
+}
+
+/// The files of a bundle, by relative path, in a stable order.
+fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
+    let json = |v: &serde_json::Value| serde_json::to_vec_pretty(v).map(|mut b| {
+        b.push(b'\n');
+        b
+    });
+    let to_err = |rel: &str, e: serde_json::Error| Error::Io { path: rel.into(), source: e.into() };
+    let mut files = Vec::new();
+    let meta = MetaFile { api_version: "k8sops/v1".into(), kind: "BundleMeta".into(), meta: snapshot.meta.clone() };
+    let meta = serde_json::to_value(&meta).map_err(|e| to_err(META, e))?;
+    files.push((META.to_string(), json(&meta).map_err(|e| to_err(META, e))?));
+
+    for info in KINDS {
+        let items = snapshot.objects.to_json(info.kind);
+        let mut by_ns: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        for item in items {
+            let ns = match info.namespaced {
+                true => item.pointer("/metadata/namespace").and_then(|n| n.as_str()).unwrap_or("default").to_string(),
+                false => String::new(),
+            };
+            by_ns.entry(ns).or_default().push(item);
+        }
+        for (ns, items) in by_ns {
+            let rel = if ns.is_empty() { info.file.to_string() } else { format!("{ns}/{}", info.file) };
+            let list = serde_json::json!({
+                "kind": format!("{}List", info.name),
+                "apiVersion": info.api_version(),
+                "metadata": {"resourceVersion": ""},
+                "items": items,
+            });
+            files.push((rel.clone(), json(&list).map_err(|e| to_err(&rel, e))?));
+        }
+    }
+
+    let mut by_pod: BTreeMap<(&str, &str, bool), Vec<(&LogKey, &String)>> = BTreeMap::new();
+    for (key, body) in &snapshot.logs {
+        by_pod.entry((&key.namespace, &key.pod, key.previous)).or_default().push((key, body));
+    }
+    for ((ns, pod, previous), logs) in by_pod {
+        let file = if previous { PREVIOUS_LOGS } else { CURRENT_LOGS };
+        files.push((format!("{ns}/{pod}/{file}"), kubectl_dump::format_log_blocks(logs.into_iter()).into_bytes()));
+    }
+    Ok(files)
+}
+
+/// Keeps only what `namespace` holds (and cluster-scoped objects such as nodes).
+pub fn restrict_to_namespace(snapshot: Snapshot, namespace: &str) -> Snapshot {
+    let Snapshot { mut meta, mut objects, mut logs, warnings, .. } = snapshot;
+    objects.retain(|kind, m| !kind.info().namespaced || m.namespace.as_deref() == Some(namespace) || kind == Kind::Namespace);
+    objects.retain(|kind, m| kind != Kind::Namespace || m.name.as_deref() == Some(namespace));
+    logs.retain(|k, _| k.namespace == namespace);
+    meta.scope.namespaces = vec![namespace.to_string()];
+    Snapshot::new(meta, objects, logs, warnings)
+}
