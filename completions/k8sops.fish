@@ -1,0 +1,70 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_k8sops_global_optspecs
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces l/selector= timeout= color= v/verbose h/help V/version
+end
+
+function __fish_k8sops_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_k8sops_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_k8sops_using_subcommand
+    set -l cmd (__fish_k8sops_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c k8sops -n "__fish_k8sops_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_needs_command" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_needs_command" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c k8sops -n "__fish_k8sops_needs_command" -s V -l version -d 'Print version'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l tail -d 'Log lines per container to fetch' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l log-bytes -d 'Log bytes per container to fetch at most' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s o -l output -d 'Write the bundle here: a directory, or a file ending in .tar.gz' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from snapshot completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from snapshot completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from snapshot completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
