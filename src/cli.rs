@@ -70,6 +70,10 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Find the root cause of what is broken, with evidence, ranked hypotheses and a fix
+    #[command(after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection.")]
+    Diagnose(DiagnoseArgs),
+
     /// Capture pods, events, logs and related objects into a bundle you can share or read offline
     #[command(after_help = "Examples:\n  k8sops snapshot -n shop -o shop-bundle\n  k8sops snapshot -A -o cluster.tar.gz\n  k8sops snapshot --from dump-dir -o bundle.tar.gz   # convert a kubectl cluster-info dump")]
     Snapshot(SnapshotArgs),
@@ -97,6 +101,29 @@ pub struct SourceArgs {
     /// Log bytes per container to fetch at most
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
     pub log_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// What to diagnose, as kubectl writes it: pod/NAME, deploy/NAME, sts/NAME, ds/NAME,
+    /// job/NAME, cronjob/NAME, node/NAME. Without it: everything with a problem in scope
+    #[arg(value_name = "TARGET", value_parser = parse_target)]
+    pub target: Option<crate::model::Target>,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = crate::render::Format::Text)]
+    pub output: crate::render::Format,
+
+    /// Exit with 1 when problems are found (for scripts and CI gates)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+fn parse_target(s: &str) -> Result<crate::model::Target, String> {
+    crate::model::Target::parse(s)
 }
 
 #[derive(Debug, Args)]

@@ -3,10 +3,13 @@
 //! The engine is a library so tests, benches and the binary share it:
 //! a `source` produces a `model::Snapshot`, everything downstream consumes one.
 
-pub mod sanitize;
-pub mod model;
+pub mod analyze;
 pub mod cli;
 pub mod error;
+pub mod model;
+pub mod rca;
+pub mod render;
+pub mod sanitize;
 pub mod source;
 
 pub use error::{Error, Result};

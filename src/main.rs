@@ -5,8 +5,9 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
-use k8sops::cli::{Cli, ColorChoice, Command, Global, SnapshotArgs, SourceArgs};
+use k8sops::cli::{Cli, ColorChoice, Command, DiagnoseArgs, Global, SnapshotArgs, SourceArgs};
 use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
+use k8sops::render::{self, Format};
 use k8sops::source::{self, bundle, live::LiveOptions};
 
 fn main() -> ExitCode {
@@ -14,7 +15,7 @@ fn main() -> ExitCode {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);
-    let color = use_color(cli.global.color);
+    let color = use_color(cli.global.color, std::io::stderr().is_terminal());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -49,16 +50,17 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
     }
 }
 
 async fn run(cli: Cli) -> k8sops::Result<u8> {
     match cli.command {
+        Command::Diagnose(args) => diagnose(&cli.global, args).await,
         Command::Snapshot(args) => snapshot(&cli.global, args).await,
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -88,6 +90,41 @@ fn warn_all(snapshot: &Snapshot) {
     for w in &snapshot.warnings {
         let _ = writeln!(err, "warning: {w}");
     }
+}
+
+async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
+    let opts = live_options(global, &args.source);
+    let loaded = source::load(args.source.from.as_deref(), &opts).await?;
+    let snapshot = &loaded.snapshot;
+    let mut list = k8sops::rca::run(snapshot);
+    if let Some(target) = &args.target {
+        let namespace = if global.all_namespaces { None } else { global.namespace.as_deref() };
+        let Some(subject) = target.resolve(snapshot, namespace) else {
+            let scope = namespace.map(|n| format!("namespace {n}")).unwrap_or_else(|| "the snapshot".into());
+            return Err(k8sops::Error::Usage {
+                flag: "TARGET".into(),
+                message: format!("{target} not found in {scope}"),
+                hint: "check the name with `kubectl get`, or pass -n NAMESPACE".into(),
+            });
+        };
+        list.items.retain(|d| d.subject == subject);
+    }
+    let now = snapshot.meta.captured_at;
+    let rendered = match args.output {
+        Format::Json => render::json(&list),
+        Format::Markdown => render::markdown(&list, now),
+        Format::Text => render::text(&list, now, use_color(global.color, std::io::stdout().is_terminal())),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(rendered.as_bytes());
+    if args.output == Format::Json || args.output == Format::Markdown {
+        warn_all(snapshot);
+    }
+    Ok(match (loaded.partial, args.exit_code && !list.items.is_empty()) {
+        (true, _) => 3,
+        (false, true) => 1,
+        (false, false) => 0,
+    })
 }
 
 async fn snapshot(global: &Global, args: SnapshotArgs) -> k8sops::Result<u8> {

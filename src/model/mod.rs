@@ -7,6 +7,7 @@ mod index;
 pub mod kinds;
 mod object_ref;
 mod pod;
+mod target;
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,7 @@ pub use index::Index;
 pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
 pub use object_ref::ObjectRef;
 pub use pod::{pod_is_healthy, pod_ready, pod_status};
+pub use target::Target;
 
 /// Which namespaces a snapshot covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -1,0 +1,292 @@
+//! The rules engine: findings → one diagnosis per object a human would fix, with ranked
+//! hypotheses and a confidence computed from the evidence.
+//!
+//! Confidence rules (the only place confidence is decided):
+//! - each piece of evidence supports its finding with a weight by strength —
+//!   direct 0.75 (the system states the cause), indirect 0.45 (inferred from a log line or a
+//!   spec value against a fact), circumstantial 0.15 (consistent with several causes);
+//! - independent pieces combine as `1 − Π(1 − w)` and the result is capped at 0.97: rules
+//!   never claim certainty;
+//! - a symptom (a finding another finding explains) keeps half its confidence, so a cause
+//!   always outranks the symptoms it produces. Analyzers mark symptoms they recognise
+//!   themselves; `EXPLAINED_BY` below adds the ones that take two families to see (a crash
+//!   loop is the symptom when the same workload misses a ConfigMap key).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::changes::{ChangeRecord, what_changed};
+use crate::analyze::{Category, Evidence, Finding, Remedy, Role, Severity, Strength};
+use crate::model::{ObjectRef, Snapshot};
+
+const CAP: f64 = 0.97;
+const SYMPTOM_FACTOR: f64 = 0.5;
+/// Evidence kept per finding once findings from several pods are merged.
+const MAX_EVIDENCE: usize = 6;
+
+pub fn weight(strength: Strength) -> f64 {
+    match strength {
+        Strength::Direct => 0.75,
+        Strength::Indirect => 0.45,
+        Strength::Circumstantial => 0.15,
+    }
+}
+
+/// Confidence of a finding from its evidence and role.
+pub fn confidence(evidence: &[Evidence], role: Role) -> f64 {
+    let miss: f64 = evidence.iter().map(|e| 1.0 - weight(e.strength)).product();
+    let c = ((1.0 - miss) * CAP).min(CAP);
+    let c = if role == Role::Symptom { c * SYMPTOM_FACTOR } else { c };
+    (c * 100.0).round() / 100.0
+}
+
+/// One candidate root cause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hypothesis {
+    pub cause: String,
+    pub category: Category,
+    pub confidence: f64,
+    /// `rules` or `llm:<model>`.
+    pub engine: String,
+    pub evidence: Vec<String>,
+    pub fix: Vec<String>,
+    pub prevention: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
+}
+
+/// Everything k8sops concluded about one object a human would fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub subject: ObjectRef,
+    pub severity: Severity,
+    pub hypotheses: Vec<Hypothesis>,
+    pub findings: Vec<Finding>,
+    pub evidence: Vec<Evidence>,
+    pub changes: Vec<ChangeRecord>,
+}
+
+impl Diagnosis {
+    pub fn top(&self) -> Option<&Hypothesis> {
+        self.hypotheses.first()
+    }
+
+    pub fn evidence_by_id(&self, id: &str) -> Option<&Evidence> {
+        self.evidence.iter().find(|e| e.id == id)
+    }
+}
+
+/// LLM usage for the run (zero for the rules engine).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub llm_requests: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// The `diagnose -o json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosisList {
+    pub api_version: String,
+    pub kind: String,
+    pub items: Vec<Diagnosis>,
+    pub warnings: Vec<String>,
+    pub usage: Usage,
+}
+
+impl DiagnosisList {
+    pub fn new(items: Vec<Diagnosis>, warnings: Vec<String>) -> Self {
+        DiagnosisList {
+            api_version: "k8sops/v1".into(),
+            kind: "DiagnosisList".into(),
+            items,
+            warnings,
+            usage: Usage::default(),
+        }
+    }
+}
+
+/// Runs the analyzers and the ranking over a snapshot: the `diagnose` pipeline.
+pub fn run(snapshot: &Snapshot) -> DiagnosisList {
+    let findings = crate::analyze::run_all(snapshot);
+    DiagnosisList::new(diagnose(snapshot, findings), snapshot.warnings.clone())
+}
+
+/// Groups findings by the object to fix and ranks what explains each.
+pub fn diagnose(snapshot: &Snapshot, findings: Vec<Finding>) -> Vec<Diagnosis> {
+    let mut groups: BTreeMap<ObjectRef, Vec<Finding>> = BTreeMap::new();
+    for f in findings {
+        groups.entry(f.workload.clone()).or_default().push(f);
+    }
+    let mut items: Vec<Diagnosis> = groups
+        .into_iter()
+        .map(|(subject, findings)| build(snapshot, subject, merge(findings)))
+        .collect();
+    items.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| top_confidence(b).total_cmp(&top_confidence(a)))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    items
+}
+
+/// Generic categories and the specific ones that, on the same workload, explain them.
+const EXPLAINED_BY: &[(Category, &[Category])] = &[
+    (
+        Category::CrashLoop,
+        &[Category::ConfigMissing, Category::NetworkDns, Category::Permission, Category::OomKilled, Category::Volume],
+    ),
+    (Category::ProbeFailure, &[Category::OomKilled, Category::ConfigMissing, Category::NetworkDns]),
+    (
+        Category::RolloutStuck,
+        &[
+            Category::ImagePull,
+            Category::CrashLoop,
+            Category::ConfigMissing,
+            Category::OomKilled,
+            Category::Unschedulable,
+            Category::QuotaLimits,
+            Category::ProbeFailure,
+            Category::Permission,
+            Category::Volume,
+            Category::NetworkDns,
+        ],
+    ),
+    (Category::Unknown, &Category::ALL),
+];
+
+/// Marks findings that another finding on the same workload explains as symptoms.
+fn demote_explained(findings: &mut [Finding]) {
+    let causes: Vec<Category> = findings.iter().filter(|f| f.role == Role::Cause).map(|f| f.category).collect();
+    for f in findings.iter_mut() {
+        let explained = EXPLAINED_BY
+            .iter()
+            .find(|(c, _)| *c == f.category)
+            .is_some_and(|(own, by)| causes.iter().any(|c| c != own && by.contains(c)));
+        if explained {
+            f.role = Role::Symptom;
+        }
+    }
+}
+
+fn top_confidence(d: &Diagnosis) -> f64 {
+    d.top().map(|h| h.confidence).unwrap_or(0.0)
+}
+
+/// Findings with the same id (the same cause seen on several pods) become one, with the
+/// evidence of each pod and a `pods` fact.
+fn merge(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::new();
+    let mut pods: BTreeMap<String, usize> = BTreeMap::new();
+    for f in findings {
+        *pods.entry(f.id.clone()).or_default() += 1;
+        match merged.iter_mut().find(|m| m.id == f.id) {
+            Some(m) => {
+                for e in f.evidence {
+                    if m.evidence.len() < MAX_EVIDENCE && !m.evidence.iter().any(|x| x.excerpt == e.excerpt) {
+                        m.evidence.push(e);
+                    }
+                }
+            }
+            None => merged.push(f),
+        }
+    }
+    for m in &mut merged {
+        let n = pods.get(&m.id).copied().unwrap_or(1);
+        if n > 1 {
+            m.facts.insert("pods".into(), n.to_string());
+        }
+        m.evidence.truncate(MAX_EVIDENCE);
+    }
+    merged
+}
+
+fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) -> Diagnosis {
+    demote_explained(&mut findings);
+    let mut evidence = Vec::new();
+    let mut hypotheses = Vec::new();
+    for f in &mut findings {
+        let ids: Vec<String> = f
+            .evidence
+            .drain(..)
+            .map(|mut e| {
+                e.id = format!("ev-{}", evidence.len() + 1);
+                let id = e.id.clone();
+                evidence.push(e);
+                id
+            })
+            .collect();
+        f.evidence_ids = ids.clone();
+        let own: Vec<Evidence> = evidence.iter().filter(|e| ids.contains(&e.id)).cloned().collect();
+        hypotheses.push((
+            f.role,
+            f.severity,
+            Hypothesis {
+                cause: f.cause.clone(),
+                category: f.category,
+                confidence: confidence(&own, f.role),
+                engine: "rules".into(),
+                evidence: ids,
+                fix: f.fix.clone(),
+                prevention: f.prevention.clone(),
+                remedy: f.remedy.clone(),
+            },
+        ));
+    }
+    hypotheses.sort_by(|a, b| {
+        let rank = |r: Role| if r == Role::Cause { 0 } else { 1 };
+        rank(a.0)
+            .cmp(&rank(b.0))
+            .then_with(|| b.2.confidence.total_cmp(&a.2.confidence))
+            .then_with(|| b.1.cmp(&a.1))
+    });
+    let severity = findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Warning);
+    let changes = what_changed(snapshot, &subject);
+    Diagnosis {
+        subject,
+        severity,
+        hypotheses: hypotheses.into_iter().map(|(_, _, h)| h).collect(),
+        findings,
+        evidence,
+        changes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::EvidenceSource;
+
+    fn ev(strength: Strength) -> Evidence {
+        Evidence {
+            id: String::new(),
+            source: EvidenceSource::Status,
+            object: ObjectRef::new("Pod", Some("shop"), "web-1"),
+            excerpt: format!("{strength:?}"),
+            timestamp: None,
+            strength,
+        }
+    }
+
+    #[test]
+    fn direct_evidence_outweighs_circumstantial() {
+        let direct = confidence(&[ev(Strength::Direct)], Role::Cause);
+        let weak = confidence(&[ev(Strength::Circumstantial), ev(Strength::Circumstantial)], Role::Cause);
+        assert!(direct > weak, "{direct} > {weak}");
+    }
+
+    #[test]
+    fn confidence_is_capped_below_certainty() {
+        let many = vec![ev(Strength::Direct); 10];
+        assert!(confidence(&many, Role::Cause) <= CAP);
+    }
+
+    #[test]
+    fn a_symptom_never_outranks_its_cause_with_the_same_evidence() {
+        let e = vec![ev(Strength::Direct), ev(Strength::Indirect)];
+        assert!(confidence(&e, Role::Symptom) < confidence(&e, Role::Cause));
+    }
+}
