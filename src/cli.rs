@@ -78,6 +78,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  k8sops snapshot -n shop -o shop-bundle\n  k8sops snapshot -A -o cluster.tar.gz\n  k8sops snapshot --from dump-dir -o bundle.tar.gz   # convert a kubectl cluster-info dump")]
     Snapshot(SnapshotArgs),
 
+    /// Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration
+    #[command(after_help = "Each scenario is a bundle directory with an expected.json:\n  {\"category\": \"oom-killed\", \"namespace\": \"shop\", \"workload\": \"Deployment/web\", \"cause_mentions\": [\"512Mi\"]}\n\nExamples:\n  k8sops eval examples\n  k8sops eval examples -o json | jq .accuracy")]
+    Eval(EvalArgs),
+
     /// Print a shell completion script
     #[command(after_help = "Examples:\n  k8sops completions bash > ~/.local/share/bash-completion/completions/k8sops\n  k8sops completions zsh > \"${fpath[1]}/_k8sops\"\n  k8sops completions fish > ~/.config/fish/completions/k8sops.fish")]
     Completions {
@@ -124,6 +128,27 @@ pub struct DiagnoseArgs {
 
 fn parse_target(s: &str) -> Result<crate::model::Target, String> {
     crate::model::Target::parse(s)
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Directory of scenarios (subdirectories holding a bundle and expected.json)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = EvalFormat::Text)]
+    pub output: EvalFormat,
+
+    /// Exit with 1 when accuracy is below this fraction (e.g. 0.9)
+    #[arg(long, value_name = "FRACTION")]
+    pub min_accuracy: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

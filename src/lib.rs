@@ -6,6 +6,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod error;
+pub mod eval;
 pub mod model;
 pub mod rca;
 pub mod render;

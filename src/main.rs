@@ -5,7 +5,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
-use k8sops::cli::{Cli, ColorChoice, Command, DiagnoseArgs, Global, SnapshotArgs, SourceArgs};
+use k8sops::cli::{Cli, ColorChoice, Command, DiagnoseArgs, EvalArgs, EvalFormat, Global, SnapshotArgs, SourceArgs};
 use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
 use k8sops::render::{self, Format};
 use k8sops::source::{self, bundle, live::LiveOptions};
@@ -62,6 +62,7 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
     match cli.command {
         Command::Diagnose(args) => diagnose(&cli.global, args).await,
         Command::Snapshot(args) => snapshot(&cli.global, args).await,
+        Command::Eval(args) => eval(args),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "k8sops", &mut std::io::stdout());
@@ -124,6 +125,19 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
         (true, _) => 3,
         (false, true) => 1,
         (false, false) => 0,
+    })
+}
+
+fn eval(args: EvalArgs) -> k8sops::Result<u8> {
+    let report = k8sops::eval::run(&args.dir)?;
+    let rendered = match args.output {
+        EvalFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        EvalFormat::Text => k8sops::eval::render_text(&report),
+    };
+    let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
+    Ok(match args.min_accuracy {
+        Some(min) if report.accuracy < min => 1,
+        _ => 0,
     })
 }
 
