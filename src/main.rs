@@ -41,7 +41,8 @@ fn report(e: &k8sops::Error, color: bool) {
 
 fn init_tracing(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        // kube logs every failed request at error level; k8sops reports them itself.
+        0 => "k8sops=warn",
         1 => "k8sops=info",
         _ => "k8sops=debug,kube=debug",
     };

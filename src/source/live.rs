@@ -89,8 +89,8 @@ pub async fn connect(opts: &LiveOptions) -> Result<Connection> {
             message: format!("context {context}: {e}"),
             hint: "check the context's cluster and user entries (`kubectl config view`)".into(),
         })?;
+    // The overall deadline (`--timeout`) bounds reads; only connecting gets its own limit.
     config.connect_timeout = Some(opts.timeout.min(Duration::from_secs(10)));
-    config.read_timeout = Some(opts.timeout);
     build(config, context)
 }
 
@@ -145,7 +145,6 @@ fn in_cluster(opts: &LiveOptions) -> Result<Connection> {
         hint: "mount the service account token, or pass --kubeconfig".into(),
     })?;
     config.connect_timeout = Some(opts.timeout.min(Duration::from_secs(10)));
-    config.read_timeout = Some(opts.timeout);
     build(config, "in-cluster".into())
 }
 
