@@ -7,25 +7,54 @@ use std::collections::BTreeMap;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// How an object of one kind is read from the API or a bundle.
 pub trait Edge: Sized {
-    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error>;
-    fn from_raw(raw: &str) -> Result<Self, serde_json::Error>;
+    fn deserialize_edge<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+
+    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        Self::deserialize_edge(value)
+    }
+
+    fn from_raw(raw: &str) -> Result<Self, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(raw);
+        let value = Self::deserialize_edge(&mut de)?;
+        de.end()?;
+        Ok(value)
+    }
+}
+
+/// Deserializes any `T: Edge` through its edge, e.g. as the items of a typed list.
+pub struct Edged<T>(pub T);
+
+impl<'de, T: Edge> Deserialize<'de> for Edged<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize_edge(deserializer).map(Edged)
+    }
+}
+
+/// A typed list (`PodList`) whose items go through the edge.
+#[derive(Deserialize)]
+#[serde(bound = "T: Edge")]
+pub struct TypedList<T> {
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub items: Vec<Edged<T>>,
 }
 
 macro_rules! plain_edge {
     ($($ty:ty),*) => {$(
         impl Edge for $ty {
-            fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                serde_json::from_value(value)
-            }
-            fn from_raw(raw: &str) -> Result<Self, serde_json::Error> {
-                serde_json::from_str(raw)
+            fn deserialize_edge<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut object = <$ty>::deserialize(deserializer)?;
+                // Server-side apply bookkeeping: large, and nothing k8sops reads.
+                object.metadata.managed_fields = None;
+                Ok(object)
             }
         }
     )*};
@@ -67,15 +96,12 @@ struct KeysOnly {
 }
 
 impl KeysOnly {
-    fn parse_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        Self::parse_raw(&value.to_string())
-    }
-
-    fn parse_raw(raw: &str) -> Result<Self, serde_json::Error> {
-        let mut keys: KeysOnly = serde_json::from_str(raw)?;
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut keys = KeysOnly::deserialize(deserializer)?;
         if let Some(annotations) = keys.metadata.annotations.as_mut() {
             annotations.remove(LAST_APPLIED);
         }
+        keys.metadata.managed_fields = None;
         Ok(keys)
     }
 
@@ -85,11 +111,8 @@ impl KeysOnly {
 }
 
 impl Edge for ConfigMap {
-    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        Ok(KeysOnly::parse_value(value)?.into())
-    }
-    fn from_raw(raw: &str) -> Result<Self, serde_json::Error> {
-        Ok(KeysOnly::parse_raw(raw)?.into())
+    fn deserialize_edge<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        KeysOnly::read(deserializer).map(Into::into)
     }
 }
 
@@ -110,11 +133,8 @@ impl From<KeysOnly> for ConfigMap {
 }
 
 impl Edge for Secret {
-    fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        Ok(KeysOnly::parse_value(value)?.into())
-    }
-    fn from_raw(raw: &str) -> Result<Self, serde_json::Error> {
-        Ok(KeysOnly::parse_raw(raw)?.into())
+    fn deserialize_edge<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        KeysOnly::read(deserializer).map(Into::into)
     }
 }
 

@@ -100,6 +100,24 @@ macro_rules! kinds {
                 }
             }
 
+            /// Parses a typed list (`PodList`) of `kind` in one pass and keeps its items.
+            /// Returns `None`, keeping nothing, when the document's `kind` is not
+            /// `<Kind>List` (the caller then reads it the general way).
+            pub fn append_list(&mut self, kind: Kind, text: &str) -> Result<Option<usize>, serde_json::Error> {
+                let expected = format!("{}List", kind.info().name);
+                match kind {
+                    $(Kind::$variant => {
+                        let list: crate::model::edge::TypedList<$ty> = serde_json::from_str(text)?;
+                        if list.kind.as_deref() != Some(expected.as_str()) {
+                            return Ok(None);
+                        }
+                        let n = list.items.len();
+                        self.$field.extend(list.items.into_iter().map(|e| e.0));
+                        Ok(Some(n))
+                    })*
+                }
+            }
+
             /// Moves every object of `other` into `self`.
             pub fn append(&mut self, other: &mut Objects) {
                 $(self.$field.append(&mut other.$field);)*
@@ -197,6 +215,11 @@ impl Kind {
                     || base.strip_suffix('s') == Some(name.as_str())
             })
             .map(|k| k.kind)
+    }
+
+    /// The kind whose bundle file is named `file` (`pods.json` → Pod).
+    pub fn from_file_name(file: &str) -> Option<Kind> {
+        KINDS.iter().find(|k| k.file == file).map(|k| k.kind)
     }
 
     /// Resolves the `kind` field of a typed list (`PodList`) or an object (`Pod`), exactly.

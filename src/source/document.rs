@@ -33,8 +33,19 @@ struct Head {
     kind: Option<String>,
 }
 
-/// Parses a JSON document into `objects`.
+/// Parses a JSON document into `objects`. A file named like a kind's bundle file
+/// (`pods.json`) is first read as that kind's typed list in a single pass.
 pub fn parse_json(path: &Path, text: &str, objects: &mut Objects) -> Result<Parsed> {
+    let hint = path.file_name().and_then(|f| f.to_str()).and_then(Kind::from_file_name);
+    if let Some(kind) = hint {
+        match objects.append_list(kind, text) {
+            Ok(Some(n)) => return Ok(Parsed { objects: n, skipped: Vec::new(), is_kubernetes: true }),
+            Ok(None) => {}
+            // Not this kind's list after all (another kind's fields, a mixed `List`): read it
+            // the general way, which also reports real syntax errors at their position.
+            Err(_) => {}
+        }
+    }
     let doc: RawDoc = serde_json::from_str(text).map_err(|e| malformed(path, &e, 0, text))?;
     let mut parsed = Parsed::default();
     let Some(kind) = doc.kind else { return Ok(parsed) };

@@ -23,6 +23,15 @@ fn header(rest: &str) -> Option<(&str, &str, &str)> {
     Some((container, ns, pod))
 }
 
+/// What kubectl writes into a block when it could not fetch that container's log.
+const REQUEST_ERROR: &str = "Request log error: ";
+
+fn keep(out: &mut BTreeMap<LogKey, String>, key: LogKey, body: String) {
+    if !(body.starts_with(REQUEST_ERROR) && body.trim_end().lines().count() == 1) {
+        out.insert(key, body);
+    }
+}
+
 /// Splits a logs file into blocks. Lines outside blocks are ignored; an unterminated block
 /// runs to the end of the file (a dump cut short still yields its logs).
 pub fn parse_log_blocks(text: &str, previous: bool, out: &mut BTreeMap<LogKey, String>) -> usize {
@@ -32,21 +41,21 @@ pub fn parse_log_blocks(text: &str, previous: bool, out: &mut BTreeMap<LogKey, S
         let bare = line.trim_end_matches(['\n', '\r']);
         if let Some((container, ns, pod)) = bare.strip_prefix(START).and_then(header) {
             if let Some((key, body)) = current.take() {
-                out.insert(key, body);
+                keep(out, key, body);
             }
             let key = LogKey { namespace: ns.into(), pod: pod.into(), container: container.into(), previous };
             current = Some((key, String::new()));
             found += 1;
         } else if bare.strip_prefix(END).and_then(header).is_some() {
             if let Some((key, body)) = current.take() {
-                out.insert(key, body);
+                keep(out, key, body);
             }
         } else if let Some((_, body)) = current.as_mut() {
             body.push_str(line);
         }
     }
     if let Some((key, body)) = current {
-        out.insert(key, body);
+        keep(out, key, body);
     }
     found
 }
@@ -79,6 +88,14 @@ mod tests {
         let mut sorted: Vec<_> = logs.iter().collect();
         sorted.sort_by(|a, b| b.0.container.cmp(&a.0.container));
         assert_eq!(format_log_blocks(sorted.into_iter()), text);
+    }
+
+    #[test]
+    fn a_log_kubectl_could_not_fetch_is_not_a_log() {
+        let text = "==== START logs for container w of pod ns/p ====\nRequest log error: the server rejected our request for an unknown reason (get pods p)\n==== END logs for container w of pod ns/p ====\n";
+        let mut logs = BTreeMap::new();
+        parse_log_blocks(text, false, &mut logs);
+        assert!(logs.is_empty());
     }
 
     #[test]

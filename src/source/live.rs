@@ -10,8 +10,6 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 use kube::config::{KubeConfigOptions, Kubeconfig};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use tokio::time::Instant;
 
 use crate::error::{Error, Result};
@@ -158,12 +156,6 @@ fn build(config: kube::Config, context: String) -> Result<Connection> {
     Ok(Connection { client, context, server, default_namespace })
 }
 
-#[derive(Deserialize)]
-struct RawList {
-    #[serde(default)]
-    items: Vec<Box<RawValue>>,
-}
-
 /// Kinds that `-l` filters; the others (events, nodes, storage…) are taken whole.
 fn takes_selector(kind: Kind) -> bool {
     matches!(
@@ -303,7 +295,7 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
         let client = conn.client.clone();
         async move {
             let result = match get(&path) {
-                Ok(req) => with_deadline(deadline, client.request::<RawList>(req)).await,
+                Ok(req) => with_deadline(deadline, client.request_text(req)).await,
                 Err(e) => Err(Failure::Transport(e.to_string())),
             };
             (info, result)
@@ -319,13 +311,11 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
             _ => " at the cluster scope".to_string(),
         };
         match result {
-            Ok(list) => {
-                for item in list.items {
-                    if let Err(e) = objects.insert_raw(info.kind, item.get()) {
-                        warnings.push(format!("{}: skipped an object the API returned that k8sops cannot read: {e}", info.plural));
-                    }
-                }
-            }
+            Ok(text) => match objects.append_list(info.kind, &text) {
+                Ok(Some(_)) => {}
+                Ok(None) => warnings.push(format!("{}: the API server did not answer with a {}List", info.plural, info.name)),
+                Err(e) => warnings.push(format!("{}: the API server's answer cannot be read: {e}", info.plural)),
+            },
             Err(Failure::Forbidden(message)) => warnings.push(format!(
                 "{}: forbidden{where_} — missing RBAC verb \"list\" on \"{}\" ({message}); the snapshot has no {}",
                 info.plural, info.plural, info.plural

@@ -1,0 +1,12 @@
+//! Test support shared by the integration tests and the benches.
+//!
+//! Used as `mod support;` from `tests/*.rs` and as
+//! `#[path = "../tests/support/mod.rs"] mod support;` from `benches/*.rs`.
+//! Each test binary uses a different part of it, hence the module-level `dead_code` allowance.
+
+#![allow(dead_code)]
+
+pub mod apiserver;
+pub mod fixture;
+
+pub use apiserver::ApiServer;
