@@ -36,9 +36,29 @@ complete -c k8sops -n "__fish_k8sops_needs_command" -s A -l all-namespaces -d 'E
 complete -c k8sops -n "__fish_k8sops_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c k8sops -n "__fish_k8sops_needs_command" -s V -l version -d 'Print version'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l tail -d 'Log lines per container to fetch' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l log-bytes -d 'Log bytes per container to fetch at most' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''
+markdown\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l exit-code -d 'Exit with 1 when problems are found (for scripts and CI gates)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l log-bytes -d 'Log bytes per container to fetch at most' -r
@@ -54,6 +74,20 @@ never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l min-accuracy -d 'Exit with 1 when accuracy is below this fraction (e.g. 0.9)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -65,6 +99,8 @@ never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from snapshot completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from snapshot completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from snapshot completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

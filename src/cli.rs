@@ -71,19 +71,27 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find the root cause of what is broken, with evidence, ranked hypotheses and a fix
-    #[command(after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection.")]
+    #[command(
+        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection."
+    )]
     Diagnose(DiagnoseArgs),
 
     /// Capture pods, events, logs and related objects into a bundle you can share or read offline
-    #[command(after_help = "Examples:\n  k8sops snapshot -n shop -o shop-bundle\n  k8sops snapshot -A -o cluster.tar.gz\n  k8sops snapshot --from dump-dir -o bundle.tar.gz   # convert a kubectl cluster-info dump")]
+    #[command(
+        after_help = "Examples:\n  k8sops snapshot -n shop -o shop-bundle\n  k8sops snapshot -A -o cluster.tar.gz\n  k8sops snapshot --from dump-dir -o bundle.tar.gz   # convert a kubectl cluster-info dump"
+    )]
     Snapshot(SnapshotArgs),
 
     /// Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration
-    #[command(after_help = "Each scenario is a bundle directory with an expected.json:\n  {\"category\": \"oom-killed\", \"namespace\": \"shop\", \"workload\": \"Deployment/web\", \"cause_mentions\": [\"512Mi\"]}\n\nExamples:\n  k8sops eval examples\n  k8sops eval examples -o json | jq .accuracy")]
+    #[command(
+        after_help = "Each scenario is a bundle directory with an expected.json:\n  {\"category\": \"oom-killed\", \"namespace\": \"shop\", \"workload\": \"Deployment/web\", \"cause_mentions\": [\"512Mi\"]}\n\nExamples:\n  k8sops eval examples\n  k8sops eval examples -o json | jq .accuracy"
+    )]
     Eval(EvalArgs),
 
     /// Print a shell completion script
-    #[command(after_help = "Examples:\n  k8sops completions bash > ~/.local/share/bash-completion/completions/k8sops\n  k8sops completions zsh > \"${fpath[1]}/_k8sops\"\n  k8sops completions fish > ~/.config/fish/completions/k8sops.fish")]
+    #[command(
+        after_help = "Examples:\n  k8sops completions bash > ~/.local/share/bash-completion/completions/k8sops\n  k8sops completions zsh > \"${fpath[1]}/_k8sops\"\n  k8sops completions fish > ~/.config/fish/completions/k8sops.fish"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -174,7 +182,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => Ok(Duration::from_millis(n)),
         "m" => Ok(Duration::from_secs(n * 60)),
         "h" => Ok(Duration::from_secs(n * 3600)),
-        _ => Err(format!("'{s}' has an unknown unit '{unit}'; use ms, s, m or h")),
+        _ => Err(format!(
+            "'{s}' has an unknown unit '{unit}'; use ms, s, m or h"
+        )),
     }
 }
 

@@ -12,34 +12,62 @@ pub enum Error {
     NotABundle { path: PathBuf },
 
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Malformed { path: PathBuf, line: usize, column: usize, message: String },
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error("{}: {message}", path.display())]
     NotKubernetes { path: PathBuf, message: String },
 
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("kubeconfig: {message}")]
     Kubeconfig { message: String, hint: String },
 
     #[error("context \"{context}\" not found in kubeconfig (available: {})", available.join(", "))]
-    UnknownContext { context: String, available: Vec<String> },
+    UnknownContext {
+        context: String,
+        available: Vec<String>,
+    },
 
     #[error("cannot reach the API server {server} (context {context}): {message}")]
-    Unreachable { server: String, context: String, message: String },
+    Unreachable {
+        server: String,
+        context: String,
+        message: String,
+    },
 
     #[error("TLS error talking to {server} (context {context}): {message}")]
-    Certificate { server: String, context: String, message: String },
+    Certificate {
+        server: String,
+        context: String,
+        message: String,
+    },
 
     #[error("{what}: the API server answered {code} {reason}: {message}")]
-    Api { what: String, code: u16, reason: String, message: String },
+    Api {
+        what: String,
+        code: u16,
+        reason: String,
+        message: String,
+    },
 
     #[error("timed out after {seconds}s {what}")]
     Timeout { what: String, seconds: u64 },
 
     #[error("{flag}: {message}")]
-    Usage { flag: String, message: String, hint: String },
+    Usage {
+        flag: String,
+        message: String,
+        hint: String,
+    },
 }
 
 impl Error {

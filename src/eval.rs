@@ -110,9 +110,16 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
             && (d.subject.namespace.is_none() || d.subject.namespace == expected.namespace)
     };
     let hit = list.items.iter().find(|d| is_expected(d));
-    let extra_items: Vec<String> = list.items.iter().filter(|d| !is_expected(d)).map(|d| d.subject.to_string()).collect();
+    let extra_items: Vec<String> = list
+        .items
+        .iter()
+        .filter(|d| !is_expected(d))
+        .map(|d| d.subject.to_string())
+        .collect();
     let top = hit.and_then(|d| d.top());
-    let predicted = top.map(|h| h.category.id().to_string()).unwrap_or_else(|| "none".into());
+    let predicted = top
+        .map(|h| h.category.id().to_string())
+        .unwrap_or_else(|| "none".into());
     let cause = top.map(|h| h.cause.clone()).unwrap_or_default();
     let lower = cause.to_lowercase();
     let missing_mentions: Vec<String> = expected
@@ -123,9 +130,15 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
         .collect();
     let category_correct = predicted == expected.category;
     // With nothing reported, the most severe item's confidence is what a user would trust.
-    let confidence = top.or_else(|| list.items.first().and_then(|d| d.top())).map(|h| h.confidence).unwrap_or(0.0);
+    let confidence = top
+        .or_else(|| list.items.first().and_then(|d| d.top()))
+        .map(|h| h.confidence)
+        .unwrap_or(0.0);
     Ok(ScenarioResult {
-        scenario: dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        scenario: dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         expected_category: expected.category.clone(),
         expected_workload: expected.workload.clone(),
         predicted_category: predicted,
@@ -141,7 +154,10 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
 
 /// Scores every scenario under `dir`.
 pub fn run(dir: &Path) -> Result<EvalReport> {
-    let results = scenarios(dir)?.iter().map(|s| run_scenario(s)).collect::<Result<Vec<_>>>()?;
+    let results = scenarios(dir)?
+        .iter()
+        .map(|s| run_scenario(s))
+        .collect::<Result<Vec<_>>>()?;
     Ok(score(results))
 }
 
@@ -168,7 +184,9 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
         let (lower, upper) = (b as f64 / 10.0, (b + 1) as f64 / 10.0);
         let in_bin: Vec<&ScenarioResult> = scenarios
             .iter()
-            .filter(|s| s.confidence >= lower && (s.confidence < upper || (b == 9 && s.confidence <= 1.0)))
+            .filter(|s| {
+                s.confidence >= lower && (s.confidence < upper || (b == 9 && s.confidence <= 1.0))
+            })
             .collect();
         if in_bin.is_empty() {
             continue;
@@ -177,7 +195,13 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
         let mean_confidence = in_bin.iter().map(|s| s.confidence).sum::<f64>() / count as f64;
         let accuracy = in_bin.iter().filter(|s| s.correct).count() as f64 / count as f64;
         ece += count as f64 / n as f64 * (accuracy - mean_confidence).abs();
-        calibration.push(CalibrationBin { lower, upper, count, mean_confidence, accuracy });
+        calibration.push(CalibrationBin {
+            lower,
+            upper,
+            count,
+            mean_confidence,
+            accuracy,
+        });
     }
     EvalReport {
         accuracy: correct as f64 / n as f64,
@@ -194,10 +218,19 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
 pub fn render_text(r: &EvalReport) -> String {
     let mut out = String::new();
     let correct = r.scenarios.iter().filter(|s| s.correct).count();
-    let _ = writeln!(out, "{correct}/{} scenarios correct ({:.1}%)\n", r.scenarios.len(), r.accuracy * 100.0);
+    let _ = writeln!(
+        out,
+        "{correct}/{} scenarios correct ({:.1}%)\n",
+        r.scenarios.len(),
+        r.accuracy * 100.0
+    );
     for s in &r.scenarios {
         let mark = if s.correct { "ok  " } else { "FAIL" };
-        let _ = write!(out, "{mark} {:<28} expected {:<14} got {:<14} {:.2}", s.scenario, s.expected_category, s.predicted_category, s.confidence);
+        let _ = write!(
+            out,
+            "{mark} {:<28} expected {:<14} got {:<14} {:.2}",
+            s.scenario, s.expected_category, s.predicted_category, s.confidence
+        );
         if !s.workload_found {
             let _ = write!(out, "  (missed {})", s.expected_workload);
         }
@@ -205,7 +238,12 @@ pub fn render_text(r: &EvalReport) -> String {
             let _ = write!(out, "  (cause lacks {})", s.missing_mentions.join(", "));
         }
         if !s.extra_items.is_empty() {
-            let _ = write!(out, "  (+{} on healthy: {})", s.extra_items.len(), s.extra_items.join(", "));
+            let _ = write!(
+                out,
+                "  (+{} on healthy: {})",
+                s.extra_items.len(),
+                s.extra_items.join(", ")
+            );
         }
         out.push('\n');
     }
@@ -218,11 +256,26 @@ pub fn render_text(r: &EvalReport) -> String {
         let cells: Vec<String> = row.iter().map(|(p, n)| format!("{p}×{n}")).collect();
         let _ = writeln!(out, "  {expected:<14} {}", cells.join("  "));
     }
-    let _ = writeln!(out, "\nitems on healthy objects: {}", r.items_on_healthy_objects);
-    let _ = writeln!(out, "\ncalibration (confidence bin: scenarios, mean confidence, accuracy)");
+    let _ = writeln!(
+        out,
+        "\nitems on healthy objects: {}",
+        r.items_on_healthy_objects
+    );
+    let _ = writeln!(
+        out,
+        "\ncalibration (confidence bin: scenarios, mean confidence, accuracy)"
+    );
     for b in &r.calibration {
-        let _ = writeln!(out, "  [{:.1}, {:.1}): {:>3}  {:.2}  {:.2}", b.lower, b.upper, b.count, b.mean_confidence, b.accuracy);
+        let _ = writeln!(
+            out,
+            "  [{:.1}, {:.1}): {:>3}  {:.2}  {:.2}",
+            b.lower, b.upper, b.count, b.mean_confidence, b.accuracy
+        );
     }
-    let _ = writeln!(out, "expected calibration error: {:.3}", r.expected_calibration_error);
+    let _ = writeln!(
+        out,
+        "expected calibration error: {:.3}",
+        r.expected_calibration_error
+    );
     out
 }

@@ -5,7 +5,9 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
-use k8sops::cli::{Cli, ColorChoice, Command, DiagnoseArgs, EvalArgs, EvalFormat, Global, SnapshotArgs, SourceArgs};
+use k8sops::cli::{
+    Cli, ColorChoice, Command, DiagnoseArgs, EvalArgs, EvalFormat, Global, SnapshotArgs, SourceArgs,
+};
 use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
 use k8sops::render::{self, Format};
 use k8sops::source::{self, bundle, live::LiveOptions};
@@ -16,7 +18,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);
     let color = use_color(cli.global.color, std::io::stderr().is_terminal());
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -33,7 +38,11 @@ fn main() -> ExitCode {
 }
 
 fn report(e: &k8sops::Error, color: bool) {
-    let (red, dim, reset) = if color { ("\x1b[1;31m", "\x1b[2m", "\x1b[0m") } else { ("", "", "") };
+    let (red, dim, reset) = if color {
+        ("\x1b[1;31m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{red}error{reset}: {e}");
     let _ = writeln!(err, "{dim}hint{reset}: {}", e.hint());
@@ -48,7 +57,10 @@ fn init_tracing(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {
@@ -100,9 +112,15 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
     let snapshot = &loaded.snapshot;
     let mut list = k8sops::rca::run(snapshot);
     if let Some(target) = &args.target {
-        let namespace = if global.all_namespaces { None } else { global.namespace.as_deref() };
+        let namespace = if global.all_namespaces {
+            None
+        } else {
+            global.namespace.as_deref()
+        };
         let Some(subject) = target.resolve(snapshot, namespace) else {
-            let scope = namespace.map(|n| format!("namespace {n}")).unwrap_or_else(|| "the snapshot".into());
+            let scope = namespace
+                .map(|n| format!("namespace {n}"))
+                .unwrap_or_else(|| "the snapshot".into());
             return Err(k8sops::Error::Usage {
                 flag: "TARGET".into(),
                 message: format!("{target} not found in {scope}"),
@@ -115,18 +133,24 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
     let rendered = match args.output {
         Format::Json => render::json(&list),
         Format::Markdown => render::markdown(&list, now),
-        Format::Text => render::text(&list, now, use_color(global.color, std::io::stdout().is_terminal())),
+        Format::Text => render::text(
+            &list,
+            now,
+            use_color(global.color, std::io::stdout().is_terminal()),
+        ),
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(rendered.as_bytes());
     if args.output == Format::Json || args.output == Format::Markdown {
         warn_all(snapshot);
     }
-    Ok(match (loaded.partial, args.exit_code && !list.items.is_empty()) {
-        (true, _) => 3,
-        (false, true) => 1,
-        (false, false) => 0,
-    })
+    Ok(
+        match (loaded.partial, args.exit_code && !list.items.is_empty()) {
+            (true, _) => 3,
+            (false, true) => 1,
+            (false, false) => 0,
+        },
+    )
 }
 
 fn eval(args: EvalArgs) -> k8sops::Result<u8> {
@@ -161,19 +185,38 @@ fn print_summary(snapshot: &Snapshot, out: &std::path::Path) {
         (Some(c), None) => format!("context {c}, "),
         _ => String::new(),
     };
-    let _ = writeln!(o, "  {origin}{}, captured {}", meta.scope.describe(), meta.captured_at);
+    let _ = writeln!(
+        o,
+        "  {origin}{}, captured {}",
+        meta.scope.describe(),
+        meta.captured_at
+    );
     let _ = writeln!(o, "  {}", snapshot.summary());
-    let unhealthy: Vec<_> = snapshot.objects.pods.iter().filter(|p| !pod_is_healthy(p)).collect();
+    let unhealthy: Vec<_> = snapshot
+        .objects
+        .pods
+        .iter()
+        .filter(|p| !pod_is_healthy(p))
+        .collect();
     if unhealthy.is_empty() {
         let _ = writeln!(o, "  every pod is running and ready");
         return;
     }
-    let _ = writeln!(o, "  {} of {} pods not ready:", unhealthy.len(), snapshot.objects.pods.len());
+    let _ = writeln!(
+        o,
+        "  {} of {} pods not ready:",
+        unhealthy.len(),
+        snapshot.objects.pods.len()
+    );
     for pod in unhealthy.iter().take(10) {
         let ns = pod.metadata.namespace.as_deref().unwrap_or("");
         let name = pod.metadata.name.as_deref().unwrap_or("");
         let (ready, total) = pod_ready(pod);
-        let _ = writeln!(o, "    {ns}/{name}  {} ({ready}/{total} ready)", pod_status(pod));
+        let _ = writeln!(
+            o,
+            "    {ns}/{name}  {} ({ready}/{total} ready)",
+            pod_status(pod)
+        );
     }
     if unhealthy.len() > 10 {
         let _ = writeln!(o, "    … and {} more", unhealthy.len() - 10);

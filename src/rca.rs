@@ -37,7 +37,11 @@ pub fn weight(strength: Strength) -> f64 {
 pub fn confidence(evidence: &[Evidence], role: Role) -> f64 {
     let miss: f64 = evidence.iter().map(|e| 1.0 - weight(e.strength)).product();
     let c = ((1.0 - miss) * CAP).min(CAP);
-    let c = if role == Role::Symptom { c * SYMPTOM_FACTOR } else { c };
+    let c = if role == Role::Symptom {
+        c * SYMPTOM_FACTOR
+    } else {
+        c
+    };
     (c * 100.0).round() / 100.0
 }
 
@@ -137,9 +141,22 @@ pub fn diagnose(snapshot: &Snapshot, findings: Vec<Finding>) -> Vec<Diagnosis> {
 const EXPLAINED_BY: &[(Category, &[Category])] = &[
     (
         Category::CrashLoop,
-        &[Category::ConfigMissing, Category::NetworkDns, Category::Permission, Category::OomKilled, Category::Volume],
+        &[
+            Category::ConfigMissing,
+            Category::NetworkDns,
+            Category::Permission,
+            Category::OomKilled,
+            Category::Volume,
+        ],
     ),
-    (Category::ProbeFailure, &[Category::OomKilled, Category::ConfigMissing, Category::NetworkDns]),
+    (
+        Category::ProbeFailure,
+        &[
+            Category::OomKilled,
+            Category::ConfigMissing,
+            Category::NetworkDns,
+        ],
+    ),
     (
         Category::RolloutStuck,
         &[
@@ -160,7 +177,11 @@ const EXPLAINED_BY: &[(Category, &[Category])] = &[
 
 /// Marks findings that another finding on the same workload explains as symptoms.
 fn demote_explained(findings: &mut [Finding]) {
-    let causes: Vec<Category> = findings.iter().filter(|f| f.role == Role::Cause).map(|f| f.category).collect();
+    let causes: Vec<Category> = findings
+        .iter()
+        .filter(|f| f.role == Role::Cause)
+        .map(|f| f.category)
+        .collect();
     for f in findings.iter_mut() {
         let explained = EXPLAINED_BY
             .iter()
@@ -186,7 +207,9 @@ fn merge(findings: Vec<Finding>) -> Vec<Finding> {
         match merged.iter_mut().find(|m| m.id == f.id) {
             Some(m) => {
                 for e in f.evidence {
-                    if m.evidence.len() < MAX_EVIDENCE && !m.evidence.iter().any(|x| x.excerpt == e.excerpt) {
+                    if m.evidence.len() < MAX_EVIDENCE
+                        && !m.evidence.iter().any(|x| x.excerpt == e.excerpt)
+                    {
                         m.evidence.push(e);
                     }
                 }
@@ -220,7 +243,11 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
             })
             .collect();
         f.evidence_ids = ids.clone();
-        let own: Vec<Evidence> = evidence.iter().filter(|e| ids.contains(&e.id)).cloned().collect();
+        let own: Vec<Evidence> = evidence
+            .iter()
+            .filter(|e| ids.contains(&e.id))
+            .cloned()
+            .collect();
         hypotheses.push((
             f.role,
             f.severity,
@@ -243,7 +270,11 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
             .then_with(|| b.2.confidence.total_cmp(&a.2.confidence))
             .then_with(|| b.1.cmp(&a.1))
     });
-    let severity = findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Warning);
+    let severity = findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Warning);
     let changes = what_changed(snapshot, &subject);
     Diagnosis {
         subject,
@@ -274,7 +305,10 @@ mod tests {
     #[test]
     fn direct_evidence_outweighs_circumstantial() {
         let direct = confidence(&[ev(Strength::Direct)], Role::Cause);
-        let weak = confidence(&[ev(Strength::Circumstantial), ev(Strength::Circumstantial)], Role::Cause);
+        let weak = confidence(
+            &[ev(Strength::Circumstantial), ev(Strength::Circumstantial)],
+            Role::Cause,
+        );
         assert!(direct > weak, "{direct} > {weak}");
     }
 

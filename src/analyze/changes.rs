@@ -38,7 +38,9 @@ pub fn revisions(snapshot: &Snapshot, workload: &ObjectRef) -> Vec<Revision> {
     let ns = workload.namespace.as_deref().unwrap_or("");
     let owned = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
         meta.namespace.as_deref() == Some(ns)
-            && snapshot.controller_of(meta).is_some_and(|o| o.kind == workload.kind && o.name == workload.name)
+            && snapshot
+                .controller_of(meta)
+                .is_some_and(|o| o.kind == workload.kind && o.name == workload.name)
     };
     let mut out: Vec<Revision> = match workload.known_kind() {
         Some(Kind::Deployment) => snapshot
@@ -86,28 +88,66 @@ pub fn revisions(snapshot: &Snapshot, workload: &ObjectRef) -> Vec<Revision> {
 /// What the newest revision changed compared with the one before it.
 pub fn what_changed(snapshot: &Snapshot, workload: &ObjectRef) -> Vec<ChangeRecord> {
     let revs = revisions(snapshot, workload);
-    let [.., old, new] = revs.as_slice() else { return Vec::new() };
+    let [.., old, new] = revs.as_slice() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let containers = |t: &PodTemplateSpec| -> Vec<Container> {
         t.spec
             .as_ref()
-            .map(|s| s.init_containers.iter().flatten().chain(s.containers.iter()).cloned().collect())
+            .map(|s| {
+                s.init_containers
+                    .iter()
+                    .flatten()
+                    .chain(s.containers.iter())
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let old_containers = containers(&old.template);
     for c in containers(&new.template) {
         let Some(o) = old_containers.iter().find(|o| o.name == c.name) else {
-            out.push(record(format!("containers[{}]", c.name), None, Some("added".into())));
+            out.push(record(
+                format!("containers[{}]", c.name),
+                None,
+                Some("added".into()),
+            ));
             continue;
         };
         let field = |f: &str| format!("containers[{}].{f}", c.name);
         diff(&mut out, field("image"), o.image.clone(), c.image.clone());
-        diff(&mut out, field("command"), json(&o.command), json(&c.command));
+        diff(
+            &mut out,
+            field("command"),
+            json(&o.command),
+            json(&c.command),
+        );
         diff(&mut out, field("args"), json(&o.args), json(&c.args));
-        diff(&mut out, field("resources"), json(&o.resources), json(&c.resources));
-        diff(&mut out, field("livenessProbe"), json(&o.liveness_probe), json(&c.liveness_probe));
-        diff(&mut out, field("readinessProbe"), json(&o.readiness_probe), json(&c.readiness_probe));
-        diff(&mut out, field("startupProbe"), json(&o.startup_probe), json(&c.startup_probe));
+        diff(
+            &mut out,
+            field("resources"),
+            json(&o.resources),
+            json(&c.resources),
+        );
+        diff(
+            &mut out,
+            field("livenessProbe"),
+            json(&o.liveness_probe),
+            json(&c.liveness_probe),
+        );
+        diff(
+            &mut out,
+            field("readinessProbe"),
+            json(&o.readiness_probe),
+            json(&c.readiness_probe),
+        );
+        diff(
+            &mut out,
+            field("startupProbe"),
+            json(&o.startup_probe),
+            json(&c.startup_probe),
+        );
         let names = |c: &Container| -> BTreeSet<String> {
             c.env.iter().flatten().map(|e| e.name.clone()).collect()
         };
@@ -137,7 +177,13 @@ fn json<T: Serialize>(v: &T) -> Option<String> {
 }
 
 fn record(field: String, from: Option<String>, to: Option<String>) -> ChangeRecord {
-    ChangeRecord { field, from, to, revision: None, at: None }
+    ChangeRecord {
+        field,
+        from,
+        to,
+        revision: None,
+        at: None,
+    }
 }
 
 fn diff(out: &mut Vec<ChangeRecord>, field: String, from: Option<String>, to: Option<String>) {

@@ -17,11 +17,23 @@ pub struct ContainerView<'a> {
 
 impl<'a> ContainerView<'a> {
     pub fn waiting_reason(&self) -> Option<&'a str> {
-        self.status?.state.as_ref()?.waiting.as_ref()?.reason.as_deref()
+        self.status?
+            .state
+            .as_ref()?
+            .waiting
+            .as_ref()?
+            .reason
+            .as_deref()
     }
 
     pub fn waiting_message(&self) -> Option<&'a str> {
-        self.status?.state.as_ref()?.waiting.as_ref()?.message.as_deref()
+        self.status?
+            .state
+            .as_ref()?
+            .waiting
+            .as_ref()?
+            .message
+            .as_deref()
     }
 
     pub fn restarts(&self) -> i32 {
@@ -107,13 +119,19 @@ impl<'a> Context<'a> {
     pub fn event_evidence(event: &Event, strength: Strength) -> Evidence {
         let obj = &event.involved_object;
         let count = event_count(event);
-        let times = if count > 1 { format!(" (x{count})") } else { String::new() };
+        let times = if count > 1 {
+            format!(" (x{count})")
+        } else {
+            String::new()
+        };
         Evidence {
             id: String::new(),
             source: EvidenceSource::Event,
             object: ObjectRef::new(
                 obj.kind.clone().unwrap_or_default(),
-                obj.namespace.as_deref().or(event.metadata.namespace.as_deref()),
+                obj.namespace
+                    .as_deref()
+                    .or(event.metadata.namespace.as_deref()),
                 obj.name.clone().unwrap_or_default(),
             ),
             excerpt: format!(
@@ -128,7 +146,12 @@ impl<'a> Context<'a> {
     }
 
     /// Evidence from an object's status or spec.
-    pub fn evidence(source: EvidenceSource, object: &ObjectRef, excerpt: impl Into<String>, strength: Strength) -> Evidence {
+    pub fn evidence(
+        source: EvidenceSource,
+        object: &ObjectRef,
+        excerpt: impl Into<String>,
+        strength: Strength,
+    ) -> Evidence {
         Evidence {
             id: String::new(),
             source,
@@ -144,7 +167,10 @@ fn needs_analysis(pod: &Pod, now: jiff::Timestamp) -> bool {
     if !pod_is_healthy(pod) {
         return true;
     }
-    let statuses = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref());
+    let statuses = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref());
     statuses.into_iter().flatten().any(|cs| {
         let finished = cs
             .last_state
@@ -163,13 +189,26 @@ fn pod_context<'a>(snapshot: &'a Snapshot, pod: &'a Pod) -> PodContext<'a> {
     let status = pod.status.as_ref();
     let mut containers = Vec::new();
     let pairs = [
-        (true, spec.and_then(|s| s.init_containers.as_ref()), status.and_then(|s| s.init_container_statuses.as_ref())),
-        (false, spec.map(|s| &s.containers), status.and_then(|s| s.container_statuses.as_ref())),
+        (
+            true,
+            spec.and_then(|s| s.init_containers.as_ref()),
+            status.and_then(|s| s.init_container_statuses.as_ref()),
+        ),
+        (
+            false,
+            spec.map(|s| &s.containers),
+            status.and_then(|s| s.container_statuses.as_ref()),
+        ),
     ];
     for (init, specs, statuses) in pairs {
         for c in specs.into_iter().flatten() {
             let st = statuses.into_iter().flatten().find(|s| s.name == c.name);
-            containers.push(ContainerView { name: &c.name, init, spec: Some(c), status: st });
+            containers.push(ContainerView {
+                name: &c.name,
+                init,
+                spec: Some(c),
+                status: st,
+            });
         }
     }
     PodContext {

@@ -148,10 +148,26 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Change {
-    SetMemoryLimit { container: String, from: Option<String>, to: String },
-    SetMemoryRequest { container: String, from: Option<String>, to: String },
-    SetCpuRequest { container: String, from: Option<String>, to: String },
-    SetImage { container: String, from: String, to: String },
+    SetMemoryLimit {
+        container: String,
+        from: Option<String>,
+        to: String,
+    },
+    SetMemoryRequest {
+        container: String,
+        from: Option<String>,
+        to: String,
+    },
+    SetCpuRequest {
+        container: String,
+        from: Option<String>,
+        to: String,
+    },
+    SetImage {
+        container: String,
+        from: String,
+        to: String,
+    },
     SetProbe {
         container: String,
         probe: String,
@@ -163,8 +179,15 @@ pub enum Change {
         initial_delay_seconds: Option<i32>,
     },
     /// Create a missing ConfigMap/Secret or key. Never carries a value.
-    CreateKey { kind: String, name: String, key: Option<String> },
-    SetServiceSelectorOrName { service: String, to: String },
+    CreateKey {
+        kind: String,
+        name: String,
+        key: Option<String>,
+    },
+    SetServiceSelectorOrName {
+        service: String,
+        to: String,
+    },
 }
 
 /// A proposed fix: which object, what change, and why.
@@ -207,8 +230,20 @@ pub struct Finding {
 
 impl Finding {
     /// Starts a finding; the analyzer fills in the rest.
-    pub fn new(analyzer: &str, category: Category, subject: ObjectRef, workload: ObjectRef, detail: &str) -> Self {
-        let id = format!("{}/{}/{}/{}", category.id(), workload.kind, workload.name, detail);
+    pub fn new(
+        analyzer: &str,
+        category: Category,
+        subject: ObjectRef,
+        workload: ObjectRef,
+        detail: &str,
+    ) -> Self {
+        let id = format!(
+            "{}/{}/{}/{}",
+            category.id(),
+            workload.kind,
+            workload.name,
+            detail
+        );
         Finding {
             id,
             analyzer: analyzer.to_string(),

@@ -21,7 +21,9 @@ mod unschedulable;
 mod volume;
 
 pub use context::{ContainerView, Context, PodContext};
-pub use finding::{Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength};
+pub use finding::{
+    Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength,
+};
 
 use crate::model::Snapshot;
 

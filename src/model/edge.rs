@@ -60,7 +60,9 @@ macro_rules! plain_edge {
     )*};
 }
 
-use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
@@ -71,9 +73,26 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 
 plain_edge!(
-    Namespace, Node, PersistentVolume, StorageClass, Pod, Event, Deployment, ReplicaSet,
-    StatefulSet, DaemonSet, ControllerRevision, ReplicationController, Job, CronJob, Service,
-    Endpoints, EndpointSlice, PersistentVolumeClaim, HorizontalPodAutoscaler, ResourceQuota,
+    Namespace,
+    Node,
+    PersistentVolume,
+    StorageClass,
+    Pod,
+    Event,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    ControllerRevision,
+    ReplicationController,
+    Job,
+    CronJob,
+    Service,
+    Endpoints,
+    EndpointSlice,
+    PersistentVolumeClaim,
+    HorizontalPodAutoscaler,
+    ResourceQuota,
     LimitRange
 );
 
@@ -118,8 +137,9 @@ impl Edge for ConfigMap {
 
 impl From<KeysOnly> for ConfigMap {
     fn from(k: KeysOnly) -> Self {
-        let data: BTreeMap<String, String> =
-            KeysOnly::names(k.data).map(|key| (key, String::new())).collect();
+        let data: BTreeMap<String, String> = KeysOnly::names(k.data)
+            .map(|key| (key, String::new()))
+            .collect();
         let binary: BTreeMap<String, ByteString> = KeysOnly::names(k.binary_data)
             .map(|key| (key, ByteString(Vec::new())))
             .collect();
@@ -166,5 +186,9 @@ pub fn config_map_keys(cm: &ConfigMap) -> impl Iterator<Item = &str> {
 
 /// Key names of a Secret.
 pub fn secret_keys(secret: &Secret) -> impl Iterator<Item = &str> {
-    secret.data.iter().flat_map(|d| d.keys()).map(String::as_str)
+    secret
+        .data
+        .iter()
+        .flat_map(|d| d.keys())
+        .map(String::as_str)
 }

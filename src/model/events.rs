@@ -56,8 +56,14 @@ mod tests {
             "lastTimestamp": "2026-11-20T09:20:00Z"
         }));
         assert_eq!(event_count(&e), 7);
-        assert_eq!(event_last_seen(&e).map(|t| t.to_string()).as_deref(), Some("2026-11-20T09:20:00Z"));
-        assert_eq!(event_first_seen(&e).map(|t| t.to_string()).as_deref(), Some("2026-11-20T09:00:00Z"));
+        assert_eq!(
+            event_last_seen(&e).map(|t| t.to_string()).as_deref(),
+            Some("2026-11-20T09:20:00Z")
+        );
+        assert_eq!(
+            event_first_seen(&e).map(|t| t.to_string()).as_deref(),
+            Some("2026-11-20T09:00:00Z")
+        );
     }
 
     #[test]
@@ -71,7 +77,13 @@ mod tests {
             "lastTimestamp": null
         }));
         assert_eq!(event_count(&e), 12);
-        assert_eq!(event_last_seen(&e).map(|t| t.to_string()).as_deref(), Some("2026-11-20T09:25:00Z"));
-        assert_eq!(event_first_seen(&e).map(|t| t.to_string()).as_deref(), Some("2026-11-20T09:01:00Z"));
+        assert_eq!(
+            event_last_seen(&e).map(|t| t.to_string()).as_deref(),
+            Some("2026-11-20T09:25:00Z")
+        );
+        assert_eq!(
+            event_first_seen(&e).map(|t| t.to_string()).as_deref(),
+            Some("2026-11-20T09:01:00Z")
+        );
     }
 }

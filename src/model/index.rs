@@ -23,7 +23,10 @@ pub struct Index {
 }
 
 fn key_parts(meta: &ObjectMeta) -> (String, String) {
-    (meta.namespace.clone().unwrap_or_default(), meta.name.clone().unwrap_or_default())
+    (
+        meta.namespace.clone().unwrap_or_default(),
+        meta.name.clone().unwrap_or_default(),
+    )
 }
 
 macro_rules! index_kind {
@@ -55,7 +58,11 @@ impl Index {
             horizontal_pod_autoscalers => HorizontalPodAutoscaler,
             resource_quotas => ResourceQuota, limit_ranges => LimitRange,
             config_maps => ConfigMap, secrets => Secret);
-        debug_assert_eq!(KINDS.len(), 23, "every kind in the registry is indexed above");
+        debug_assert_eq!(
+            KINDS.len(),
+            23,
+            "every kind in the registry is indexed above"
+        );
 
         for (i, pod) in objects.pods.iter().enumerate() {
             if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
@@ -72,7 +79,11 @@ impl Index {
                 .clone()
                 .or_else(|| event.metadata.namespace.clone())
                 .unwrap_or_default();
-            let key = (obj.kind.clone().unwrap_or_default(), ns, obj.name.clone().unwrap_or_default());
+            let key = (
+                obj.kind.clone().unwrap_or_default(),
+                ns,
+                obj.name.clone().unwrap_or_default(),
+            );
             index.events_by_name.entry(key).or_default().push(i);
         }
         for (i, slice) in objects.endpoint_slices.iter().enumerate() {
@@ -83,7 +94,11 @@ impl Index {
                 .and_then(|l| l.get("kubernetes.io/service-name"));
             if let Some(service) = service {
                 let ns = slice.metadata.namespace.clone().unwrap_or_default();
-                index.slices_by_service.entry((ns, service.clone())).or_default().push(i);
+                index
+                    .slices_by_service
+                    .entry((ns, service.clone()))
+                    .or_default()
+                    .push(i);
             }
         }
         index
@@ -102,18 +117,28 @@ impl Index {
     }
 
     pub fn pods_on_node(&self, node: &str) -> &[usize] {
-        self.pods_by_node.get(node).map(Vec::as_slice).unwrap_or(&[])
+        self.pods_by_node
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Events about one object: matched by uid, and by kind/namespace/name for events
     /// recorded without a uid (or about an earlier object with the same name).
-    pub fn events_for(&self, kind: &str, namespace: &str, name: &str, uid: Option<&str>) -> Vec<usize> {
+    pub fn events_for(
+        &self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        uid: Option<&str>,
+    ) -> Vec<usize> {
         let mut out: Vec<usize> = uid
             .and_then(|u| self.events_by_uid.get(u))
             .cloned()
             .unwrap_or_default();
         if let Some(by_name) =
-            self.events_by_name.get(&(kind.to_string(), namespace.to_string(), name.to_string()))
+            self.events_by_name
+                .get(&(kind.to_string(), namespace.to_string(), name.to_string()))
         {
             out.extend(by_name);
         }
@@ -181,12 +206,16 @@ impl super::Snapshot {
             .iter()
             .find(|o| o.controller == Some(true))
             .or_else(|| meta.owner_references.as_ref()?.first())?;
-        if let Some((kind, i)) = self.index().by_uid(&owner.uid) {
-            if let Some(owner_meta) = self.meta_at(kind, i) {
-                return Some(ObjectRef::from_meta(kind, owner_meta));
-            }
+        if let Some((kind, i)) = self.index().by_uid(&owner.uid)
+            && let Some(owner_meta) = self.meta_at(kind, i)
+        {
+            return Some(ObjectRef::from_meta(kind, owner_meta));
         }
-        Some(ObjectRef::new(owner.kind.clone(), meta.namespace.as_deref(), owner.name.clone()))
+        Some(ObjectRef::new(
+            owner.kind.clone(),
+            meta.namespace.as_deref(),
+            owner.name.clone(),
+        ))
     }
 
     /// The object a human would fix for this one: Pod → ReplicaSet → Deployment,
@@ -197,10 +226,12 @@ impl super::Snapshot {
         // Owner chains are at most a few links; the bound guards against cycles.
         for _ in 0..4 {
             let Some(m) = current_meta else { break };
-            let Some(owner) = self.controller_of(m) else { break };
-            current_meta = owner.known_kind().and_then(|k| {
-                self.meta(k, owner.namespace.as_deref().unwrap_or(""), &owner.name)
-            });
+            let Some(owner) = self.controller_of(m) else {
+                break;
+            };
+            current_meta = owner
+                .known_kind()
+                .and_then(|k| self.meta(k, owner.namespace.as_deref().unwrap_or(""), &owner.name));
             current = owner;
         }
         current
@@ -227,27 +258,69 @@ mod tests {
 
     fn objects() -> Objects {
         let mut o = Objects::default();
-        let add = |o: &mut Objects, kind: Kind, v: serde_json::Value| o.insert_json(kind, v).expect("valid object");
-        add(&mut o, Kind::Deployment, serde_json::json!({"metadata": {"name": "web", "namespace": "shop", "uid": "d1"}}));
-        add(&mut o, Kind::ReplicaSet, serde_json::json!({"metadata": {"name": "web-7d9f8b6c4d", "namespace": "shop", "uid": "r1",
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "d1", "controller": true}]}}));
-        add(&mut o, Kind::Pod, serde_json::json!({"metadata": {"name": "web-7d9f8b6c4d-x2k4p", "namespace": "shop", "uid": "p1",
+        let add = |o: &mut Objects, kind: Kind, v: serde_json::Value| {
+            o.insert_json(kind, v).expect("valid object")
+        };
+        add(
+            &mut o,
+            Kind::Deployment,
+            serde_json::json!({"metadata": {"name": "web", "namespace": "shop", "uid": "d1"}}),
+        );
+        add(
+            &mut o,
+            Kind::ReplicaSet,
+            serde_json::json!({"metadata": {"name": "web-7d9f8b6c4d", "namespace": "shop", "uid": "r1",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "d1", "controller": true}]}}),
+        );
+        add(
+            &mut o,
+            Kind::Pod,
+            serde_json::json!({"metadata": {"name": "web-7d9f8b6c4d-x2k4p", "namespace": "shop", "uid": "p1",
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d9f8b6c4d", "uid": "r1", "controller": true}]},
-            "spec": {"nodeName": "worker-1", "containers": [{"name": "web"}]}}));
-        add(&mut o, Kind::CronJob, serde_json::json!({"metadata": {"name": "backup", "namespace": "ops", "uid": "c1"}}));
-        add(&mut o, Kind::Job, serde_json::json!({"metadata": {"name": "backup-29000000", "namespace": "ops", "uid": "j1",
-            "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "backup", "uid": "c1", "controller": true}]}}));
-        add(&mut o, Kind::Pod, serde_json::json!({"metadata": {"name": "backup-29000000-abcde", "namespace": "ops", "uid": "p2",
-            "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": "backup-29000000", "uid": "j1", "controller": true}]}}));
-        add(&mut o, Kind::Pod, serde_json::json!({"metadata": {"name": "orphan-xyz", "namespace": "shop", "uid": "p3",
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "gone-5f6d", "uid": "missing", "controller": true}]}}));
-        add(&mut o, Kind::Event, serde_json::json!({"metadata": {"name": "e1", "namespace": "shop"},
-            "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "web-7d9f8b6c4d-x2k4p", "uid": "p1"}, "reason": "BackOff"}));
-        add(&mut o, Kind::Event, serde_json::json!({"metadata": {"name": "e2", "namespace": "shop"},
+            "spec": {"nodeName": "worker-1", "containers": [{"name": "web"}]}}),
+        );
+        add(
+            &mut o,
+            Kind::CronJob,
+            serde_json::json!({"metadata": {"name": "backup", "namespace": "ops", "uid": "c1"}}),
+        );
+        add(
+            &mut o,
+            Kind::Job,
+            serde_json::json!({"metadata": {"name": "backup-29000000", "namespace": "ops", "uid": "j1",
+            "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "backup", "uid": "c1", "controller": true}]}}),
+        );
+        add(
+            &mut o,
+            Kind::Pod,
+            serde_json::json!({"metadata": {"name": "backup-29000000-abcde", "namespace": "ops", "uid": "p2",
+            "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job", "name": "backup-29000000", "uid": "j1", "controller": true}]}}),
+        );
+        add(
+            &mut o,
+            Kind::Pod,
+            serde_json::json!({"metadata": {"name": "orphan-xyz", "namespace": "shop", "uid": "p3",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "gone-5f6d", "uid": "missing", "controller": true}]}}),
+        );
+        add(
+            &mut o,
+            Kind::Event,
+            serde_json::json!({"metadata": {"name": "e1", "namespace": "shop"},
+            "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "web-7d9f8b6c4d-x2k4p", "uid": "p1"}, "reason": "BackOff"}),
+        );
+        add(
+            &mut o,
+            Kind::Event,
+            serde_json::json!({"metadata": {"name": "e2", "namespace": "shop"},
             "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "web-7d9f8b6c4d-x2k4p"}, "reason": "FailedScheduling",
-            "eventTime": "2026-11-20T09:01:00.000000Z", "series": {"count": 3, "lastObservedTime": "2026-11-20T09:02:00.000000Z"}}));
-        add(&mut o, Kind::EndpointSlice, serde_json::json!({"metadata": {"name": "web-abc12", "namespace": "shop",
-            "labels": {"kubernetes.io/service-name": "web"}}, "addressType": "IPv4", "endpoints": []}));
+            "eventTime": "2026-11-20T09:01:00.000000Z", "series": {"count": 3, "lastObservedTime": "2026-11-20T09:02:00.000000Z"}}),
+        );
+        add(
+            &mut o,
+            Kind::EndpointSlice,
+            serde_json::json!({"metadata": {"name": "web-abc12", "namespace": "shop",
+            "labels": {"kubernetes.io/service-name": "web"}}, "addressType": "IPv4", "endpoints": []}),
+        );
         o
     }
 
@@ -259,31 +332,59 @@ mod tests {
     #[test]
     fn pod_of_a_deployment_resolves_to_the_deployment() {
         let s = snapshot();
-        let pod = &s.objects.pods[s.index().position(Kind::Pod, "shop", "web-7d9f8b6c4d-x2k4p").expect("pod")];
-        assert_eq!(s.workload_of(Kind::Pod, &pod.metadata).to_string(), "Deployment shop/web");
+        let pod = &s.objects.pods[s
+            .index()
+            .position(Kind::Pod, "shop", "web-7d9f8b6c4d-x2k4p")
+            .expect("pod")];
+        assert_eq!(
+            s.workload_of(Kind::Pod, &pod.metadata).to_string(),
+            "Deployment shop/web"
+        );
     }
 
     #[test]
     fn pod_of_a_cronjob_resolves_to_the_cronjob() {
         let s = snapshot();
-        let pod = &s.objects.pods[s.index().position(Kind::Pod, "ops", "backup-29000000-abcde").expect("pod")];
-        assert_eq!(s.workload_of(Kind::Pod, &pod.metadata).to_string(), "CronJob ops/backup");
+        let pod = &s.objects.pods[s
+            .index()
+            .position(Kind::Pod, "ops", "backup-29000000-abcde")
+            .expect("pod")];
+        assert_eq!(
+            s.workload_of(Kind::Pod, &pod.metadata).to_string(),
+            "CronJob ops/backup"
+        );
     }
 
     #[test]
     fn owner_missing_from_the_snapshot_is_named_from_the_reference() {
         let s = snapshot();
-        let pod = &s.objects.pods[s.index().position(Kind::Pod, "shop", "orphan-xyz").expect("pod")];
-        assert_eq!(s.workload_of(Kind::Pod, &pod.metadata).to_string(), "ReplicaSet shop/gone-5f6d");
+        let pod = &s.objects.pods[s
+            .index()
+            .position(Kind::Pod, "shop", "orphan-xyz")
+            .expect("pod")];
+        assert_eq!(
+            s.workload_of(Kind::Pod, &pod.metadata).to_string(),
+            "ReplicaSet shop/gone-5f6d"
+        );
     }
 
     #[test]
     fn events_match_by_uid_and_by_name_without_uid() {
         let s = snapshot();
-        let pod = &s.objects.pods[s.index().position(Kind::Pod, "shop", "web-7d9f8b6c4d-x2k4p").expect("pod")];
-        let reasons: Vec<_> = s.events_about(Kind::Pod, &pod.metadata).iter().map(|e| e.reason.clone().unwrap_or_default()).collect();
+        let pod = &s.objects.pods[s
+            .index()
+            .position(Kind::Pod, "shop", "web-7d9f8b6c4d-x2k4p")
+            .expect("pod")];
+        let reasons: Vec<_> = s
+            .events_about(Kind::Pod, &pod.metadata)
+            .iter()
+            .map(|e| e.reason.clone().unwrap_or_default())
+            .collect();
         assert_eq!(reasons.len(), 2);
-        assert!(reasons.contains(&"BackOff".to_string()) && reasons.contains(&"FailedScheduling".to_string()));
+        assert!(
+            reasons.contains(&"BackOff".to_string())
+                && reasons.contains(&"FailedScheduling".to_string())
+        );
     }
 
     #[test]

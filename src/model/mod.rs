@@ -118,7 +118,13 @@ impl Snapshot {
     ) -> Self {
         objects.sort();
         let index = Index::build(&objects);
-        Snapshot { meta, objects, logs, warnings, index }
+        Snapshot {
+            meta,
+            objects,
+            logs,
+            warnings,
+            index,
+        }
     }
 
     pub fn index(&self) -> &Index {

@@ -4,7 +4,9 @@ use k8s_openapi::api::core::v1::Pod;
 
 /// `CrashLoopBackOff`, `OOMKilled`, `Pending`, `Running`, `Init:Error`… as kubectl prints it.
 pub fn pod_status(pod: &Pod) -> String {
-    let Some(status) = pod.status.as_ref() else { return "Unknown".into() };
+    let Some(status) = pod.status.as_ref() else {
+        return "Unknown".into();
+    };
     if pod.metadata.deletion_timestamp.is_some() {
         return "Terminating".into();
     }
@@ -13,20 +15,35 @@ pub fn pod_status(pod: &Pod) -> String {
     }
     for cs in status.init_container_statuses.iter().flatten() {
         let state = cs.state.as_ref();
-        if let Some(t) = state.and_then(|s| s.terminated.as_ref()).filter(|t| t.exit_code != 0) {
-            return format!("Init:{}", t.reason.clone().unwrap_or_else(|| "Error".into()));
+        if let Some(t) = state
+            .and_then(|s| s.terminated.as_ref())
+            .filter(|t| t.exit_code != 0)
+        {
+            return format!(
+                "Init:{}",
+                t.reason.clone().unwrap_or_else(|| "Error".into())
+            );
         }
         if let Some(w) = state.and_then(|s| s.waiting.as_ref()) {
-            return format!("Init:{}", w.reason.clone().unwrap_or_else(|| "Waiting".into()));
+            return format!(
+                "Init:{}",
+                w.reason.clone().unwrap_or_else(|| "Waiting".into())
+            );
         }
     }
     let mut result = status.phase.clone().unwrap_or_else(|| "Unknown".into());
     for cs in status.container_statuses.iter().flatten().rev() {
         let state = cs.state.as_ref();
-        if let Some(reason) = state.and_then(|s| s.waiting.as_ref()).and_then(|w| w.reason.clone()) {
+        if let Some(reason) = state
+            .and_then(|s| s.waiting.as_ref())
+            .and_then(|w| w.reason.clone())
+        {
             result = reason;
         } else if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
-            result = t.reason.clone().unwrap_or_else(|| format!("ExitCode:{}", t.exit_code));
+            result = t
+                .reason
+                .clone()
+                .unwrap_or_else(|| format!("ExitCode:{}", t.exit_code));
         }
     }
     result

@@ -22,16 +22,21 @@ const TARGET_KINDS: &[Kind] = &[
 
 impl Target {
     pub fn parse(s: &str) -> Result<Target, String> {
-        let (kind, name) = s
-            .split_once('/')
-            .ok_or_else(|| format!("'{s}' is not KIND/NAME (e.g. deploy/web, pod/web-7d9f8b6c4d-x2k4p, node/worker-1)"))?;
+        let (kind, name) = s.split_once('/').ok_or_else(|| {
+            format!(
+                "'{s}' is not KIND/NAME (e.g. deploy/web, pod/web-7d9f8b6c4d-x2k4p, node/worker-1)"
+            )
+        })?;
         let kind = Kind::parse(kind)
             .filter(|k| TARGET_KINDS.contains(k))
             .ok_or_else(|| format!("'{kind}' is not a kind diagnose takes; use pod, deploy, sts, ds, job, cronjob or node"))?;
         if name.is_empty() {
             return Err(format!("'{s}' has no name after the '/'"));
         }
-        Ok(Target { kind, name: name.to_string() })
+        Ok(Target {
+            kind,
+            name: name.to_string(),
+        })
     }
 
     /// The workload a diagnosis about this target is filed under, if the object exists in
@@ -54,6 +59,11 @@ impl Target {
 
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.kind.info().name.to_ascii_lowercase(), self.name)
+        write!(
+            f,
+            "{}/{}",
+            self.kind.info().name.to_ascii_lowercase(),
+            self.name
+        )
     }
 }

@@ -13,9 +13,21 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
     }
     for d in &list.items {
         let Some(top) = d.top() else { continue };
-        let _ = writeln!(out, "## {} — {} ({})\n", d.subject, top.category, d.severity);
-        let _ = writeln!(out, "**Cause** ({:.0}% confidence, {}): {}\n", top.confidence * 100.0, top.engine, top.cause);
-        out.push_str("| id | source | object | evidence | age |\n| --- | --- | --- | --- | --- |\n");
+        let _ = writeln!(
+            out,
+            "## {} — {} ({})\n",
+            d.subject, top.category, d.severity
+        );
+        let _ = writeln!(
+            out,
+            "**Cause** ({:.0}% confidence, {}): {}\n",
+            top.confidence * 100.0,
+            top.engine,
+            top.cause
+        );
+        out.push_str(
+            "| id | source | object | evidence | age |\n| --- | --- | --- | --- | --- |\n",
+        );
         for id in &top.evidence {
             if let Some(e) = d.evidence_by_id(id) {
                 let when = e.timestamp.map(|t| age(now, t)).unwrap_or_default();
@@ -51,7 +63,12 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
             out.push('\n');
         }
         if let Some(r) = &top.remedy {
-            let _ = writeln!(out, "**Remedy**: {} — {}\n", describe_change(&r.change), r.rationale);
+            let _ = writeln!(
+                out,
+                "**Remedy**: {} — {}\n",
+                describe_change(&r.change),
+                r.rationale
+            );
         }
         if !top.prevention.is_empty() {
             out.push_str("**Prevention**\n\n");
@@ -64,7 +81,13 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
         if !others.is_empty() {
             out.push_str("**Also considered**\n\n");
             for h in others {
-                let _ = writeln!(out, "- {} ({:.0}%): {}", h.category, h.confidence * 100.0, h.cause);
+                let _ = writeln!(
+                    out,
+                    "- {} ({:.0}%): {}",
+                    h.category,
+                    h.confidence * 100.0,
+                    h.cause
+                );
             }
             out.push('\n');
         }
@@ -76,7 +99,11 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
 }
 
 fn cell(s: &str) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|");
+    let flat: String = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|");
     if flat.chars().count() > 200 {
         let cut: String = flat.chars().take(199).collect();
         format!("{cut}…")

@@ -13,7 +13,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
     }
     fn severity(&self, s: Severity) -> String {
         match s {
@@ -56,12 +60,18 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
         "{}: {} {}",
         st.severity(d.severity),
         st.bold(&d.subject.to_string()),
-        st.dim(&format!("[{} · {:.2} · {}]", top.category, top.confidence, top.engine))
+        st.dim(&format!(
+            "[{} · {:.2} · {}]",
+            top.category, top.confidence, top.engine
+        ))
     );
     let _ = writeln!(out, "  {}", top.cause);
     for id in &top.evidence {
         if let Some(e) = d.evidence_by_id(id) {
-            let when = e.timestamp.map(|t| format!(" ({} ago)", age(now, t))).unwrap_or_default();
+            let when = e
+                .timestamp
+                .map(|t| format!(" ({} ago)", age(now, t)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "    {} {} {}{}",
@@ -75,14 +85,19 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
     if !d.changes.is_empty() {
         let _ = writeln!(out, "  {}", st.bold("what changed"));
         for c in d.changes.iter().take(5) {
-            let when = c.at.map(|t| format!(", {} ago", age(now, t))).unwrap_or_default();
+            let when =
+                c.at.map(|t| format!(", {} ago", age(now, t)))
+                    .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "    {}: {} → {} {}",
                 c.field,
                 one_line(c.from.as_deref().unwrap_or("(none)"), 60),
                 one_line(c.to.as_deref().unwrap_or("(none)"), 60),
-                st.dim(&format!("(revision {}{when})", c.revision.as_deref().unwrap_or("?")))
+                st.dim(&format!(
+                    "(revision {}{when})",
+                    c.revision.as_deref().unwrap_or("?")
+                ))
             );
         }
     }
@@ -90,7 +105,13 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
     if !others.is_empty() {
         let _ = writeln!(out, "  {}", st.bold("also considered"));
         for h in others {
-            let _ = writeln!(out, "    {:.2} {:<14} {}", h.confidence, h.category.id(), one_line(&h.cause, 120));
+            let _ = writeln!(
+                out,
+                "    {:.2} {:<14} {}",
+                h.confidence,
+                h.category.id(),
+                one_line(&h.cause, 120)
+            );
         }
     }
     if !top.fix.is_empty() {
@@ -100,7 +121,12 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
         }
     }
     if let Some(r) = &top.remedy {
-        let _ = writeln!(out, "  {} {}", st.bold("remedy:"), describe_change(&r.change));
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            st.bold("remedy:"),
+            describe_change(&r.change)
+        );
     }
 }
 
@@ -111,11 +137,33 @@ pub fn describe_change(change: &Change) -> String {
         None => format!("(unset) → {to}"),
     };
     match change {
-        Change::SetMemoryLimit { container, from, to } => format!("memory limit of {container}: {}", arrow(from, to)),
-        Change::SetMemoryRequest { container, from, to } => format!("memory request of {container}: {}", arrow(from, to)),
-        Change::SetCpuRequest { container, from, to } => format!("cpu request of {container}: {}", arrow(from, to)),
-        Change::SetImage { container, from, to } => format!("image of {container}: {from} → {to}"),
-        Change::SetProbe { container, probe, port, path, initial_delay_seconds } => {
+        Change::SetMemoryLimit {
+            container,
+            from,
+            to,
+        } => format!("memory limit of {container}: {}", arrow(from, to)),
+        Change::SetMemoryRequest {
+            container,
+            from,
+            to,
+        } => format!("memory request of {container}: {}", arrow(from, to)),
+        Change::SetCpuRequest {
+            container,
+            from,
+            to,
+        } => format!("cpu request of {container}: {}", arrow(from, to)),
+        Change::SetImage {
+            container,
+            from,
+            to,
+        } => format!("image of {container}: {from} → {to}"),
+        Change::SetProbe {
+            container,
+            probe,
+            port,
+            path,
+            initial_delay_seconds,
+        } => {
             let mut parts = Vec::new();
             if let Some(p) = port {
                 parts.push(format!("port {p}"));
@@ -132,7 +180,9 @@ pub fn describe_change(change: &Change) -> String {
             Some(k) => format!("add key {k} to {kind} {name}"),
             None => format!("create {kind} {name}"),
         },
-        Change::SetServiceSelectorOrName { service, to } => format!("point at Service {to} instead of {service}"),
+        Change::SetServiceSelectorOrName { service, to } => {
+            format!("point at Service {to} instead of {service}")
+        }
     }
 }
 

@@ -53,12 +53,16 @@ impl Files {
         match self {
             Files::Dir(root) => {
                 let path = root.join(rel);
-                std::fs::read(&path).map(Into::into).map_err(|e| Error::io(path, e))
+                std::fs::read(&path)
+                    .map(Into::into)
+                    .map_err(|e| Error::io(path, e))
             }
             Files::Archive(archive, entries) => entries
                 .get(rel)
                 .map(|b| b.as_slice().into())
-                .ok_or_else(|| Error::NotFound { path: archive.join(rel) }),
+                .ok_or_else(|| Error::NotFound {
+                    path: archive.join(rel),
+                }),
         }
     }
 
@@ -79,11 +83,14 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>) -> Result<
         let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
         if file_type.is_dir() && depth < 2 {
             walk(root, &path, depth + 1, out)?;
-        } else if file_type.is_file() {
-            if let Ok(rel) = path.strip_prefix(root) {
-                let rel: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
-                out.push(rel.join("/"));
-            }
+        } else if file_type.is_file()
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            let rel: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            out.push(rel.join("/"));
         }
     }
     Ok(())
@@ -101,7 +108,9 @@ fn classify(rel: &str) -> Option<Job> {
     let name = *parts.last()?;
     match (parts.len(), name) {
         (1, META) => None,
-        (1 | 2, _) if document::is_document(Path::new(name)) => Some(Job::Document(rel.to_string())),
+        (1 | 2, _) if document::is_document(Path::new(name)) => {
+            Some(Job::Document(rel.to_string()))
+        }
         (3, CURRENT_LOGS) => Some(Job::Logs(rel.to_string(), false)),
         (3, PREVIOUS_LOGS) => Some(Job::Logs(rel.to_string(), true)),
         _ => None,
@@ -146,7 +155,10 @@ fn read_single(path: &Path, bytes: &[u8]) -> Result<Snapshot> {
 }
 
 fn unpack(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
-    let bad = |e: std::io::Error| Error::NotKubernetes { path: path.to_path_buf(), message: format!("not a readable .tar.gz ({e})") };
+    let bad = |e: std::io::Error| Error::NotKubernetes {
+        path: path.to_path_buf(),
+        message: format!("not a readable .tar.gz ({e})"),
+    };
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
     let mut entries = BTreeMap::new();
     for entry in archive.entries().map_err(bad)? {
@@ -154,7 +166,12 @@ fn unpack(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let name = entry.path().map_err(bad)?.to_string_lossy().trim_start_matches("./").to_string();
+        let name = entry
+            .path()
+            .map_err(bad)?
+            .to_string_lossy()
+            .trim_start_matches("./")
+            .to_string();
         let mut data = Vec::with_capacity(entry.size() as usize);
         entry.read_to_end(&mut data).map_err(bad)?;
         entries.insert(name, data);
@@ -176,8 +193,11 @@ fn common_prefix(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
     let prefix = format!("{top}/");
     let all_under = entries.keys().all(|k| k.starts_with(&prefix));
     let is_namespace_dir = entries.keys().any(|k| !k.contains('/'));
-    (all_under && !is_namespace_dir && !entries.contains_key(META) && !entries.contains_key(&format!("{prefix}pods.json")))
-        .then_some(prefix)
+    (all_under
+        && !is_namespace_dir
+        && !entries.contains_key(META)
+        && !entries.contains_key(&format!("{prefix}pods.json")))
+    .then_some(prefix)
 }
 
 #[derive(Default)]
@@ -196,7 +216,9 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
     };
     let mut jobs: Vec<Job> = names.iter().filter_map(|n| classify(n)).collect();
     if meta.is_none() && !jobs.iter().any(|j| matches!(j, Job::Document(_))) {
-        return Err(Error::NotABundle { path: path.to_path_buf() });
+        return Err(Error::NotABundle {
+            path: path.to_path_buf(),
+        });
     }
     // Big files first, so the threads finish together.
     if let Files::Dir(root) = &files {
@@ -204,13 +226,20 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
             let rel = match j {
                 Job::Document(r) | Job::Logs(r, _) => r,
             };
-            std::cmp::Reverse(std::fs::metadata(root.join(rel)).map(|m| m.len()).unwrap_or(0))
+            std::cmp::Reverse(
+                std::fs::metadata(root.join(rel))
+                    .map(|m| m.len())
+                    .unwrap_or(0),
+            )
         });
     }
 
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Result<Partial>>> = Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -231,18 +260,27 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
         total.documents += partial.documents;
     }
     if meta.is_none() && total.documents == 0 {
-        return Err(Error::NotABundle { path: path.to_path_buf() });
+        return Err(Error::NotABundle {
+            path: path.to_path_buf(),
+        });
     }
     total.warnings.sort();
     let meta = meta.unwrap_or_else(|| inferred_meta(&total.objects));
-    Ok(Snapshot::new(meta, total.objects, total.logs, total.warnings))
+    Ok(Snapshot::new(
+        meta,
+        total.objects,
+        total.logs,
+        total.warnings,
+    ))
 }
 
 fn run_jobs(files: &Files, jobs: &[Job], next: &AtomicUsize) -> Result<Partial> {
     let mut partial = Partial::default();
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(i) else { return Ok(partial) };
+        let Some(job) = jobs.get(i) else {
+            return Ok(partial);
+        };
         match job {
             Job::Document(rel) => {
                 let bytes = files.read(rel)?;
@@ -266,7 +304,12 @@ fn skipped_warnings(path: &Path, parsed: &Parsed) -> Vec<String> {
     parsed
         .skipped
         .iter()
-        .map(|(kind, n)| format!("{}: skipped {n} {kind} object(s): k8sops does not use this kind", path.display()))
+        .map(|(kind, n)| {
+            format!(
+                "{}: skipped {n} {kind} object(s): k8sops does not use this kind",
+                path.display()
+            )
+        })
         .collect()
 }
 
@@ -285,7 +328,11 @@ fn read_meta(files: &Files) -> Result<SnapshotMeta> {
 /// A bundle without `meta.json` (a kubectl dump) says nothing of when it was taken; the
 /// newest timestamp it holds is the best estimate, and it keeps ages stable across reads.
 fn inferred_meta(objects: &Objects) -> SnapshotMeta {
-    let newest_event = objects.events.iter().filter_map(crate::model::event_last_seen).max();
+    let newest_event = objects
+        .events
+        .iter()
+        .filter_map(crate::model::event_last_seen)
+        .max();
     let newest_object = objects
         .metas()
         .filter_map(|(_, m)| m.creation_timestamp.as_ref().map(|t| t.0))
@@ -326,7 +373,11 @@ pub fn write(snapshot: &Snapshot, out: &Path, _options: &WriteOptions) -> Result
         });
     }
     let tmp = parent.join(format!(".{name}.k8sops-tmp-{}", std::process::id()));
-    let written = if archive { write_archive(&tmp, &files) } else { write_dir(&tmp, &files) };
+    let written = if archive {
+        write_archive(&tmp, &files)
+    } else {
+        write_dir(&tmp, &files)
+    };
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
         let _ = std::fs::remove_file(&tmp);
@@ -339,7 +390,9 @@ pub fn write(snapshot: &Snapshot, out: &Path, _options: &WriteOptions) -> Result
 }
 
 fn is_empty_dir(path: &Path) -> bool {
-    std::fs::read_dir(path).map(|mut d| d.next().is_none()).unwrap_or(false)
+    std::fs::read_dir(path)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false)
 }
 
 fn write_dir(root: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
@@ -374,13 +427,22 @@ fn write_archive(path: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 
 /// The files of a bundle, by relative path, in a stable order.
 fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
-    let json = |v: &serde_json::Value| serde_json::to_vec_pretty(v).map(|mut b| {
-        b.push(b'\n');
-        b
-    });
-    let to_err = |rel: &str, e: serde_json::Error| Error::Io { path: rel.into(), source: e.into() };
+    let json = |v: &serde_json::Value| {
+        serde_json::to_vec_pretty(v).map(|mut b| {
+            b.push(b'\n');
+            b
+        })
+    };
+    let to_err = |rel: &str, e: serde_json::Error| Error::Io {
+        path: rel.into(),
+        source: e.into(),
+    };
     let mut files = Vec::new();
-    let meta = MetaFile { api_version: "k8sops/v1".into(), kind: "BundleMeta".into(), meta: snapshot.meta.clone() };
+    let meta = MetaFile {
+        api_version: "k8sops/v1".into(),
+        kind: "BundleMeta".into(),
+        meta: snapshot.meta.clone(),
+    };
     let meta = serde_json::to_value(&meta).map_err(|e| to_err(META, e))?;
     files.push((META.to_string(), json(&meta).map_err(|e| to_err(META, e))?));
 
@@ -389,13 +451,21 @@ fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
         let mut by_ns: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
         for item in items {
             let ns = match info.namespaced {
-                true => item.pointer("/metadata/namespace").and_then(|n| n.as_str()).unwrap_or("default").to_string(),
+                true => item
+                    .pointer("/metadata/namespace")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("default")
+                    .to_string(),
                 false => String::new(),
             };
             by_ns.entry(ns).or_default().push(item);
         }
         for (ns, items) in by_ns {
-            let rel = if ns.is_empty() { info.file.to_string() } else { format!("{ns}/{}", info.file) };
+            let rel = if ns.is_empty() {
+                info.file.to_string()
+            } else {
+                format!("{ns}/{}", info.file)
+            };
             let list = serde_json::json!({
                 "kind": format!("{}List", info.name),
                 "apiVersion": info.api_version(),
@@ -406,21 +476,43 @@ fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
         }
     }
 
-    let mut by_pod: BTreeMap<(&str, &str, bool), Vec<(&LogKey, &String)>> = BTreeMap::new();
+    // One file per (namespace, pod, previous), holding every container's block.
+    type PodLogs<'a> = Vec<(&'a LogKey, &'a String)>;
+    let mut by_pod: BTreeMap<(&str, &str, bool), PodLogs<'_>> = BTreeMap::new();
     for (key, body) in &snapshot.logs {
-        by_pod.entry((&key.namespace, &key.pod, key.previous)).or_default().push((key, body));
+        by_pod
+            .entry((&key.namespace, &key.pod, key.previous))
+            .or_default()
+            .push((key, body));
     }
     for ((ns, pod, previous), logs) in by_pod {
-        let file = if previous { PREVIOUS_LOGS } else { CURRENT_LOGS };
-        files.push((format!("{ns}/{pod}/{file}"), kubectl_dump::format_log_blocks(logs.into_iter()).into_bytes()));
+        let file = if previous {
+            PREVIOUS_LOGS
+        } else {
+            CURRENT_LOGS
+        };
+        files.push((
+            format!("{ns}/{pod}/{file}"),
+            kubectl_dump::format_log_blocks(logs.into_iter()).into_bytes(),
+        ));
     }
     Ok(files)
 }
 
 /// Keeps only what `namespace` holds (and cluster-scoped objects such as nodes).
 pub fn restrict_to_namespace(snapshot: Snapshot, namespace: &str) -> Snapshot {
-    let Snapshot { mut meta, mut objects, mut logs, warnings, .. } = snapshot;
-    objects.retain(|kind, m| !kind.info().namespaced || m.namespace.as_deref() == Some(namespace) || kind == Kind::Namespace);
+    let Snapshot {
+        mut meta,
+        mut objects,
+        mut logs,
+        warnings,
+        ..
+    } = snapshot;
+    objects.retain(|kind, m| {
+        !kind.info().namespaced
+            || m.namespace.as_deref() == Some(namespace)
+            || kind == Kind::Namespace
+    });
     objects.retain(|kind, m| kind != Kind::Namespace || m.name.as_deref() == Some(namespace));
     logs.retain(|k, _| k.namespace == namespace);
     meta.scope.namespaces = vec![namespace.to_string()];

@@ -36,10 +36,19 @@ struct Head {
 /// Parses a JSON document into `objects`. A file named like a kind's bundle file
 /// (`pods.json`) is first read as that kind's typed list in a single pass.
 pub fn parse_json(path: &Path, text: &str, objects: &mut Objects) -> Result<Parsed> {
-    let hint = path.file_name().and_then(|f| f.to_str()).and_then(Kind::from_file_name);
+    let hint = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .and_then(Kind::from_file_name);
     if let Some(kind) = hint {
         match objects.append_list(kind, text) {
-            Ok(Some(n)) => return Ok(Parsed { objects: n, skipped: Vec::new(), is_kubernetes: true }),
+            Ok(Some(n)) => {
+                return Ok(Parsed {
+                    objects: n,
+                    skipped: Vec::new(),
+                    is_kubernetes: true,
+                });
+            }
             Ok(None) => {}
             // Not this kind's list after all (another kind's fields, a mixed `List`): read it
             // the general way, which also reports real syntax errors at their position.
@@ -48,12 +57,15 @@ pub fn parse_json(path: &Path, text: &str, objects: &mut Objects) -> Result<Pars
     }
     let doc: RawDoc = serde_json::from_str(text).map_err(|e| malformed(path, &e, 0, text))?;
     let mut parsed = Parsed::default();
-    let Some(kind) = doc.kind else { return Ok(parsed) };
+    let Some(kind) = doc.kind else {
+        return Ok(parsed);
+    };
     parsed.is_kubernetes = true;
     match doc.items {
         Some(items) if kind == "List" => {
             for item in items {
-                let head: Head = serde_json::from_str(item.get()).map_err(|e| malformed(path, &e, offset(text, item), text))?;
+                let head: Head = serde_json::from_str(item.get())
+                    .map_err(|e| malformed(path, &e, offset(text, item), text))?;
                 let item_kind = head.kind.unwrap_or_default();
                 insert(path, text, objects, &mut parsed, &item_kind, item)?;
             }
@@ -63,7 +75,9 @@ pub fn parse_json(path: &Path, text: &str, objects: &mut Objects) -> Result<Pars
             match Kind::from_kind_field(&item_kind) {
                 Some(k) => {
                     for item in &items {
-                        objects.insert_raw(k, item.get()).map_err(|e| malformed(path, &e, offset(text, item), text))?;
+                        objects
+                            .insert_raw(k, item.get())
+                            .map_err(|e| malformed(path, &e, offset(text, item), text))?;
                     }
                     parsed.objects += items.len();
                 }
@@ -71,17 +85,27 @@ pub fn parse_json(path: &Path, text: &str, objects: &mut Objects) -> Result<Pars
             }
         }
         None => {
-            let whole: &RawValue = serde_json::from_str(text).map_err(|e| malformed(path, &e, 0, text))?;
+            let whole: &RawValue =
+                serde_json::from_str(text).map_err(|e| malformed(path, &e, 0, text))?;
             insert(path, text, objects, &mut parsed, &kind, whole)?;
         }
     }
     Ok(parsed)
 }
 
-fn insert(path: &Path, text: &str, objects: &mut Objects, parsed: &mut Parsed, kind: &str, raw: &RawValue) -> Result<()> {
+fn insert(
+    path: &Path,
+    text: &str,
+    objects: &mut Objects,
+    parsed: &mut Parsed,
+    kind: &str,
+    raw: &RawValue,
+) -> Result<()> {
     match Kind::from_kind_field(kind) {
         Some(k) => {
-            objects.insert_raw(k, raw.get()).map_err(|e| malformed(path, &e, offset(text, raw), text))?;
+            objects
+                .insert_raw(k, raw.get())
+                .map_err(|e| malformed(path, &e, offset(text, raw), text))?;
             parsed.objects += 1;
         }
         None => skip(parsed, kind, 1),
@@ -119,7 +143,12 @@ fn malformed(path: &Path, e: &serde_json::Error, base: usize, text: &str) -> Err
         Some(i) => message[..i].to_string(),
         None => message,
     };
-    Error::Malformed { path: path.to_path_buf(), line, column, message }
+    Error::Malformed {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
 }
 
 /// Parses a YAML stream (one or more documents) into `objects`.
@@ -129,7 +158,12 @@ pub fn parse_yaml(path: &Path, text: &str, objects: &mut Objects) -> Result<Pars
             .location()
             .map(|l| (l.line() as usize, l.column() as usize))
             .unwrap_or((0, 0));
-        Error::Malformed { path: path.to_path_buf(), line, column, message: first_line(&e.to_string()) }
+        Error::Malformed {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: first_line(&e.to_string()),
+        }
     })?;
     let mut total = Parsed::default();
     for doc in docs {
@@ -169,7 +203,10 @@ pub fn parse_file(path: &Path, bytes: &[u8], objects: &mut Objects) -> Result<Pa
 }
 
 pub fn is_yaml(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 pub fn is_document(path: &Path) -> bool {
@@ -205,7 +242,9 @@ mod tests {
         let mut o = Objects::default();
         let text = "{\"kind\":\"PodList\",\"items\":[\n{\"metadata\":{\"name\":\"a\"}},\n{\"metadata\":{\"name\":\"b\"},\"spec\":{\"containers\":\"oops\"}}]}";
         let err = parse_json(Path::new("pods.json"), text, &mut o).expect_err("bad item");
-        let Error::Malformed { line, .. } = err else { panic!("expected Malformed, got {err}") };
+        let Error::Malformed { line, .. } = err else {
+            panic!("expected Malformed, got {err}")
+        };
         assert_eq!(line, 3);
     }
 
@@ -220,7 +259,12 @@ mod tests {
     #[test]
     fn json_without_kind_is_not_kubernetes() {
         let mut o = Objects::default();
-        let p = parse_json(Path::new("expected.json"), r#"{"category":"oom-killed"}"#, &mut o).expect("parses");
+        let p = parse_json(
+            Path::new("expected.json"),
+            r#"{"category":"oom-killed"}"#,
+            &mut o,
+        )
+        .expect("parses");
         assert!(!p.is_kubernetes);
     }
 }

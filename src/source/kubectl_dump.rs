@@ -43,7 +43,12 @@ pub fn parse_log_blocks(text: &str, previous: bool, out: &mut BTreeMap<LogKey, S
             if let Some((key, body)) = current.take() {
                 keep(out, key, body);
             }
-            let key = LogKey { namespace: ns.into(), pod: pod.into(), container: container.into(), previous };
+            let key = LogKey {
+                namespace: ns.into(),
+                pod: pod.into(),
+                container: container.into(),
+                previous,
+            };
             current = Some((key, String::new()));
             found += 1;
         } else if bare.strip_prefix(END).and_then(header).is_some() {
@@ -64,12 +69,20 @@ pub fn parse_log_blocks(text: &str, previous: bool, out: &mut BTreeMap<LogKey, S
 pub fn format_log_blocks<'a>(logs: impl Iterator<Item = (&'a LogKey, &'a String)>) -> String {
     let mut out = String::new();
     for (key, body) in logs {
-        let _ = writeln!(out, "{START}{} of pod {}/{} ====", key.container, key.namespace, key.pod);
+        let _ = writeln!(
+            out,
+            "{START}{} of pod {}/{} ====",
+            key.container, key.namespace, key.pod
+        );
         out.push_str(body);
         if !body.is_empty() && !body.ends_with('\n') {
             out.push('\n');
         }
-        let _ = writeln!(out, "{END}{} of pod {}/{} ====", key.container, key.namespace, key.pod);
+        let _ = writeln!(
+            out,
+            "{END}{} of pod {}/{} ====",
+            key.container, key.namespace, key.pod
+        );
     }
     out
 }
@@ -83,7 +96,12 @@ mod tests {
         let text = "==== START logs for container web of pod shop/web-1 ====\nline 1\nline 2\n==== END logs for container web of pod shop/web-1 ====\n==== START logs for container sidecar of pod shop/web-1 ====\n==== END logs for container sidecar of pod shop/web-1 ====\n";
         let mut logs = BTreeMap::new();
         assert_eq!(parse_log_blocks(text, false, &mut logs), 2);
-        let web = LogKey { namespace: "shop".into(), pod: "web-1".into(), container: "web".into(), previous: false };
+        let web = LogKey {
+            namespace: "shop".into(),
+            pod: "web-1".into(),
+            container: "web".into(),
+            previous: false,
+        };
         assert_eq!(logs[&web], "line 1\nline 2\n");
         let mut sorted: Vec<_> = logs.iter().collect();
         sorted.sort_by(|a, b| b.0.container.cmp(&a.0.container));
@@ -101,7 +119,14 @@ mod tests {
     #[test]
     fn unterminated_block_keeps_its_lines() {
         let mut logs = BTreeMap::new();
-        parse_log_blocks("==== START logs for container a of pod ns/p ====\npanic: boom", true, &mut logs);
-        assert_eq!(logs.values().next().map(String::as_str), Some("panic: boom"));
+        parse_log_blocks(
+            "==== START logs for container a of pod ns/p ====\npanic: boom",
+            true,
+            &mut logs,
+        );
+        assert_eq!(
+            logs.values().next().map(String::as_str),
+            Some("panic: boom")
+        );
     }
 }

@@ -65,7 +65,11 @@ pub async fn connect(opts: &LiveOptions) -> Result<Connection> {
     let Some(kubeconfig) = kubeconfig else {
         return in_cluster(opts);
     };
-    let context = match opts.context.clone().or_else(|| kubeconfig.current_context.clone()) {
+    let context = match opts
+        .context
+        .clone()
+        .or_else(|| kubeconfig.current_context.clone())
+    {
         Some(c) => c,
         None => {
             return Err(Error::Kubeconfig {
@@ -80,7 +84,11 @@ pub async fn connect(opts: &LiveOptions) -> Result<Connection> {
             available: kubeconfig.contexts.iter().map(|c| c.name.clone()).collect(),
         });
     }
-    let options = KubeConfigOptions { context: Some(context.clone()), cluster: None, user: None };
+    let options = KubeConfigOptions {
+        context: Some(context.clone()),
+        cluster: None,
+        user: None,
+    };
     let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| Error::Kubeconfig {
@@ -104,29 +112,42 @@ fn load_kubeconfig(opts: &LiveOptions) -> Result<Option<Kubeconfig>> {
                 hint: "check the path given to --kubeconfig".into(),
             });
         }
-        return Kubeconfig::read_from(path).map(Some).map_err(|e| bad(path.display().to_string(), e));
+        return Kubeconfig::read_from(path)
+            .map(Some)
+            .map_err(|e| bad(path.display().to_string(), e));
     }
     if let Some(paths) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
         // kubectl merges the files in order, skipping ones that do not exist.
         let mut merged: Option<Kubeconfig> = None;
         for path in std::env::split_paths(&paths).filter(|p| p.exists()) {
-            let next = Kubeconfig::read_from(&path).map_err(|e| bad(path.display().to_string(), e))?;
+            let next =
+                Kubeconfig::read_from(&path).map_err(|e| bad(path.display().to_string(), e))?;
             merged = Some(match merged {
-                Some(m) => m.merge(next).map_err(|e| bad(path.display().to_string(), e))?,
+                Some(m) => m
+                    .merge(next)
+                    .map_err(|e| bad(path.display().to_string(), e))?,
                 None => next,
             });
         }
         return match merged {
             Some(m) => Ok(Some(m)),
             None => Err(Error::Kubeconfig {
-                message: format!("none of the files in KUBECONFIG exist ({})", paths.to_string_lossy()),
+                message: format!(
+                    "none of the files in KUBECONFIG exist ({})",
+                    paths.to_string_lossy()
+                ),
                 hint: "fix KUBECONFIG, or pass --kubeconfig PATH".into(),
             }),
         };
     }
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    if let Some(path) = home.map(|h| h.join(".kube").join("config")).filter(|p| p.exists()) {
-        return Kubeconfig::read_from(&path).map(Some).map_err(|e| bad(path.display().to_string(), e));
+    if let Some(path) = home
+        .map(|h| h.join(".kube").join("config"))
+        .filter(|p| p.exists())
+    {
+        return Kubeconfig::read_from(&path)
+            .map(Some)
+            .map_err(|e| bad(path.display().to_string(), e));
     }
     Ok(None)
 }
@@ -147,20 +168,36 @@ fn in_cluster(opts: &LiveOptions) -> Result<Connection> {
 }
 
 fn build(config: kube::Config, context: String) -> Result<Connection> {
-    let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+    let server = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_string();
     let default_namespace = config.default_namespace.clone();
     let client = kube::Client::try_from(config).map_err(|e| Error::Kubeconfig {
         message: format!("context {context}: cannot build a client: {e}"),
         hint: "check the certificate and key data of the context's user and cluster".into(),
     })?;
-    Ok(Connection { client, context, server, default_namespace })
+    Ok(Connection {
+        client,
+        context,
+        server,
+        default_namespace,
+    })
 }
 
 /// Kinds that `-l` filters; the others (events, nodes, storage…) are taken whole.
 fn takes_selector(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::Pod | Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet | Kind::DaemonSet | Kind::Job | Kind::CronJob | Kind::Service
+        Kind::Pod
+            | Kind::Deployment
+            | Kind::ReplicaSet
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::Job
+            | Kind::CronJob
+            | Kind::Service
     )
 }
 
@@ -192,18 +229,22 @@ fn list_path(info: &KindInfo, namespace: Option<&str>, selector: Option<&str>) -
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
 }
 
 fn get(path: &str) -> Result<http::Request<Vec<u8>>> {
-    http::Request::get(path).body(Vec::new()).map_err(|e| Error::Usage {
-        flag: "-n/-l".into(),
-        message: format!("cannot build request {path}: {e}"),
-        hint: "check the namespace and selector for stray characters".into(),
-    })
+    http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| Error::Usage {
+            flag: "-n/-l".into(),
+            message: format!("cannot build request {path}: {e}"),
+            hint: "check the namespace and selector for stray characters".into(),
+        })
 }
 
 /// How one request failed, for warnings and errors.
@@ -216,8 +257,12 @@ enum Failure {
 
 fn classify(e: kube::Error) -> Failure {
     match e {
-        kube::Error::Api(status) if status.code == 403 => Failure::Forbidden(status.message.clone()),
-        kube::Error::Api(status) => Failure::Api(status.code, status.reason.clone(), status.message.clone()),
+        kube::Error::Api(status) if status.code == 403 => {
+            Failure::Forbidden(status.message.clone())
+        }
+        kube::Error::Api(status) => {
+            Failure::Api(status.code, status.reason.clone(), status.message.clone())
+        }
         other => {
             let mut text = other.to_string();
             let mut source = std::error::Error::source(&other);
@@ -231,7 +276,10 @@ fn classify(e: kube::Error) -> Failure {
     }
 }
 
-async fn with_deadline<T>(deadline: Instant, fut: impl std::future::Future<Output = Result<T, kube::Error>>) -> Result<T, Failure> {
+async fn with_deadline<T>(
+    deadline: Instant,
+    fut: impl std::future::Future<Output = Result<T, kube::Error>>,
+) -> Result<T, Failure> {
     match tokio::time::timeout_at(deadline, fut).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(classify(e)),
@@ -242,9 +290,17 @@ async fn with_deadline<T>(deadline: Instant, fut: impl std::future::Future<Outpu
 fn transport_error(conn: &Connection, message: String) -> Error {
     let lower = message.to_ascii_lowercase();
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        Error::Certificate { server: conn.server.clone(), context: conn.context.clone(), message }
+        Error::Certificate {
+            server: conn.server.clone(),
+            context: conn.context.clone(),
+            message,
+        }
     } else {
-        Error::Unreachable { server: conn.server.clone(), context: conn.context.clone(), message }
+        Error::Unreachable {
+            server: conn.server.clone(),
+            context: conn.context.clone(),
+            message,
+        }
     }
 }
 
@@ -255,7 +311,10 @@ pub fn scope_of(opts: &LiveOptions, default_namespace: &str) -> Scope {
         (Some(ns), false) => vec![ns.clone()],
         (None, false) => vec![default_namespace.to_string()],
     };
-    Scope { namespaces, selector: opts.selector.clone() }
+    Scope {
+        namespaces,
+        selector: opts.selector.clone(),
+    }
 }
 
 /// Collects a snapshot from the cluster.
@@ -275,10 +334,20 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
     progress.set("contacting the API server");
     let version = match with_deadline(deadline, conn.client.apiserver_version()).await {
         Ok(info) => info.git_version,
-        Err(Failure::Timeout) => return Err(Error::Timeout { what: format!("contacting {}", conn.server), seconds }),
+        Err(Failure::Timeout) => {
+            return Err(Error::Timeout {
+                what: format!("contacting {}", conn.server),
+                seconds,
+            });
+        }
         Err(Failure::Transport(message)) => return Err(transport_error(conn, message)),
         Err(Failure::Api(code, reason, message)) => {
-            return Err(Error::Api { what: format!("GET {}/version", conn.server), code, reason, message });
+            return Err(Error::Api {
+                what: format!("GET {}/version", conn.server),
+                code,
+                reason,
+                message,
+            });
         }
         // Some clusters forbid /version to anonymous-ish roles; collection can go on.
         Err(Failure::Forbidden(_)) => String::new(),
@@ -340,7 +409,15 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
         keep_events_in_scope(&mut objects);
     }
 
-    let logs = collect_logs(conn, opts, &objects.pods, deadline, &mut warnings, &progress).await;
+    let logs = collect_logs(
+        conn,
+        opts,
+        &objects.pods,
+        deadline,
+        &mut warnings,
+        &progress,
+    )
+    .await;
     progress.finish();
 
     let mut meta = SnapshotMeta::new(jiff::Timestamp::now());
@@ -356,24 +433,38 @@ fn keep_events_in_scope(objects: &mut Objects) {
     let names: std::collections::HashSet<(String, String)> = objects
         .metas()
         .filter(|(k, _)| *k != Kind::Event)
-        .map(|(k, m)| (k.info().name.to_string(), m.name.clone().unwrap_or_default()))
+        .map(|(k, m)| {
+            (
+                k.info().name.to_string(),
+                m.name.clone().unwrap_or_default(),
+            )
+        })
         .collect();
     objects.events.retain(|e| {
         let kind = e.involved_object.kind.clone().unwrap_or_default();
-        kind == "Node" || names.contains(&(kind, e.involved_object.name.clone().unwrap_or_default()))
+        kind == "Node"
+            || names.contains(&(kind, e.involved_object.name.clone().unwrap_or_default()))
     });
 }
 
 /// Containers whose logs explain something: restarted, waiting, terminated non-zero, or
 /// not ready. Returns (container, previous) pairs.
 pub fn containers_needing_logs(pod: &Pod) -> Vec<(String, bool)> {
-    let Some(status) = pod.status.as_ref() else { return Vec::new() };
+    let Some(status) = pod.status.as_ref() else {
+        return Vec::new();
+    };
     let statuses = status
         .init_container_statuses
         .iter()
         .flatten()
         .map(|s| (s, true))
-        .chain(status.container_statuses.iter().flatten().map(|s| (s, false)));
+        .chain(
+            status
+                .container_statuses
+                .iter()
+                .flatten()
+                .map(|s| (s, false)),
+        );
     let mut out = Vec::new();
     for (cs, init) in statuses {
         let state = cs.state.as_ref();
@@ -381,7 +472,8 @@ pub fn containers_needing_logs(pod: &Pod) -> Vec<(String, bool)> {
         let running = state.and_then(|s| s.running.as_ref()).is_some();
         let terminated = state.and_then(|s| s.terminated.as_ref());
         let failed_exit = terminated.is_some_and(|t| t.exit_code != 0);
-        let unhealthy = cs.restart_count > 0 || waiting || failed_exit || (running && !cs.ready && !init);
+        let unhealthy =
+            cs.restart_count > 0 || waiting || failed_exit || (running && !cs.ready && !init);
         if !unhealthy {
             continue;
         }
@@ -397,7 +489,12 @@ pub fn containers_needing_logs(pod: &Pod) -> Vec<(String, bool)> {
 }
 
 fn has_previous(cs: &ContainerStatus) -> bool {
-    cs.restart_count > 0 && cs.last_state.as_ref().and_then(|s| s.terminated.as_ref()).is_some()
+    cs.restart_count > 0
+        && cs
+            .last_state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .is_some()
 }
 
 async fn collect_logs(
@@ -413,12 +510,14 @@ async fn collect_logs(
         .flat_map(|pod| {
             let ns = pod.metadata.namespace.clone().unwrap_or_default();
             let name = pod.metadata.name.clone().unwrap_or_default();
-            containers_needing_logs(pod).into_iter().map(move |(container, previous)| LogKey {
-                namespace: ns.clone(),
-                pod: name.clone(),
-                container,
-                previous,
-            })
+            containers_needing_logs(pod)
+                .into_iter()
+                .map(move |(container, previous)| LogKey {
+                    namespace: ns.clone(),
+                    pod: name.clone(),
+                    container,
+                    previous,
+                })
         })
         .collect();
     let total = wanted.len();

@@ -26,7 +26,10 @@ pub async fn load(from: Option<&Path>, live: &live::LiveOptions) -> Result<Loade
             if let (Some(ns), false) = (&live.namespace, live.all_namespaces) {
                 snapshot = bundle::restrict_to_namespace(snapshot, ns);
             }
-            Ok(Loaded { snapshot, partial: false })
+            Ok(Loaded {
+                snapshot,
+                partial: false,
+            })
         }
         None => {
             let snapshot = live::collect(live).await?;
