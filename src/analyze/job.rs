@@ -1,13 +1,442 @@
-//! JobFailed analyzer (being written).
+//! Failed Jobs: `Failed` with BackoffLimitExceeded (every retry failed) or DeadlineExceeded
+//! (ran past activeDeadlineSeconds), with the failed pods' exit codes and the first error
+//! line of their logs. The CronJob that owns a failing Job is the thing to fix; a failure
+//! that a later successful run of the same CronJob superseded is history.
 
-use super::{Analyzer, Context, Finding};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::batch::v1::{Job, JobCondition};
+use k8s_openapi::api::core::v1::Pod;
+
+use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
+use crate::model::{Kind, ObjectRef, Snapshot};
 
 pub struct JobFailed;
 
 impl Analyzer for JobFailed {
     fn name(&self) -> &'static str {
-        "job"
+        "job-failed"
     }
 
-    fn analyze(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let snapshot = cx.snapshot;
+        for job in &snapshot.objects.jobs {
+            let Some(failed) = condition(job, "Failed") else {
+                continue;
+            };
+            if superseded(snapshot, job) {
+                continue;
+            }
+            out.push(job_finding(snapshot, job, failed));
+        }
+    }
+}
+
+fn condition<'a>(job: &'a Job, type_: &str) -> Option<&'a JobCondition> {
+    job.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == type_ && c.status == "True")
+}
+
+fn started(job: &Job) -> Option<jiff::Timestamp> {
+    job.status
+        .as_ref()
+        .and_then(|s| s.start_time.as_ref())
+        .or(job.metadata.creation_timestamp.as_ref())
+        .map(|t| t.0)
+}
+
+/// A later Job of the same CronJob finished (succeeded: healthy again; failed: that one is
+/// reported), or the CronJob last succeeded after this one started: this failure is no
+/// longer the state of things.
+fn superseded(snapshot: &Snapshot, job: &Job) -> bool {
+    let Some(owner) = snapshot
+        .controller_of(&job.metadata)
+        .filter(|o| o.kind == "CronJob")
+    else {
+        return false;
+    };
+    let this = started(job);
+    let later_finished = snapshot.objects.jobs.iter().any(|other| {
+        other.metadata.namespace == job.metadata.namespace
+            && other.metadata.name != job.metadata.name
+            && snapshot
+                .controller_of(&other.metadata)
+                .is_some_and(|o| o.kind == "CronJob" && o.name == owner.name)
+            && (condition(other, "Complete").is_some() || condition(other, "Failed").is_some())
+            && started(other) > this
+    });
+    let cron_success = owner
+        .known_kind()
+        .and_then(|_| {
+            snapshot.index().position(
+                Kind::CronJob,
+                owner.namespace.as_deref().unwrap_or(""),
+                &owner.name,
+            )
+        })
+        .and_then(|i| snapshot.objects.cron_jobs.get(i))
+        .and_then(|c| {
+            c.status
+                .as_ref()?
+                .last_successful_time
+                .as_ref()
+                .map(|t| t.0)
+        });
+    later_finished || (cron_success.is_some() && this.is_some() && cron_success > this)
+}
+
+fn pods_of<'a>(snapshot: &'a Snapshot, job: &Job) -> Vec<&'a Pod> {
+    let name = job.metadata.name.as_deref().unwrap_or("");
+    let uid = job.metadata.uid.as_deref();
+    let mut pods: Vec<&Pod> = snapshot
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.metadata.namespace == job.metadata.namespace)
+        .filter(|p| {
+            p.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.kind == "Job" && (Some(o.uid.as_str()) == uid || o.name == name))
+        })
+        .collect();
+    pods.sort_by_key(|p| p.metadata.creation_timestamp.as_ref().map(|t| t.0));
+    pods
+}
+
+/// What one failed container said: exit code, reason, first error line of its log.
+struct Failure {
+    pod: String,
+    container: String,
+    exit_code: i32,
+    reason: Option<String>,
+    log_line: Option<String>,
+    last_line: Option<String>,
+}
+
+fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
+    let mut out = Vec::new();
+    for pod in pods {
+        let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        let statuses = pod.status.as_ref().map(|s| {
+            s.init_container_statuses
+                .iter()
+                .flatten()
+                .chain(s.container_statuses.iter().flatten())
+                .collect::<Vec<_>>()
+        });
+        for cs in statuses.into_iter().flatten() {
+            let term = cs
+                .state
+                .as_ref()
+                .and_then(|s| s.terminated.as_ref())
+                .or_else(|| cs.last_state.as_ref()?.terminated.as_ref());
+            let Some(term) = term.filter(|t| t.exit_code != 0) else {
+                continue;
+            };
+            let log = snapshot
+                .log(ns, name, &cs.name, false)
+                .filter(|l| !l.trim().is_empty())
+                .or_else(|| snapshot.log(ns, name, &cs.name, true));
+            out.push(Failure {
+                pod: name.to_string(),
+                container: cs.name.clone(),
+                exit_code: term.exit_code,
+                reason: term.reason.clone().filter(|r| r != "Error"),
+                log_line: log.and_then(first_error_line),
+                last_line: log
+                    .and_then(|l| l.lines().rev().find(|x| !x.trim().is_empty()))
+                    .map(|l| clip(l.trim())),
+            });
+        }
+    }
+    out
+}
+
+const ERROR_WORDS: [&str; 10] = [
+    "error",
+    "fatal",
+    "exception",
+    "panic",
+    "failed",
+    "failure",
+    "denied",
+    "refused",
+    "traceback",
+    "cannot",
+];
+
+/// The first line that reads like an error; structured info/debug lines are skipped.
+pub(super) fn first_error_line(log: &str) -> Option<String> {
+    log.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .find(|l| {
+            let lower = l.to_lowercase();
+            let informational = lower.contains("\"level\":\"info\"")
+                || lower.contains("level=info")
+                || lower.contains("\"level\":\"debug\"");
+            !informational && ERROR_WORDS.iter().any(|w| lower.contains(w))
+        })
+        .map(clip)
+}
+
+fn clip(line: &str) -> String {
+    const MAX: usize = 300;
+    if line.len() <= MAX {
+        return line.to_string();
+    }
+    let mut end = MAX;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &line[..end])
+}
+
+fn signal_note(code: i32) -> &'static str {
+    match code {
+        137 => " (SIGKILL)",
+        143 => " (SIGTERM)",
+        _ => "",
+    }
+}
+
+fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding {
+    let name = job.metadata.name.as_deref().unwrap_or("");
+    let subject = ObjectRef::from_meta(Kind::Job, &job.metadata);
+    let workload = snapshot.workload_of(Kind::Job, &job.metadata);
+    let spec = job.spec.as_ref();
+    let reason = failed.reason.as_deref().unwrap_or("Failed");
+    let pods = pods_of(snapshot, job);
+    let fails = failures(snapshot, &pods);
+    let failed_count = job
+        .status
+        .as_ref()
+        .and_then(|s| s.failed)
+        .unwrap_or(fails.len() as i32);
+    let owner = if workload != subject {
+        format!(" (CronJob {})", workload.name)
+    } else {
+        String::new()
+    };
+
+    // Exit codes across attempts: `exited 2 (3 pods)`.
+    let mut codes: BTreeMap<i32, usize> = BTreeMap::new();
+    for f in &fails {
+        *codes.entry(f.exit_code).or_default() += 1;
+    }
+    let codes_text = codes
+        .iter()
+        .map(|(c, n)| {
+            format!(
+                "{c}{}{}",
+                signal_note(*c),
+                if *n > 1 {
+                    format!(" ({n} pods)")
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let error_line = fails.iter().find_map(|f| f.log_line.clone());
+    let every = if codes.len() == 1 && fails.len() > 1 {
+        "every pod"
+    } else {
+        "its pods"
+    };
+
+    let mut f = Finding::new(
+        "job-failed",
+        Category::JobFailed,
+        subject.clone(),
+        workload.clone(),
+        reason,
+    );
+    f.severity = Severity::Critical;
+    f.summary = format!("Job {name} failed: {reason}");
+    match reason {
+        "DeadlineExceeded" => {
+            let deadline = spec.and_then(|s| s.active_deadline_seconds);
+            let deadline_text = deadline
+                .map(|d| format!("activeDeadlineSeconds ({d}s)"))
+                .unwrap_or_else(|| "activeDeadlineSeconds".into());
+            let killed = if codes_text.is_empty() {
+                String::new()
+            } else {
+                format!("; its pod was stopped with exit code {codes_text}")
+            };
+            let last = fails
+                .iter()
+                .find_map(|f| f.last_line.clone())
+                .map(|l| format!("; last log line: `{l}`"))
+                .unwrap_or_default();
+            f.cause = format!(
+                "Job {name}{owner} ran longer than its {deadline_text} and was terminated (DeadlineExceeded){killed}{last}."
+            );
+            f.fix = vec![
+                format!("If the work legitimately takes longer, raise activeDeadlineSeconds of {workload} above the real run time (measure it from the logs); otherwise find why it is slow."),
+                "Split the work into smaller Jobs (indexed completions) or make it resumable so a retry continues instead of restarting.".into(),
+            ];
+            if let Some(d) = deadline {
+                f = f.fact("active_deadline_seconds", d);
+            }
+        }
+        _ => {
+            let limit = spec.and_then(|s| s.backoff_limit).unwrap_or(6);
+            let said = error_line
+                .as_ref()
+                .map(|l| format!(" after logging `{l}`"))
+                .unwrap_or_default();
+            let exits = if codes_text.is_empty() {
+                String::new()
+            } else {
+                format!(": {every} exited with code {codes_text}{said}")
+            };
+            let what = if reason == "BackoffLimitExceeded" {
+                format!(
+                    "failed {failed_count} time(s) and hit its backoffLimit ({limit}, BackoffLimitExceeded)"
+                )
+            } else {
+                format!(
+                    "failed ({reason}: {})",
+                    failed.message.as_deref().unwrap_or("").trim()
+                )
+            };
+            f.cause = format!("Job {name}{owner} {what}{exits}.");
+            f.fix = vec![match &error_line {
+                Some(l) => format!(
+                    "Fix what the job reports (`{l}`), then rerun it: `kubectl create job --from=cronjob/{} {}-manual -n {}`.",
+                    workload.name,
+                    workload.name,
+                    job.metadata.namespace.as_deref().unwrap_or("default")
+                ),
+                None => format!(
+                    "Read the failed pods' logs (`kubectl logs job/{name} -n {}`) and fix the error.",
+                    job.metadata.namespace.as_deref().unwrap_or("default")
+                ),
+            }];
+            f = f.fact("backoff_limit", limit).fact("failed", failed_count);
+        }
+    }
+    f.prevention = vec!["Alert on failed Jobs (kube_job_status_failed) and on CronJobs whose last success is older than their schedule.".into()];
+    if let Some((code, _)) = codes.iter().next() {
+        f = f.fact("exit_code", code);
+    }
+    f.evidence.push(Context::evidence(
+        EvidenceSource::Status,
+        &subject,
+        format!(
+            "Failed=True {reason}: {}",
+            failed.message.as_deref().unwrap_or("").trim()
+        ),
+        Strength::Direct,
+    ));
+    if let Some(e) = snapshot
+        .events_about(Kind::Job, &job.metadata)
+        .into_iter()
+        .rfind(|e| e.reason.as_deref() == Some(reason))
+    {
+        f.evidence
+            .push(Context::event_evidence(e, Strength::Direct));
+    }
+    for fl in fails.iter().take(3) {
+        let pod = ObjectRef::new("Pod", job.metadata.namespace.as_deref(), fl.pod.clone());
+        let why = fl
+            .reason
+            .as_deref()
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default();
+        f.evidence.push(Context::evidence(
+            EvidenceSource::Status,
+            &pod,
+            format!(
+                "container {} terminated{why} with exit code {}",
+                fl.container, fl.exit_code
+            ),
+            Strength::Circumstantial,
+        ));
+    }
+    if let Some(fl) = fails.iter().find(|f| f.log_line.is_some()) {
+        let pod = ObjectRef::new("Pod", job.metadata.namespace.as_deref(), fl.pod.clone());
+        f.evidence.push(Context::evidence(
+            EvidenceSource::Log,
+            &pod,
+            fl.log_line.clone().unwrap_or_default(),
+            Strength::Indirect,
+        ));
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(fixture: &str) -> Vec<Finding> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/analyze/job")
+            .join(fixture);
+        let snapshot = crate::source::bundle::read(&path).expect("fixture");
+        let cx = Context::new(&snapshot);
+        let mut out = Vec::new();
+        JobFailed.analyze(&cx, &mut out);
+        out
+    }
+
+    #[test]
+    fn backoff_limit_names_the_cronjob_exit_code_and_first_error_line() {
+        let out = run("backoff-limit");
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let f = &out[0];
+        assert_eq!(f.category, Category::JobFailed);
+        assert_eq!(f.workload.to_string(), "CronJob shop/nightly-backup");
+        for s in [
+            "BackoffLimitExceeded",
+            "password authentication failed for user \"backup\"",
+            "code 2",
+        ] {
+            assert!(f.cause.contains(s), "{s} in {}", f.cause);
+        }
+        assert!(f.remedy.is_none());
+    }
+
+    #[test]
+    fn deadline_exceeded_names_the_deadline() {
+        let out = run("deadline-exceeded.json");
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let f = &out[0];
+        assert_eq!(f.workload.to_string(), "Job shop/reindex-catalog");
+        assert!(
+            f.cause.contains("DeadlineExceeded") && f.cause.contains("1800"),
+            "{}",
+            f.cause
+        );
+    }
+
+    #[test]
+    fn failure_superseded_by_a_later_successful_run_is_healthy() {
+        assert!(run("superseded.json").is_empty());
+    }
+
+    #[test]
+    fn of_two_failed_runs_only_the_latest_is_reported() {
+        let out = run("two-failed-runs.json");
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].subject.name, "nightly-backup-29920440");
+        assert_eq!(out[0].workload.to_string(), "CronJob shop/nightly-backup");
+    }
+
+    #[test]
+    fn error_line_skips_info_lines() {
+        let log = "{\"level\":\"info\",\"msg\":\"retry failed once\"}\nERROR: disk full\n";
+        assert_eq!(first_error_line(log).as_deref(), Some("ERROR: disk full"));
+    }
 }
