@@ -16,7 +16,9 @@ const PHASE: &str = "K8SOPS_BENCH_PHASE";
 fn bundle_path() -> PathBuf {
     std::env::var_os("K8SOPS_BENCH_BUNDLE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-data/synthetic-10k"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench-data/synthetic-10k")
+        })
 }
 
 /// Peak resident set size of this process so far, in MiB (Linux `VmHWM`).
@@ -31,6 +33,18 @@ fn peak_rss_mib() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Current resident set size in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
 /// Resets the peak RSS counter, so a phase after setup measures only itself.
 fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -39,7 +53,10 @@ fn reset_peak_rss() {
 fn main() {
     let path = bundle_path();
     if !path.exists() {
-        eprintln!("{} is missing: run scripts/bench.sh (it generates the bundle first)", path.display());
+        eprintln!(
+            "{} is missing: run scripts/bench.sh (it generates the bundle first)",
+            path.display()
+        );
         std::process::exit(2);
     }
     match std::env::var(PHASE).as_deref() {
@@ -49,7 +66,10 @@ fn main() {
         _ => {
             for phase in ["read", "diagnose", "collect"] {
                 let exe = std::env::current_exe().expect("own path");
-                let status = std::process::Command::new(exe).env(PHASE, phase).status().expect("child runs");
+                let status = std::process::Command::new(exe)
+                    .env(PHASE, phase)
+                    .status()
+                    .expect("child runs");
                 if !status.success() {
                     eprintln!("phase {phase} failed: {status}");
                     std::process::exit(1);
@@ -64,9 +84,10 @@ fn read(path: &std::path::Path) {
     let snap = bundle::read(path).expect("bundle reads");
     let elapsed = started.elapsed();
     println!(
-        "read bundle from disk: {:.3} s, peak RSS {:.0} MiB ({} pods, {} events, {} logs) [target ≤ 1 s, ≤ 400 MB]",
+        "read bundle from disk: {:.3} s, peak RSS {:.0} MiB, RSS after {:.0} MiB ({} pods, {} events, {} logs) [target ≤ 1 s, ≤ 400 MB]",
         elapsed.as_secs_f64(),
         peak_rss_mib(),
+        rss_mib(),
         snap.objects.pods.len(),
         snap.objects.events.len(),
         snap.logs.len()
@@ -97,8 +118,16 @@ fn diagnose(path: &std::path::Path) {
 fn collect(path: &std::path::Path) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let snap = bundle::read(path).expect("bundle reads");
-    let needing_logs = snap.objects.pods.iter().filter(|p| !live::containers_needing_logs(p).is_empty()).count();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let needing_logs = snap
+        .objects
+        .pods
+        .iter()
+        .filter(|p| !live::containers_needing_logs(p).is_empty())
+        .count();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         let server = support::ApiServer::start(snap).await;
         server.faults().latency(Duration::from_millis(10));

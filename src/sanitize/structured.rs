@@ -1,0 +1,237 @@
+//! Structured redaction: fields redacted for what they *are*, before any text rule.
+//!
+//! - Pod specs: `env[].value` when the variable name says secret (`DB_PASSWORD`,
+//!   `API_KEY` …); `command`/`args` go through the text rules (`--password=x`).
+//! - Secrets: `data`/`stringData` values are never kept (key names are), and the
+//!   `kubectl.kubernetes.io/last-applied-configuration` annotation, which repeats them, is
+//!   dropped.
+//! - Arbitrary JSON (`kubectl get -o json`, API responses): the above by shape, values under
+//!   keys that say secret, and every other string through the text rules.
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::{Container, EnvVar, EphemeralContainer, PodSpec, Secret};
+use serde_json::Value;
+
+use super::names::secret_kind;
+use super::{Report, SanitizeError, Sanitizer};
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+impl Sanitizer {
+    /// Redacts a pod spec in place: secret-named env values, and secrets in commands,
+    /// args and other env values.
+    pub fn redact_pod_spec(&self, spec: &mut PodSpec) -> Result<Report, SanitizeError> {
+        let mut report = Report::default();
+        for c in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut().flatten())
+        {
+            self.redact_container(c, &mut report)?;
+        }
+        for c in spec.ephemeral_containers.iter_mut().flatten() {
+            self.redact_ephemeral(c, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    fn redact_container(
+        &self,
+        c: &mut Container,
+        report: &mut Report,
+    ) -> Result<(), SanitizeError> {
+        self.redact_strings(c.command.iter_mut().flatten(), report)?;
+        self.redact_strings(c.args.iter_mut().flatten(), report)?;
+        self.redact_env(c.env.iter_mut().flatten(), report)
+    }
+
+    fn redact_ephemeral(
+        &self,
+        c: &mut EphemeralContainer,
+        report: &mut Report,
+    ) -> Result<(), SanitizeError> {
+        self.redact_strings(c.command.iter_mut().flatten(), report)?;
+        self.redact_strings(c.args.iter_mut().flatten(), report)?;
+        self.redact_env(c.env.iter_mut().flatten(), report)
+    }
+
+    fn redact_env<'e>(
+        &self,
+        env: impl Iterator<Item = &'e mut EnvVar>,
+        report: &mut Report,
+    ) -> Result<(), SanitizeError> {
+        for var in env {
+            let Some(value) = var.value.as_mut() else {
+                continue;
+            };
+            if let Some(kind) = secret_kind(&var.name).filter(|_| !value.is_empty()) {
+                *value = self.placeholder(kind, value);
+                report.add(kind, 1);
+            } else {
+                self.redact_string(value, report)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn redact_strings<'s>(
+        &self,
+        strings: impl Iterator<Item = &'s mut String>,
+        report: &mut Report,
+    ) -> Result<(), SanitizeError> {
+        for s in strings {
+            self.redact_string(s, report)?;
+        }
+        Ok(())
+    }
+
+    fn redact_string(&self, s: &mut String, report: &mut Report) -> Result<(), SanitizeError> {
+        let out = self.sanitize(s)?;
+        report.merge(&out.report);
+        if let std::borrow::Cow::Owned(new) = out.text {
+            *s = new;
+        }
+        Ok(())
+    }
+
+    /// Empties every `data`/`stringData` value of a Secret (key names stay) and drops its
+    /// last-applied annotation. Infallible: nothing is parsed.
+    pub fn redact_secret(&self, secret: &mut Secret) -> Report {
+        let mut report = Report::default();
+        for v in secret.data.iter_mut().flat_map(|d| d.values_mut()) {
+            *v = ByteString(Vec::new());
+            report.add("secret-data", 1);
+        }
+        for v in secret.string_data.iter_mut().flat_map(|d| d.values_mut()) {
+            v.clear();
+            report.add("secret-data", 1);
+        }
+        if let Some(ann) = secret.metadata.annotations.as_mut()
+            && ann.remove(LAST_APPLIED).is_some()
+        {
+            report.add("last-applied-configuration", 1);
+        }
+        report
+    }
+
+    /// Redacts a JSON document in place: Secret objects (data values emptied,
+    /// last-applied dropped), `{"name": SECRET_NAME, "value": …}` env entries, values under
+    /// keys that say secret, and every other string through the text rules.
+    pub fn sanitize_json(&self, v: &mut Value) -> Result<Report, SanitizeError> {
+        let mut report = Report::default();
+        self.walk(v, &mut report)?;
+        Ok(report)
+    }
+
+    fn walk(&self, v: &mut Value, report: &mut Report) -> Result<(), SanitizeError> {
+        match v {
+            Value::String(s) => self.redact_string(s, report),
+            Value::Array(items) => items.iter_mut().try_for_each(|i| self.walk(i, report)),
+            Value::Object(map) => {
+                if map.get("kind").and_then(Value::as_str) == Some("Secret") {
+                    for field in ["data", "stringData"] {
+                        if let Some(Value::Object(data)) = map.get_mut(field) {
+                            for val in data.values_mut() {
+                                *val = Value::String(String::new());
+                                report.add("secret-data", 1);
+                            }
+                        }
+                    }
+                    let ann = map
+                        .get_mut("metadata")
+                        .and_then(|m| m.get_mut("annotations"));
+                    if let Some(Value::Object(ann)) = ann
+                        && ann.remove(LAST_APPLIED).is_some()
+                    {
+                        report.add("last-applied-configuration", 1);
+                    }
+                }
+                let env_kind = match (map.get("name"), map.get("value")) {
+                    (Some(Value::String(name)), Some(Value::String(_))) => secret_kind(name),
+                    _ => None,
+                };
+                for (key, val) in map.iter_mut() {
+                    let kind = if key == "value" {
+                        env_kind
+                    } else {
+                        secret_kind(key)
+                    };
+                    match (kind, &*val) {
+                        (Some(kind), Value::String(s))
+                            if !s.is_empty() && !s.starts_with("<redacted:") =>
+                        {
+                            *val = Value::String(self.placeholder(kind, s));
+                            report.add(kind, 1);
+                        }
+                        (Some(kind), Value::Number(n)) => {
+                            *val = Value::String(self.placeholder(kind, &n.to_string()));
+                            report.add(kind, 1);
+                        }
+                        _ => self.walk(val, report)?,
+                    }
+                }
+                Ok(())
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sanitize::SanitizeConfig;
+    use serde_json::json;
+
+    fn s() -> Sanitizer {
+        Sanitizer::with_key(&SanitizeConfig::default(), &[9; 64]).unwrap()
+    }
+
+    #[test]
+    fn pod_spec_env_values_by_name() {
+        let mut spec: PodSpec = serde_json::from_value(json!({
+            "containers": [{"name": "web", "image": "web:1",
+                "args": ["--db-password=hunter2", "--port=8080"],
+                "env": [{"name": "DB_PASSWORD", "value": "hunter2"},
+                        {"name": "LOG_LEVEL", "value": "debug"},
+                        {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "t", "key": "k"}}}]}]
+        }))
+        .unwrap();
+        let report = s().redact_pod_spec(&mut spec).unwrap();
+        let text = serde_json::to_string(&spec).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("debug") && text.contains("--port=8080") && text.contains("secretKeyRef")
+        );
+        assert_eq!(report.get("password"), 2);
+    }
+
+    #[test]
+    fn secret_values_and_last_applied_dropped() {
+        let mut v = json!({"kind": "Secret", "metadata": {"name": "db", "annotations": {
+            LAST_APPLIED: "{\"data\":{\"password\":\"aHVudGVyMg==\"}}"}},
+            "data": {"password": "aHVudGVyMg=="}});
+        s().sanitize_json(&mut v).unwrap();
+        let text = v.to_string();
+        assert!(
+            !text.contains("aHVudGVyMg") && text.contains("\"password\""),
+            "{text}"
+        );
+        let mut secret: Secret = serde_json::from_value(json!({"metadata": {"name": "db"},
+            "stringData": {"token": "abc"}}))
+        .unwrap();
+        assert_eq!(s().redact_secret(&mut secret).get("secret-data"), 1);
+    }
+
+    #[test]
+    fn json_keys_that_say_secret() {
+        let mut v = json!({"config": {"clientSecret": "abc123", "secretName": "db", "port": 5432,
+            "url": "redis://:pa55@redis:6379"}});
+        s().sanitize_json(&mut v).unwrap();
+        let text = v.to_string();
+        assert!(
+            !text.contains("abc123") && !text.contains("pa55") && text.contains("\"db\""),
+            "{text}"
+        );
+    }
+}
