@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 finds the root cause of what is broken, and explains it with evidence.\n\n\
 It reads kubeconfig exactly as kubectl does (KUBECONFIG, --context, -n, -A) and never \
 changes the cluster.",
-    after_help = "Examples:\n  k8sops snapshot --from examples/oom-web -o /tmp/bundle\n  k8sops snapshot -n shop -o shop.tar.gz\n  k8sops completions bash > /etc/bash_completion.d/k8sops"
+    after_help = "Examples:\n  k8sops diagnose -n shop\n  k8sops diagnose deploy/web -n shop -o json\n  k8sops diagnose --from examples/oom-killed\n  k8sops snapshot -n shop -o shop.tar.gz\n  kubectl logs deploy/web | k8sops sanitize"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -56,6 +56,11 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else
+    /// ~/.config/k8sops/config.toml; a missing default file means defaults)
+    #[arg(long, global = true, value_name = "PATH", env = "K8SOPS_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// More detail on stderr (-v info, -vv debug); RUST_LOG overrides
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -87,6 +92,20 @@ pub enum Command {
         after_help = "Each scenario is a bundle directory with an expected.json:\n  {\"category\": \"oom-killed\", \"namespace\": \"shop\", \"workload\": \"Deployment/web\", \"cause_mentions\": [\"512Mi\"]}\n\nExamples:\n  k8sops eval examples\n  k8sops eval examples -o json | jq .accuracy"
     )]
     Eval(EvalArgs),
+
+    /// Redact secrets and personal data from text: FILE (or stdin) to stdout
+    #[command(
+        after_help = "Line structure is preserved, so the output lines up with the input. Equal secrets get \
+equal placeholders within one run (<redacted:password#a1f3>), and different ones across runs.\n\
+User rules and allowlists come from the [sanitize] table of the config file.\n\n\
+Examples:\n  kubectl logs deploy/web | k8sops sanitize\n  k8sops sanitize app.log --report > app.clean.log\n\n\
+Exit codes: 0 ok, 2 unreadable input or invalid rules (nothing is printed then)."
+    )]
+    Sanitize(SanitizeArgs),
+
+    /// Show the configuration k8sops runs with
+    #[command(subcommand)]
+    Config(ConfigCommand),
 
     /// Print a shell completion script
     #[command(
@@ -167,6 +186,34 @@ pub struct SnapshotArgs {
     /// Write the bundle here: a directory, or a file ending in .tar.gz
     #[arg(short = 'o', long, value_name = "DIR|FILE.tar.gz")]
     pub output: PathBuf,
+
+    /// Redact secrets and personal data from every object and log in the bundle (the
+    /// default, so a bundle can be shared)
+    #[arg(long, overrides_with = "no_sanitize")]
+    pub sanitize: bool,
+
+    /// Write objects and logs exactly as collected (keep the bundle on this machine)
+    #[arg(long, overrides_with = "sanitize")]
+    pub no_sanitize: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SanitizeArgs {
+    /// The file to read; stdin when absent or `-`
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Print how many redactions of each kind were made on stderr
+    #[arg(long)]
+    pub report: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked
+    Show,
+    /// Print the path of the configuration file k8sops reads
+    Path,
 }
 
 /// `30`, `30s`, `500ms`, `2m`, `1h`.

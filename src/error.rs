@@ -62,6 +62,17 @@ pub enum Error {
     #[error("timed out after {seconds}s {what}")]
     Timeout { what: String, seconds: u64 },
 
+    #[error("{}: {message}", path.as_deref().map_or("configuration".into(), |p| p.display().to_string()))]
+    Config {
+        path: Option<PathBuf>,
+        message: String,
+        hint: String,
+    },
+
+    /// Sanitizing failed; nothing was sent or written (fail closed).
+    #[error("sanitizing {what} failed, so nothing was sent or written: {message}")]
+    Sanitize { what: String, message: String },
+
     #[error("{flag}: {message}")]
     Usage {
         flag: String,
@@ -74,12 +85,21 @@ impl Error {
     /// What the user can do about it.
     pub fn hint(&self) -> String {
         match self {
+            Error::NotFound { path } if path.extension().is_some_and(|e| e == "toml") => {
+                "create the file, or unset --config / K8SOPS_CONFIG to run with defaults".into()
+            }
             Error::NotFound { .. } => "check the path; --from takes a bundle directory, a .tar.gz bundle, or a JSON/YAML file from `kubectl get -o json`".into(),
             Error::NotABundle { .. } => "write one with `k8sops snapshot -o DIR` or `kubectl cluster-info dump --output-directory DIR -A`".into(),
+            Error::Malformed { path, .. } if path.extension().is_some_and(|e| e == "toml") => {
+                "fix the config file; `k8sops config show` prints every table and key it accepts".into()
+            }
             Error::Malformed { .. } => "fix or remove the file; bundles hold the JSON that `kubectl get -o json` prints".into(),
             Error::NotKubernetes { .. } => "pass a Kubernetes List or object (`kubectl get pods -o json`), or a bundle directory".into(),
             Error::Io { .. } => "check the file's permissions and that the disk is not full".into(),
-            Error::Kubeconfig { hint, .. } | Error::Usage { hint, .. } => hint.clone(),
+            Error::Kubeconfig { hint, .. }
+            | Error::Usage { hint, .. }
+            | Error::Config { hint, .. } => hint.clone(),
+            Error::Sanitize { .. } => "check the [sanitize] rules in the config file (`k8sops config show`); this is a bug if it happens with the built-in rules".into(),
             Error::UnknownContext { .. } => "pick one with --context NAME (see `kubectl config get-contexts`)".into(),
             Error::Unreachable { .. } => "check the cluster is up and the kubeconfig's server URL (`kubectl cluster-info`), VPN or proxy".into(),
             Error::Certificate { .. } => "the kubeconfig's certificate-authority data does not match the server; refresh the kubeconfig from your provider".into(),
@@ -95,7 +115,8 @@ impl Error {
         2
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// An I/O error on `path`; a missing file becomes [`Error::NotFound`].
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         let path = path.into();
         if source.kind() == std::io::ErrorKind::NotFound {
             Error::NotFound { path }

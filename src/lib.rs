@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod eval;
 pub mod model;

@@ -6,10 +6,13 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
 use k8sops::cli::{
-    Cli, ColorChoice, Command, DiagnoseArgs, EvalArgs, EvalFormat, Global, SnapshotArgs, SourceArgs,
+    Cli, ColorChoice, Command, ConfigCommand, DiagnoseArgs, EvalArgs, EvalFormat, Global,
+    SanitizeArgs, SnapshotArgs, SourceArgs,
 };
+use k8sops::config::{Config, Loaded};
 use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
 use k8sops::render::{self, Format};
+use k8sops::sanitize::Sanitizer;
 use k8sops::source::{self, bundle, live::LiveOptions};
 
 fn main() -> ExitCode {
@@ -76,6 +79,8 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
         Command::Diagnose(args) => diagnose(&cli.global, args).await,
         Command::Snapshot(args) => snapshot(&cli.global, args).await,
         Command::Eval(args) => eval(args),
+        Command::Sanitize(args) => sanitize(&cli.global, args),
+        Command::Config(cmd) => config(&cli.global, cmd),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "k8sops", &mut std::io::stdout());
@@ -166,14 +171,118 @@ fn eval(args: EvalArgs) -> k8sops::Result<u8> {
     })
 }
 
+/// The configuration, read only by the commands that use it (so `completions` works
+/// whatever the file says).
+fn load_config(global: &Global) -> k8sops::Result<Loaded> {
+    Config::load(global.config.as_deref())
+}
+
+/// The sanitizer with the user's rules; an invalid rule is a configuration error.
+fn sanitizer(config: &Config) -> k8sops::Result<Sanitizer> {
+    Sanitizer::with_config(&config.sanitize).map_err(|e| k8sops::Error::Sanitize {
+        what: "the configured rules".into(),
+        message: e.to_string(),
+    })
+}
+
 async fn snapshot(global: &Global, args: SnapshotArgs) -> k8sops::Result<u8> {
+    let sanitizer = match args.no_sanitize {
+        true => None,
+        false => Some(sanitizer(&load_config(global)?.config)?),
+    };
     let opts = live_options(global, &args.source);
     let loaded = source::load(args.source.from.as_deref(), &opts).await?;
     let snapshot = loaded.snapshot;
     warn_all(&snapshot);
-    bundle::write(&snapshot, &args.output, &bundle::WriteOptions::default())?;
+    let options = bundle::WriteOptions {
+        sanitizer: sanitizer.as_ref(),
+    };
+    bundle::write(&snapshot, &args.output, &options)?;
     print_summary(&snapshot, &args.output);
     Ok(if loaded.partial { 3 } else { 0 })
+}
+
+fn sanitize(global: &Global, args: SanitizeArgs) -> k8sops::Result<u8> {
+    use std::io::Read as _;
+    let sanitizer = sanitizer(&load_config(global)?.config)?;
+    let (name, bytes) = match args.file.as_deref() {
+        None => ("stdin".to_string(), read_stdin()?),
+        Some(p) if p.as_os_str() == "-" => ("stdin".to_string(), read_stdin()?),
+        Some(p) => (
+            p.display().to_string(),
+            std::fs::read(p).map_err(|e| k8sops::Error::io(p, e))?,
+        ),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    if let std::borrow::Cow::Owned(_) = text {
+        eprintln!("warning: {name} is not valid UTF-8; invalid bytes were replaced with U+FFFD");
+    }
+    // Fail closed: on an error nothing reaches stdout.
+    let out = sanitizer
+        .sanitize(&text)
+        .map_err(|e| k8sops::Error::Sanitize {
+            what: name,
+            message: e.to_string(),
+        })?;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(out.text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        // A closed pipe (`| head`) is not an error worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(k8sops::Error::io("stdout", e));
+        }
+    }
+    if args.report {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "{}", out.report);
+        let _ = writeln!(err, "total\t{}", out.report.total());
+    }
+    return Ok(0);
+
+    fn read_stdin() -> k8sops::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| k8sops::Error::io("stdin", e))?;
+        Ok(buf)
+    }
+}
+
+fn config(global: &Global, cmd: ConfigCommand) -> k8sops::Result<u8> {
+    let loaded = load_config(global)?;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        ConfigCommand::Show => {
+            let source = match &loaded.path {
+                Some(p) => format!("# from {}", p.display()),
+                None => "# no config file; defaults".to_string(),
+            };
+            let _ = writeln!(out, "{source}\n{}", loaded.config.show());
+        }
+        ConfigCommand::Path => {
+            let path = loaded.path.or_else(|| {
+                k8sops::config::Env::process()
+                    .config_dir()
+                    .map(|d| d.join("config.toml"))
+            });
+            match path {
+                Some(p) => {
+                    let _ = writeln!(out, "{}", p.display());
+                }
+                None => {
+                    return Err(k8sops::Error::Usage {
+                        flag: "--config".into(),
+                        message: "neither XDG_CONFIG_HOME nor HOME is set".into(),
+                        hint: "pass --config PATH or set K8SOPS_CONFIG".into(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(0)
 }
 
 fn print_summary(snapshot: &Snapshot, out: &std::path::Path) {

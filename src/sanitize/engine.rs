@@ -161,7 +161,7 @@ impl Sanitizer {
             let re = Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
                 SanitizeError::InvalidAllowlist {
                     pattern: pattern.clone(),
-                    reason: e.to_string(),
+                    reason: super::one_line(&e),
                 }
             })?;
             allow_regex.push(re);
@@ -315,7 +315,7 @@ impl Sanitizer {
         spans.retain(|s| {
             s.start < s.end
                 && !overlaps_any(&protected, s.start, s.end)
-                && !self.allowed(text.get(s.start..s.end).unwrap_or(""))
+                && !self.allowed(text, s.start, s.end)
         });
         spans.sort_unstable_by_key(|s| (s.start, s.prio));
         let mut merged: Vec<Span<'_>> = Vec::with_capacity(spans.len());
@@ -334,8 +334,22 @@ impl Sanitizer {
         Ok(merged)
     }
 
-    fn allowed(&self, secret: &str) -> bool {
-        self.allow.iter().any(|a| a == secret)
+    /// Whether the span `start..end` of `text` is allowlisted: it is an allowed literal,
+    /// lies inside an occurrence of one (`postgres://demo:demo@localhost` allows its
+    /// password), or an allow regex matches it.
+    fn allowed(&self, text: &str, start: usize, end: usize) -> bool {
+        let secret = text.get(start..end).unwrap_or("");
+        let inside_literal = |a: &String| {
+            let from = prev_boundary(text, start.saturating_sub(a.len()));
+            let to = next_boundary(text, end + a.len());
+            text[from..to].match_indices(a.as_str()).any(|(i, m)| {
+                let (s, e) = (from + i, from + i + m.len());
+                s <= start && end <= e
+            })
+        };
+        self.allow
+            .iter()
+            .any(|a| !a.is_empty() && (a == secret || inside_literal(a)))
             || self.allow_regex.iter().any(|re| re.is_match(secret))
     }
 

@@ -68,11 +68,29 @@ pub enum SanitizeError {
     Internal(&'static str),
 }
 
+/// A regex error on one line: its display draws a caret under the pattern over several
+/// lines, while k8sops errors are one line; keep the pattern and the last line (the
+/// reason).
+fn one_line(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let reason = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("error: ");
+    match e {
+        regex::Error::Syntax(_) => format!("regex does not parse: {reason}"),
+        _ => reason.to_string(),
+    }
+}
+
 /// The `[sanitize]` table of the config file.
 ///
 /// ```toml
 /// [sanitize]
-/// allow = ["postgres://demo:demo@localhost"]      # literal spans never redacted
+/// allow = ["postgres://demo:demo@localhost"]      # never redacted inside these literals
 /// allow_regex = ['^ci-bot@example\.com$']          # whole-span regexes never redacted
 /// redact_emails = true
 /// redact_public_ips = true
@@ -87,7 +105,8 @@ pub enum SanitizeError {
 pub struct SanitizeConfig {
     /// Extra rules, run after the built-in ones.
     pub rules: Vec<UserRule>,
-    /// Literal strings that are never redacted when a rule matches exactly them.
+    /// Literal strings: a match that is one of them, or lies inside an occurrence of one
+    /// in the text, is never redacted.
     pub allow: Vec<String>,
     /// Regexes; a match span that they match entirely is never redacted.
     pub allow_regex: Vec<String>,

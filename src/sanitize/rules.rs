@@ -83,7 +83,7 @@ impl Rule {
     ) -> Result<Self, SanitizeError> {
         let re = Regex::new(pattern).map_err(|e| SanitizeError::InvalidRule {
             name: kind.to_owned(),
-            reason: e.to_string(),
+            reason: super::one_line(&e),
         })?;
         let secret_groups = re
             .capture_names()

@@ -5,6 +5,7 @@
 //! (`nodes.json`, …); namespaced Lists in `<ns>/<kind>.json`; logs in `<ns>/<pod>/logs.txt`
 //! and `<ns>/<pod>/previous-logs.txt` as blocks.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use super::document::{self, Parsed};
 use super::kubectl_dump::{self, CURRENT_LOGS, PREVIOUS_LOGS};
 use crate::error::{Error, Result};
 use crate::model::{KINDS, Kind, LogKey, Objects, Snapshot, SnapshotMeta};
+use crate::sanitize::Sanitizer;
 
 const META: &str = "meta.json";
 
@@ -348,14 +350,19 @@ fn inferred_meta(objects: &Objects) -> SnapshotMeta {
 }
 
 /// How a bundle is written.
-#[derive(Debug, Clone, Default)]
-pub struct WriteOptions {}
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions<'a> {
+    /// Every string of every object and every log goes through this sanitizer first, and
+    /// `meta.json` says so. `None` writes the snapshot as collected.
+    pub sanitizer: Option<&'a Sanitizer>,
+}
 
 /// Writes `snapshot` as a k8sops bundle: a directory, or a `.tar.gz` when `out` ends so.
 /// Nothing is left half-written: files go to a temporary sibling that replaces `out` at
 /// the end. An existing `out` is replaced only when it is itself a k8sops bundle.
-pub fn write(snapshot: &Snapshot, out: &Path, _options: &WriteOptions) -> Result<()> {
-    let files = bundle_files(snapshot)?;
+pub fn write(snapshot: &Snapshot, out: &Path, options: &WriteOptions<'_>) -> Result<()> {
+    // Built in memory before anything touches the disk: a sanitizer error writes nothing.
+    let files = bundle_files(snapshot, options.sanitizer)?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle");
     let archive = name.ends_with(".tar.gz") || name.ends_with(".tgz");
     let parent = match out.parent() {
@@ -426,7 +433,14 @@ fn write_archive(path: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 }
 
 /// The files of a bundle, by relative path, in a stable order.
-fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
+fn bundle_files(
+    snapshot: &Snapshot,
+    sanitizer: Option<&Sanitizer>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let sanitize_err = |what: &str, e: crate::sanitize::SanitizeError| Error::Sanitize {
+        what: what.to_string(),
+        message: e.to_string(),
+    };
     let json = |v: &serde_json::Value| {
         serde_json::to_vec_pretty(v).map(|mut b| {
             b.push(b'\n');
@@ -438,18 +452,23 @@ fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
         source: e.into(),
     };
     let mut files = Vec::new();
-    let meta = MetaFile {
+    let mut meta = MetaFile {
         api_version: "k8sops/v1".into(),
         kind: "BundleMeta".into(),
         meta: snapshot.meta.clone(),
     };
+    meta.meta.sanitized |= sanitizer.is_some();
     let meta = serde_json::to_value(&meta).map_err(|e| to_err(META, e))?;
     files.push((META.to_string(), json(&meta).map_err(|e| to_err(META, e))?));
 
     for info in KINDS {
         let items = snapshot.objects.to_json(info.kind);
         let mut by_ns: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-        for item in items {
+        for mut item in items {
+            if let Some(s) = sanitizer {
+                s.sanitize_json(&mut item)
+                    .map_err(|e| sanitize_err(info.file, e))?;
+            }
             let ns = match info.namespaced {
                 true => item
                     .pointer("/metadata/namespace")
@@ -477,9 +496,21 @@ fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
     }
 
     // One file per (namespace, pod, previous), holding every container's block.
-    type PodLogs<'a> = Vec<(&'a LogKey, &'a String)>;
+    type PodLogs<'a> = Vec<(&'a LogKey, Cow<'a, str>)>;
     let mut by_pod: BTreeMap<(&str, &str, bool), PodLogs<'_>> = BTreeMap::new();
     for (key, body) in &snapshot.logs {
+        let body = match sanitizer {
+            Some(s) => {
+                s.sanitize(body)
+                    .map_err(|e| {
+                        let what =
+                            format!("logs of {}/{} {}", key.namespace, key.pod, key.container);
+                        sanitize_err(&what, e)
+                    })?
+                    .text
+            }
+            None => Cow::Borrowed(body.as_str()),
+        };
         by_pod
             .entry((&key.namespace, &key.pod, key.previous))
             .or_default()
@@ -493,7 +524,8 @@ fn bundle_files(snapshot: &Snapshot) -> Result<Vec<(String, Vec<u8>)>> {
         };
         files.push((
             format!("{ns}/{pod}/{file}"),
-            kubectl_dump::format_log_blocks(logs.into_iter()).into_bytes(),
+            kubectl_dump::format_log_blocks(logs.iter().map(|(k, b)| (*k, b.as_ref())))
+                .into_bytes(),
         ));
     }
     Ok(files)

@@ -66,7 +66,7 @@ pub fn parse_log_blocks(text: &str, previous: bool, out: &mut BTreeMap<LogKey, S
 }
 
 /// Writes the blocks of one pod in the same format.
-pub fn format_log_blocks<'a>(logs: impl Iterator<Item = (&'a LogKey, &'a String)>) -> String {
+pub fn format_log_blocks<'a>(logs: impl Iterator<Item = (&'a LogKey, &'a str)>) -> String {
     let mut out = String::new();
     for (key, body) in logs {
         let _ = writeln!(
@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(logs[&web], "line 1\nline 2\n");
         let mut sorted: Vec<_> = logs.iter().collect();
         sorted.sort_by(|a, b| b.0.container.cmp(&a.0.container));
-        assert_eq!(format_log_blocks(sorted.into_iter()), text);
+        assert_eq!(
+            format_log_blocks(sorted.into_iter().map(|(k, v)| (k, v.as_str()))),
+            text
+        );
     }
 
     #[test]

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Prints the performance figures the issues ask for. Release builds; not run by CI.
+#
+#   scripts/bench.sh                 # everything
+#   scripts/bench.sh snapshot sanitize   # only these sections
+#
+# Sections:
+#   snapshot  10k-pod / 100k-event synthetic bundle: read from disk, diagnose end to end,
+#             collect through the test API server with 10 ms per request
+#   sanitize  sanitizer throughput on ~100 MB of log mix (clean, secret-dense, per finding)
+#   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
+#             same corpus and mix
+#
+# The synthetic bundle is generated once into bench-data/ (git-ignored).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+BUNDLE="$ROOT/bench-data/synthetic-10k"
+export K8SOPS_BENCH_BUNDLE="$BUNDLE"
+
+ensure_bundle() {
+  if [ ! -f "$BUNDLE/nodes.json" ]; then
+    echo "== generating the synthetic bundle (10,000 pods, 100,000 events) in $BUNDLE"
+    rm -rf "$BUNDLE"
+    python3 scripts/gen-synthetic.py --pods 10000 --events 100000 -o "$BUNDLE"
+  fi
+}
+
+section_snapshot() {
+  ensure_bundle
+  echo "== snapshot: read, diagnose, collect (release)"
+  cargo bench --quiet --bench snapshot
+}
+
+section_sanitize() {
+  echo "== sanitize: throughput (release, one thread)"
+  cargo bench --quiet --bench sanitize
+}
+
+section_peers() {
+  echo "== sanitize: peers side by side"
+  scripts/bench-sanitize-peers.sh
+}
+
+ALL=(snapshot sanitize peers)
+if [ $# -eq 0 ]; then
+  set -- "${ALL[@]}"
+fi
+for s in "$@"; do
+  if ! declare -F "section_$s" >/dev/null; then
+    echo "unknown section '$s'; sections: ${ALL[*]}" >&2
+    exit 2
+  fi
+done
+for s in "$@"; do
+  "section_$s"
+  echo
+done

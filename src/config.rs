@@ -1,0 +1,299 @@
+//! Configuration: the file `$XDG_CONFIG_HOME/k8sops/config.toml` (or `--config PATH`,
+//! `K8SOPS_CONFIG`), overridden by `K8SOPS_*` environment variables, overridden by flags.
+//! This module owns the file and the environment; each command applies its own flags on
+//! top. `k8sops config show` prints the merged result with secrets masked.
+//!
+//! Each feature owns one table (`[sanitize]`, …); unknown tables and keys are errors that
+//! name the file, line and key, so a typo never silently falls back to a default.
+//!
+//! The XDG base directories are resolved here by hand (a dozen lines): the common crates
+//! map them to `~/Library/…` on macOS, while a CLI for SREs should honour `XDG_*` and
+//! `~/.config` on every Unix, as kubectl plugins, gh and k9s do.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::sanitize::{SanitizeConfig, Sanitizer};
+
+/// The merged configuration.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// User rules and allowlists for the sanitizer.
+    pub sanitize: SanitizeConfig,
+}
+
+/// A configuration and where it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// The file that was read; `None` when no file exists and defaults apply.
+    pub path: Option<PathBuf>,
+}
+
+/// Answers "what is variable K set to?".
+type Lookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// Where the process environment is read from; tests pass their own.
+pub struct Env<'a> {
+    lookup: Lookup<'a>,
+}
+
+impl Env<'static> {
+    /// The process environment.
+    pub fn process() -> Self {
+        Env {
+            lookup: Box::new(|k| std::env::var(k).ok()),
+        }
+    }
+}
+
+impl<'a> Env<'a> {
+    /// An environment answered by `lookup` (tests, embedding).
+    pub fn from_fn(lookup: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        Env {
+            lookup: Box::new(lookup),
+        }
+    }
+
+    /// The variable's value; unset and empty are the same.
+    pub fn get(&self, key: &str) -> Option<String> {
+        (self.lookup)(key).filter(|v| !v.is_empty())
+    }
+
+    fn home(&self) -> Option<PathBuf> {
+        self.get("HOME").map(PathBuf::from)
+    }
+
+    fn xdg(&self, var: &str, fallback: &str) -> Option<PathBuf> {
+        self.get(var)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| self.home().map(|h| h.join(fallback)))
+            .map(|p| p.join("k8sops"))
+    }
+
+    /// `$XDG_CONFIG_HOME/k8sops`, else `~/.config/k8sops`.
+    pub fn config_dir(&self) -> Option<PathBuf> {
+        self.xdg("XDG_CONFIG_HOME", ".config")
+    }
+
+    /// `$XDG_CACHE_HOME/k8sops`, else `~/.cache/k8sops`.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        self.xdg("XDG_CACHE_HOME", ".cache")
+    }
+
+    /// `$XDG_STATE_HOME/k8sops`, else `~/.local/state/k8sops`.
+    pub fn state_dir(&self) -> Option<PathBuf> {
+        self.xdg("XDG_STATE_HOME", ".local/state")
+    }
+}
+
+/// A secret value in the configuration (an API key, a webhook URL). It deserializes from
+/// a plain string and never prints: `Debug` and `Serialize` show only that it is set.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that must send it (an HTTP header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<masked>)")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("<masked, {} chars>", self.0.chars().count()))
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment: `explicit` (from `--config`),
+    /// else `K8SOPS_CONFIG`, else the XDG file when it exists, else defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
+        Self::load_with(explicit, &Env::process())
+    }
+
+    /// Like [`Config::load`] with the environment given.
+    pub fn load_with(explicit: Option<&Path>, env: &Env<'_>) -> Result<Loaded> {
+        let named = explicit
+            .map(Path::to_path_buf)
+            .or_else(|| env.get("K8SOPS_CONFIG").map(PathBuf::from));
+        let (config, path) = match named {
+            // A file the user named must exist.
+            Some(path) => (Self::read(&path)?, Some(path)),
+            None => match env.config_dir().map(|d| d.join("config.toml")) {
+                Some(path) if path.is_file() => (Self::read(&path)?, Some(path)),
+                _ => (Config::default(), None),
+            },
+        };
+        let loaded = Loaded { config, path };
+        loaded.config.validate(loaded.path.as_deref())?;
+        Ok(loaded)
+    }
+
+    /// Parses one file; errors name the file, line and column.
+    pub fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses `text` as the contents of `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_column(text, s.start))
+                .unwrap_or((1, 1));
+            Error::Malformed {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })
+    }
+
+    /// Checks what the types cannot: that user sanitize rules compile.
+    fn validate(&self, path: Option<&Path>) -> Result<()> {
+        Sanitizer::with_config(&self.sanitize).map_err(|e| Error::Config {
+            path: path.map(Path::to_path_buf),
+            message: e.to_string(),
+            hint: "fix the [sanitize] table; rules are Rust regexes (https://docs.rs/regex)".into(),
+        })?;
+        Ok(())
+    }
+
+    /// The merged configuration as TOML, secrets masked.
+    pub fn show(&self) -> String {
+        // Plain data with string keys always serializes.
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env<'static> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Env::from_fn(move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn no_file_means_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path().to_str().expect("utf8");
+        let loaded = Config::load_with(None, &env(&[("HOME", home)])).expect("defaults");
+        assert_eq!(loaded.config, Config::default());
+        assert!(loaded.path.is_none());
+    }
+
+    #[test]
+    fn xdg_config_home_wins_over_home() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let xdg = dir.path().join("xdg");
+        std::fs::create_dir_all(xdg.join("k8sops")).expect("mkdir");
+        std::fs::write(
+            xdg.join("k8sops/config.toml"),
+            "[sanitize]\nallow = [\"demo:demo\"]\n",
+        )
+        .expect("write");
+        let e = env(&[
+            ("HOME", "/nonexistent"),
+            ("XDG_CONFIG_HOME", xdg.to_str().expect("utf8")),
+        ]);
+        let loaded = Config::load_with(None, &e).expect("reads");
+        assert_eq!(loaded.config.sanitize.allow, vec!["demo:demo".to_string()]);
+        assert_eq!(loaded.path, Some(xdg.join("k8sops/config.toml")));
+        assert_eq!(
+            e.cache_dir(),
+            Some(PathBuf::from("/nonexistent/.cache/k8sops"))
+        );
+        assert_eq!(
+            e.state_dir(),
+            Some(PathBuf::from("/nonexistent/.local/state/k8sops"))
+        );
+    }
+
+    #[test]
+    fn a_named_file_must_exist() {
+        let err = Config::load_with(Some(Path::new("/nonexistent/k.toml")), &env(&[]))
+            .expect_err("missing");
+        assert!(matches!(err, Error::NotFound { .. }), "{err}");
+        let err = Config::load_with(None, &env(&[("K8SOPS_CONFIG", "/nonexistent/k.toml")]))
+            .expect_err("missing");
+        assert!(err.to_string().contains("/nonexistent/k.toml"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let err = Config::parse("\n[sanitize]\nredact_email = true\n", Path::new("c.toml"))
+            .expect_err("typo");
+        let msg = err.to_string();
+        assert!(msg.starts_with("c.toml:3:1: "), "{msg}");
+        assert!(msg.contains("redact_email"), "{msg}");
+        let err = Config::parse("[sanitise]\n", Path::new("c.toml")).expect_err("typo");
+        assert!(err.to_string().contains("sanitise"), "{err}");
+    }
+
+    #[test]
+    fn invalid_user_rules_are_config_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[[sanitize.rules]]\nname = \"acme\"\nregex = \"acme_[0-9\"\n",
+        )
+        .expect("write");
+        let err = Config::load_with(Some(&path), &env(&[])).expect_err("bad regex");
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(err.to_string().contains("acme"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("sk-live-abcdef");
+        assert_eq!(format!("{s:?}"), "Secret(<masked>)");
+        let json = serde_json::to_string(&s).expect("serializes");
+        assert!(!json.contains("abcdef"), "{json}");
+        assert_eq!(s.expose(), "sk-live-abcdef");
+    }
+
+    #[test]
+    fn show_round_trips_the_non_secret_parts() {
+        let text = "[sanitize]\nallow = [\"x\"]\nredact_emails = false\n";
+        let cfg = Config::parse(text, Path::new("c.toml")).expect("parses");
+        let shown = cfg.show();
+        assert_eq!(
+            Config::parse(&shown, Path::new("shown")).expect("re-parses"),
+            cfg
+        );
+    }
+}
