@@ -80,7 +80,11 @@ fn golden_files_change_only_the_value_bytes() {
         assert_eq!(out, want, "{name}");
         // CRLF files stay CRLF: no bare \n is introduced.
         if input.contains("\r\n") {
-            assert_eq!(out.matches('\n').count(), out.matches("\r\n").count(), "{name}");
+            assert_eq!(
+                out.matches('\n').count(),
+                out.matches("\r\n").count(),
+                "{name}"
+            );
         }
     }
 }
@@ -125,7 +129,7 @@ fn render(node: &Node, indent: usize, out: &mut String, salt: &mut u32) {
     let Node::Map(entries) = node else { return };
     for (k, v) in entries {
         *salt = salt.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        if *salt % 5 == 0 {
+        if salt.is_multiple_of(5) {
             out.push_str(&format!("{}# about {k}\n", " ".repeat(indent)));
         }
         match v {
@@ -135,7 +139,11 @@ fn render(node: &Node, indent: usize, out: &mut String, salt: &mut u32) {
                     1 => format!("'{s}'"),
                     _ => format!("x{s}"),
                 };
-                let comment = if *salt % 3 == 0 { "   # note" } else { "" };
+                let comment = if salt.is_multiple_of(3) {
+                    "   # note"
+                } else {
+                    ""
+                };
                 out.push_str(&format!("{}{k}: {written}{comment}\n", " ".repeat(indent)));
             }
             Node::Map(_) => {
@@ -143,7 +151,7 @@ fn render(node: &Node, indent: usize, out: &mut String, salt: &mut u32) {
                 render(v, indent + 2, out, salt);
             }
         }
-        if *salt % 7 == 0 {
+        if salt.is_multiple_of(7) {
             out.push('\n');
         }
     }

@@ -260,6 +260,17 @@ fn prepare(req: &Request<'_>, plan: &Plan) -> Result<Proposal> {
             }
         },
     };
+    // What the file holds now is the `from` of edits the remedy could not know (a probe's
+    // port); the policy sees those too.
+    let mut plan = plan.clone();
+    if candidate.layout != Layout::KustomizeImages && candidate.current.len() == plan.edits.len() {
+        for (e, now) in plan.edits.iter_mut().zip(&candidate.current) {
+            if e.from.is_none() {
+                e.from.clone_from(now);
+            }
+        }
+        req.policy.check(&plan, req.force)?;
+    }
     let path = worktree.path().join(&candidate.file);
     let before = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let after =
@@ -277,7 +288,7 @@ fn prepare(req: &Request<'_>, plan: &Plan) -> Result<Proposal> {
         .to_string();
     Ok(Proposal {
         branch: plan.branch(),
-        plan: plan.clone(),
+        plan,
         candidate,
         diff,
         before_sha256: sha256(before.as_bytes()),
