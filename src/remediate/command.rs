@@ -158,7 +158,11 @@ pub async fn fix(
     let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let color = global.color.enabled(std::io::stdout().is_terminal());
     let ask = tty && !opts.yes;
-    let Some(repo) = opts.repo.clone().or_else(|| config.fix.repo.clone()) else {
+    let Some(repo) = opts
+        .repo
+        .clone()
+        .or_else(|| config.fix.repo.as_deref().map(|r| expand_home(r, &env)))
+    else {
         return Err(Error::Usage {
             flag: "--repo".into(),
             message: "no GitOps repository to open the pull request on".into(),
@@ -320,6 +324,14 @@ fn record(audit: &AuditLog, p: &Proposal, event: &str, reasoning: &str) -> Resul
     e.fingerprint = Some(p.plan.fingerprint.clone());
     e.target = Some(p.plan.target.to_string());
     audit.record(&e.detail("branch", &p.branch))
+}
+
+/// `~/src/gitops` in the config file, as a shell would read it.
+fn expand_home(path: &Path, env: &Env<'_>) -> std::path::PathBuf {
+    match (path.strip_prefix("~"), env.get("HOME")) {
+        (Ok(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => path.to_path_buf(),
+    }
 }
 
 fn prompt_error(e: dialoguer::Error) -> Error {

@@ -35,33 +35,44 @@ pub struct Draft<'a> {
     pub labels: &'a [String],
 }
 
-/// Creates the pull request, or updates the open one whose head is the branch.
-pub async fn upsert(gh: &Github, d: &Draft<'_>) -> Result<PullRequest> {
-    let slug = format!("{}/{}", d.owner, d.repo);
-    let pulls = gh.client.pulls(d.owner, d.repo);
-    let open = pulls
+/// The open pull request whose head is the branch. Asked before anything is pushed, so a
+/// bad token or an unreachable API stops the run with nothing left behind.
+pub async fn find_open(gh: &Github, d: &Draft<'_>) -> Result<Option<u64>> {
+    let open = gh
+        .client
+        .pulls(d.owner, d.repo)
         .list()
         .state(State::Open)
         .head(format!("{}:{}", d.owner, d.branch))
         .per_page(10u8)
         .send()
         .await
-        .map_err(|e| gh.error(format!("listing open pull requests on {slug}"), e))?;
-    let existing = open
+        .map_err(|e| {
+            gh.error(
+                format!("listing open pull requests on {}/{}", d.owner, d.repo),
+                e,
+            )
+        })?;
+    Ok(open
         .items
         .into_iter()
-        .find(|pr| pr.head.ref_field == d.branch);
+        .find(|pr| pr.head.ref_field == d.branch)
+        .map(|pr| pr.number))
+}
+
+/// Updates the open pull request `existing`, or creates one; then labels it.
+pub async fn upsert(gh: &Github, d: &Draft<'_>, existing: Option<u64>) -> Result<PullRequest> {
+    let slug = format!("{}/{}", d.owner, d.repo);
+    let pulls = gh.client.pulls(d.owner, d.repo);
     let (pr, updated) = match existing {
-        Some(pr) => {
+        Some(number) => {
             let pr = pulls
-                .update(pr.number)
+                .update(number)
                 .title(d.title)
                 .body(d.body)
                 .send()
                 .await
-                .map_err(|e| {
-                    gh.error(format!("updating pull request #{} on {slug}", pr.number), e)
-                })?;
+                .map_err(|e| gh.error(format!("updating pull request #{number} on {slug}"), e))?;
             (pr, true)
         }
         None => {

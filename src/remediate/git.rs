@@ -18,6 +18,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Repo {
     pub root: PathBuf,
+    /// Where `--repo` pointed inside the clone (`apps/shop/`), empty at its top.
+    pub prefix: PathBuf,
     pub remote: String,
     /// When false, git must fail rather than ask for a password on the terminal.
     pub interactive: bool,
@@ -53,6 +55,7 @@ impl Repo {
         }
         let probe = Repo {
             root: path.to_path_buf(),
+            prefix: PathBuf::new(),
             remote: remote.to_string(),
             interactive,
         };
@@ -64,8 +67,10 @@ impl Repo {
                 hint: "pass the local clone of the GitOps repository (git clone …) with --repo"
                     .into(),
             })?;
+        let prefix = probe.git(["rev-parse", "--show-prefix"], "finding the repository")?;
         let repo = Repo {
             root: PathBuf::from(top.trim()),
+            prefix: PathBuf::from(prefix.trim()),
             ..probe
         };
         repo.git(["remote", "get-url", remote], "reading the remote")

@@ -119,11 +119,14 @@ struct Kustomization {
     images: Vec<Value>,
 }
 
-/// The candidates for `plan` in the repository at `root`.
-pub fn locate(root: &Path, plan: &Plan, hints: &Hints) -> Result<Vec<Candidate>> {
+/// The candidates for `plan` in the repository at `root`, among the objects under `within`
+/// (relative to `root`; empty for all). Kustomize bases outside `within` are still read.
+pub fn locate(root: &Path, within: &Path, plan: &Plan, hints: &Hints) -> Result<Vec<Candidate>> {
     let files = read_tree(root)?;
     let scope = scope(&files, hints);
-    let in_scope = |p: &Path| scope.is_empty() || scope.iter().any(|s| p.starts_with(s));
+    let in_scope = |p: &Path| {
+        p.starts_with(within) && (scope.is_empty() || scope.iter().any(|s| p.starts_with(s)))
+    };
     let kustomizations = kustomizations(root, &files);
     let referenced: BTreeSet<&Path> = kustomizations
         .values()

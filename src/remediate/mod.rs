@@ -41,7 +41,7 @@ pub use policy::PolicyConfig;
 ///
 /// ```toml
 /// [fix]
-/// repo = "~/src/gitops"          # local clone of the GitOps repository (--repo)
+/// repo = "~/src/gitops"          # local clone (or a directory in it) of the GitOps repository
 /// github_repo = "acme/gitops"    # default: OWNER/NAME of the clone's remote
 /// remote = "origin"
 /// base = "main"                  # default: the remote's default branch
@@ -231,7 +231,7 @@ fn prepare(req: &Request<'_>, plan: &Plan) -> Result<Proposal> {
     };
     let base_commit = repo.fetch(&base)?;
     let worktree = repo.worktree(&base_commit)?;
-    let mut candidates = locate::locate(worktree.path(), plan, &req.hints)?;
+    let mut candidates = locate::locate(worktree.path(), &repo.prefix, plan, &req.hints)?;
     let candidate = match candidates.len() {
         0 => {
             return Err(Error::Locate {
@@ -366,6 +366,16 @@ async fn publish(
     };
     let title = clean("the pull request title", &title)?;
     let body = clean("the pull request body", &forge::body(p, diagnosis))?;
+    let draft = forge::Draft {
+        owner: &p.owner,
+        repo: &p.repo_name,
+        branch: &p.branch,
+        base: &p.base,
+        title: &title,
+        body: &body,
+        labels,
+    };
+    let existing = forge::find_open(github, &draft).await?;
     let commit = p.worktree.commit(&[p.candidate.file.as_path()], &message)?;
     audit.record(
         &entry("commit", Some(plan), title.clone())
@@ -397,19 +407,7 @@ async fn publish(
         .detail("branch", &p.branch)
         .detail("commit", &commit),
     )?;
-    let pr = forge::upsert(
-        github,
-        &forge::Draft {
-            owner: &p.owner,
-            repo: &p.repo_name,
-            branch: &p.branch,
-            base: &p.base,
-            title: &title,
-            body: &body,
-            labels,
-        },
-    )
-    .await?;
+    let pr = forge::upsert(github, &draft, existing).await?;
     audit.record(
         &entry(
             "pull-request",

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use super::http::RecordingServer;
 
-/// How POST /pulls answers.
+/// How the API answers: pull requests are created, POST /pulls fails validation, or every
+/// request is refused for bad credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CreateMode {
     Created,
@@ -65,11 +66,21 @@ fn error(status: StatusCode, body: Value) -> (StatusCode, Json<Value>) {
     (status, Json(body))
 }
 
+fn bad_credentials() -> (StatusCode, Json<Value>) {
+    error(
+        StatusCode::UNAUTHORIZED,
+        json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}),
+    )
+}
+
 async fn list(
     State(s): State<Shared>,
     Query(q): Query<std::collections::HashMap<String, String>>,
-) -> Json<Value> {
+) -> (StatusCode, Json<Value>) {
     let s = s.lock().expect("state");
+    if s.mode == CreateMode::BadCredentials {
+        return bad_credentials();
+    }
     let head = q.get("head").cloned().unwrap_or_default();
     let matching: Vec<Value> = s
         .open
@@ -77,7 +88,7 @@ async fn list(
         .filter(|pr| pr["head"]["label"].as_str() == Some(head.as_str()))
         .cloned()
         .collect();
-    Json(Value::Array(matching))
+    (StatusCode::OK, Json(Value::Array(matching)))
 }
 
 async fn create(
@@ -87,10 +98,7 @@ async fn create(
 ) -> (StatusCode, Json<Value>) {
     let mut s = s.lock().expect("state");
     match s.mode {
-        CreateMode::BadCredentials => error(
-            StatusCode::UNAUTHORIZED,
-            json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}),
-        ),
+        CreateMode::BadCredentials => bad_credentials(),
         CreateMode::Invalid => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"message": "Validation Failed",
