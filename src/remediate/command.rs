@@ -340,3 +340,27 @@ fn prompt_error(e: dialoguer::Error) -> Error {
         hint: "pass --yes to confirm without a prompt, or --dry-run to only see the diff".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_are_coloured_only_when_asked() {
+        let diff = "--- a/w.yaml\n+++ b/w.yaml\n@@ -1 +1 @@\n-memory: 512Mi\n+memory: 1Gi\n";
+        assert_eq!(colour_diff(diff, false), diff);
+        let coloured = colour_diff(diff, true);
+        assert!(
+            coloured.contains("\x1b[31m-memory: 512Mi\x1b[0m\n"),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains("\x1b[32m+memory: 1Gi\x1b[0m\n"),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains("\x1b[36m@@ -1 +1 @@\x1b[0m"),
+            "{coloured:?}"
+        );
+    }
+}

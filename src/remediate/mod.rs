@@ -10,7 +10,8 @@
 //! The library API has no terminal in it, so the CLI, the TUI and an MCP server share it:
 //! [`propose`] gives a [`Proposal`] with its diff (nothing pushed yet), and
 //! [`open_pr`] commits, pushes and opens the PR once someone confirmed. The prompts live
-//! in `command.rs`.
+//! in `command.rs`. Both run `git` as child processes and wait for it: an async UI calls
+//! `propose` from `spawn_blocking` and runs `open_pr` on a task of its own.
 
 pub mod command;
 pub mod forge;
