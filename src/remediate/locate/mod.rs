@@ -19,9 +19,14 @@ use std::path::{Path, PathBuf};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
-use super::plan::{Field, FieldEdit, Plan, Scalar};
+use super::plan::Plan;
 use super::yaml_edit::{Edit, Seg, get};
 use crate::error::{Error, Result};
+
+mod helm;
+mod kustomize;
+
+use kustomize::is_kustomization;
 
 /// Files larger than this are not manifests anyone edits by hand.
 const MAX_FILE: u64 = 4 << 20;
@@ -105,20 +110,6 @@ struct YamlFileDocs {
     docs: Vec<Value>,
 }
 
-/// A kustomization.yaml and what it references.
-struct Kustomization {
-    dir: PathBuf,
-    file: PathBuf,
-    namespace: Option<String>,
-    /// Directories with their own kustomization.
-    children: Vec<PathBuf>,
-    /// Resource files.
-    resources: Vec<PathBuf>,
-    /// Strategic-merge patch files.
-    patches: Vec<PathBuf>,
-    images: Vec<Value>,
-}
-
 /// The candidates for `plan` in the repository at `root`, among the objects under `within`
 /// (relative to `root`; empty for all). Kustomize bases outside `within` are still read.
 pub fn locate(root: &Path, within: &Path, plan: &Plan, hints: &Hints) -> Result<Vec<Candidate>> {
@@ -127,7 +118,7 @@ pub fn locate(root: &Path, within: &Path, plan: &Plan, hints: &Hints) -> Result<
     let in_scope = |p: &Path| {
         p.starts_with(within) && (scope.is_empty() || scope.iter().any(|s| p.starts_with(s)))
     };
-    let kustomizations = kustomizations(root, &files);
+    let kustomizations = kustomize::kustomizations(root, &files);
     let referenced: BTreeSet<&Path> = kustomizations
         .values()
         .flat_map(|k| k.children.iter().map(PathBuf::as_path))
@@ -145,7 +136,12 @@ pub fn locate(root: &Path, within: &Path, plan: &Plan, hints: &Hints) -> Result<
         if referenced.contains(k.dir.as_path()) || !in_scope(&k.dir) {
             continue;
         }
-        out.extend(from_kustomize(k, &kustomizations, &by_path, plan));
+        out.extend(kustomize::from_kustomize(
+            k,
+            &kustomizations,
+            &by_path,
+            plan,
+        ));
     }
     // Plain manifests outside any kustomization.
     for f in files.iter().filter(|f| in_scope(&f.rel)) {
@@ -165,17 +161,10 @@ pub fn locate(root: &Path, within: &Path, plan: &Plan, hints: &Hints) -> Result<
         }
     }
     if hints.helm || (!hints.known && out.is_empty()) {
-        out.extend(from_helm(root, &files, hints, plan, &in_scope));
+        out.extend(helm::from_helm(root, &files, hints, plan, &in_scope));
     }
     dedupe(&mut out);
     filter_by_cluster_value(out, plan)
-}
-
-fn is_kustomization(p: &Path) -> bool {
-    matches!(
-        p.file_name().and_then(|n| n.to_str()),
-        Some("kustomization.yaml" | "kustomization.yml")
-    )
 }
 
 /// Every YAML file under `root`, parsed; Helm templates (not YAML) and dot-directories are
@@ -270,80 +259,6 @@ fn scope(files: &[YamlFileDocs], hints: &Hints) -> Vec<PathBuf> {
     out
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Normalises `a/b/../c` without touching the disk.
-fn join(dir: &Path, rel: &str) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in dir.join(rel).components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn kustomizations(root: &Path, files: &[YamlFileDocs]) -> BTreeMap<PathBuf, Kustomization> {
-    let mut out = BTreeMap::new();
-    for f in files.iter().filter(|f| is_kustomization(&f.rel)) {
-        let Some(doc) = f.docs.first() else { continue };
-        let dir = f.rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        let mut k = Kustomization {
-            dir: dir.clone(),
-            file: f.rel.clone(),
-            namespace: doc
-                .get("namespace")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            children: Vec::new(),
-            resources: Vec::new(),
-            patches: Vec::new(),
-            images: doc
-                .get("images")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default(),
-        };
-        let mut refs = strings(doc.get("resources"));
-        refs.extend(strings(doc.get("bases")));
-        for r in refs
-            .iter()
-            .filter(|r| !r.contains("://") && !r.starts_with("github.com/"))
-        {
-            let p = join(&dir, r);
-            if root.join(&p).is_dir() {
-                k.children.push(p);
-            } else {
-                k.resources.push(p);
-            }
-        }
-        let mut patches = strings(doc.get("patchesStrategicMerge"));
-        if let Some(list) = doc.get("patches").and_then(Value::as_array) {
-            patches.extend(
-                list.iter()
-                    .filter_map(|p| p.get("path").and_then(Value::as_str))
-                    .map(str::to_string),
-            );
-        }
-        k.patches = patches.iter().map(|p| join(&dir, p)).collect();
-        out.insert(dir, k);
-    }
-    out
-}
-
 fn is_object(doc: &Value, target: &crate::model::ObjectRef) -> bool {
     doc.get("kind").and_then(Value::as_str) == Some(target.kind.as_str())
         && doc.pointer("/metadata/name").and_then(Value::as_str) == Some(target.name.as_str())
@@ -417,97 +332,6 @@ fn sets_fields(doc: &Value, plan: &Plan) -> bool {
     field_edits(doc, 0, plan).is_some_and(|(_, current)| current.iter().all(Option::is_some))
 }
 
-/// The kustomizations from `root` down to the one whose resources hold the object, and
-/// that resource file.
-fn chain_to<'k>(
-    k: &'k Kustomization,
-    all: &'k BTreeMap<PathBuf, Kustomization>,
-    files: &BTreeMap<&Path, &YamlFileDocs>,
-    plan: &Plan,
-    seen: &mut BTreeSet<PathBuf>,
-) -> Option<(Vec<&'k Kustomization>, PathBuf, usize)> {
-    if !seen.insert(k.dir.clone()) {
-        return None;
-    }
-    for r in &k.resources {
-        if let Some(f) = files.get(r.as_path())
-            && let Some(i) = f.docs.iter().position(|d| is_object(d, &plan.target))
-        {
-            return Some((vec![k], r.clone(), i));
-        }
-    }
-    for child in &k.children {
-        if let Some(ck) = all.get(child)
-            && let Some((mut chain, file, i)) = chain_to(ck, all, files, plan, seen)
-        {
-            chain.insert(0, k);
-            return Some((chain, file, i));
-        }
-    }
-    None
-}
-
-fn from_kustomize(
-    root: &Kustomization,
-    all: &BTreeMap<PathBuf, Kustomization>,
-    files: &BTreeMap<&Path, &YamlFileDocs>,
-    plan: &Plan,
-) -> Vec<Candidate> {
-    let Some((chain, resource, index)) = chain_to(root, all, files, plan, &mut BTreeSet::new())
-    else {
-        return Vec::new();
-    };
-    let doc = &files[resource.as_path()].docs[index];
-    let namespace = chain.iter().find_map(|k| k.namespace.as_deref());
-    if !namespace_fits(doc, namespace, plan) {
-        return Vec::new();
-    }
-    let built_by = root.dir.display().to_string();
-    let built_by = if built_by.is_empty() {
-        ".".into()
-    } else {
-        built_by
-    };
-    if let [e] = plan.edits.as_slice()
-        && e.field == Field::Image
-        && let Some(c) = images_candidate(&chain, e, &built_by)
-    {
-        return vec![c];
-    }
-    // The last writer wins: overlay patches before their bases, then the resource.
-    for k in &chain {
-        for p in &k.patches {
-            let Some(f) = files.get(p.as_path()) else {
-                continue;
-            };
-            for (i, d) in f.docs.iter().enumerate() {
-                if is_object(d, &plan.target)
-                    && sets_fields(d, plan)
-                    && let Some((edits, current)) = field_edits(d, i, plan)
-                {
-                    return vec![Candidate {
-                        file: p.clone(),
-                        layout: Layout::Kustomize,
-                        edits,
-                        current,
-                        note: format!("patch in {}, built by {built_by}", k.dir.display()),
-                    }];
-                }
-            }
-        }
-    }
-    field_edits(doc, index, plan)
-        .map(|(edits, current)| Candidate {
-            file: resource.clone(),
-            layout: Layout::Kustomize,
-            edits,
-            current,
-            note: format!("resource of {built_by}"),
-        })
-        .into_iter()
-        .collect()
-}
-
 /// `registry/name:tag@digest` → (name, tag, digest).
 fn split_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
     let (rest, digest) = match image.split_once('@') {
@@ -518,207 +342,6 @@ fn split_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
     match rest.rfind(':') {
         Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(&rest[i + 1..]), digest),
         _ => (rest, None, digest),
-    }
-}
-
-/// The `images:` entry of the kustomization nearest the root that rewrites the image.
-fn images_candidate(chain: &[&Kustomization], e: &FieldEdit, built_by: &str) -> Option<Candidate> {
-    let from = e.from.as_deref()?;
-    let to = e.to.to_string();
-    let (from_name, _, _) = split_image(from);
-    let (to_name, to_tag, to_digest) = split_image(&to);
-    for k in chain {
-        for entry in &k.images {
-            let Some(name) = entry.get("name").and_then(Value::as_str) else {
-                continue;
-            };
-            let new_name = entry.get("newName").and_then(Value::as_str);
-            if new_name.unwrap_or(name) != from_name && name != from_name {
-                continue;
-            }
-            let key = |k: &str| {
-                vec![
-                    Seg::Key("images".into()),
-                    Seg::Named(name.to_string()),
-                    Seg::Key(k.into()),
-                ]
-            };
-            let mut edits = Vec::new();
-            let mut current = Vec::new();
-            let mut add = |field: &str, value: &str| {
-                current.push(entry.get(field).and_then(scalar_text));
-                edits.push(Edit {
-                    doc: 0,
-                    path: key(field),
-                    value: Scalar::Str(value.to_string()),
-                });
-            };
-            if to_name != new_name.unwrap_or(name) {
-                add("newName", to_name);
-            }
-            match (to_tag, to_digest) {
-                (_, Some(d)) => add("digest", d),
-                (Some(t), None) if entry.get("digest").is_none() => add("newTag", t),
-                // A digest pins the image whatever the tag says; a tag alone cannot undo it.
-                _ => return None,
-            }
-            return Some(Candidate {
-                file: k.file.clone(),
-                layout: Layout::KustomizeImages,
-                edits,
-                current,
-                note: format!("images: of {}, built by {built_by}", k.dir.display()),
-            });
-        }
-    }
-    None
-}
-
-fn from_helm(
-    root: &Path,
-    files: &[YamlFileDocs],
-    hints: &Hints,
-    plan: &Plan,
-    in_scope: &dyn Fn(&Path) -> bool,
-) -> Vec<Candidate> {
-    let mut out = Vec::new();
-    for chart in files
-        .iter()
-        .filter(|f| f.rel.ends_with("Chart.yaml") && in_scope(&f.rel))
-    {
-        let Some(name) = chart
-            .docs
-            .first()
-            .and_then(|d| d.get("name"))
-            .and_then(Value::as_str)
-        else {
-            continue;
-        };
-        if let Some(label) = &hints.helm_chart
-            && !label.starts_with(&format!("{name}-"))
-        {
-            continue;
-        }
-        let dir = chart.rel.parent().unwrap_or(Path::new(""));
-        let templates = read_templates(&root.join(dir).join("templates"));
-        let values = files.iter().filter(|f| {
-            f.rel.parent() == Some(dir)
-                && f.rel
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.contains("values"))
-        });
-        for v in values {
-            let Some(doc) = v.docs.first() else { continue };
-            let mut found = Vec::new();
-            helm_matches(doc, &mut Vec::new(), plan, &templates, &mut found);
-            out.extend(found.into_iter().map(|(edits, current)| Candidate {
-                file: v.rel.clone(),
-                layout: Layout::HelmValues,
-                edits,
-                current,
-                note: format!("values of chart {name}"),
-            }));
-        }
-    }
-    out
-}
-
-fn read_templates(dir: &Path) -> String {
-    let mut text = String::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.filter_map(|e| e.ok()) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(t) = std::fs::read_to_string(&p) {
-                text.push_str(&t);
-                text.push('\n');
-            }
-        }
-    }
-    text
-}
-
-/// Values mappings that hold the cluster's value for every edit, and that the templates
-/// read (`.Values.web.resources`, `.Values.image`).
-fn helm_matches(
-    node: &Value,
-    prefix: &mut Vec<String>,
-    plan: &Plan,
-    templates: &str,
-    out: &mut Vec<(Vec<Edit>, Vec<Option<String>>)>,
-) {
-    let Value::Object(map) = node else { return };
-    let read = |keys: &[String]| templates.contains(&format!(".Values.{}", keys.join(".")));
-    let mut edits = Vec::new();
-    let mut current = Vec::new();
-    for e in &plan.edits {
-        let rel: Vec<String> = match e.field {
-            Field::Image => {
-                let (Some(repo), Some(tag)) = (
-                    map.get("repository").and_then(Value::as_str),
-                    map.get("tag").and_then(scalar_text),
-                ) else {
-                    break;
-                };
-                let (from_name, from_tag, _) = split_image(e.from.as_deref().unwrap_or(""));
-                let to = e.to.to_string();
-                let (to_name, to_tag, _) = split_image(&to);
-                let same_repo = from_name == repo || from_name.ends_with(&format!("/{repo}"));
-                if !same_repo || from_tag != Some(tag.as_str()) || to_name != from_name {
-                    break;
-                }
-                let Some(to_tag) = to_tag else { break };
-                if !read(prefix) {
-                    break;
-                }
-                let mut path = prefix.clone();
-                path.push("tag".into());
-                current.push(Some(tag));
-                edits.push(Edit {
-                    doc: 0,
-                    path: path.into_iter().map(Seg::Key).collect(),
-                    value: Scalar::Str(to_tag.to_string()),
-                });
-                continue;
-            }
-            f => match f.path(node) {
-                Some(rel) => rel,
-                None => break,
-            },
-        };
-        let segs: Vec<Seg> = rel.iter().cloned().map(Seg::Key).collect();
-        // Helm values must hold the value: without it there is no key the chart reads.
-        let Some(now) = get(node, &segs).and_then(scalar_text) else {
-            break;
-        };
-        let mut top = prefix.clone();
-        top.push(rel[0].clone());
-        if !read(&top) {
-            break;
-        }
-        let mut path: Vec<Seg> = prefix.iter().cloned().map(Seg::Key).collect();
-        path.extend(segs);
-        current.push(Some(now));
-        edits.push(Edit {
-            doc: 0,
-            path,
-            value: e.to.clone(),
-        });
-    }
-    if !edits.is_empty() && edits.len() == plan.edits.len() {
-        out.push((edits, current));
-        return;
-    }
-    for (k, v) in map {
-        prefix.push(k.clone());
-        helm_matches(v, prefix, plan, templates, out);
-        prefix.pop();
     }
 }
 
