@@ -40,6 +40,8 @@ complete -c k8sops -n "__fish_k8sops_needs_command" -s V -l version -d 'Print ve
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "config" -d 'Show the configuration k8sops runs with'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -50,6 +52,9 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l log-bytes -d 
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''
 markdown\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l repo -d 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l github-repo -d 'The GitHub repository for the pull request (default: github_repo in [fix], else the clone\'s remote)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l base -d 'The branch the pull request targets (default: base in [fix], else the remote\'s default branch)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -60,6 +65,10 @@ always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l exit-code -d 'Exit with 1 when problems are found (for scripts and CI gates)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l fix -d 'Propose the top remedy as a pull request on the GitOps repository (see `k8sops fix`)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s y -l yes -d 'Do not ask: confirm the diff (needed without a terminal)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l dry-run -d 'Show the diff and stop: nothing is committed, pushed or opened'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l force -d 'Propose even when the confidence is below the policy\'s min_confidence'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s h -l help -d 'Print help'
@@ -96,6 +105,39 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l config -d 'Config
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l repo -d 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l github-repo -d 'The GitHub repository for the pull request (default: github_repo in [fix], else the clone\'s remote)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l base -d 'The branch the pull request targets (default: base in [fix], else the remote\'s default branch)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s y -l yes -d 'Do not ask: confirm the diff (needed without a terminal)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l dry-run -d 'Show the diff and stop: nothing is committed, pushed or opened'
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l force -d 'Propose even when the confidence is below the policy\'s min_confidence'
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l limit -d 'Only the last N entries' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -163,12 +205,14 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l config -d 
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "config" -d 'Show the configuration k8sops runs with'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval sanitize config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "config" -d 'Show the configuration k8sops runs with'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the configuration file k8sops reads'

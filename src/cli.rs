@@ -73,11 +73,22 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour a stream that is (or is not) a terminal; `auto` honours NO_COLOR.
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find the root cause of what is broken, with evidence, ranked hypotheses and a fix
     #[command(
-        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection."
+        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n  k8sops diagnose deploy/web -n shop --fix --repo ~/src/gitops --dry-run\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection, 4 the fix was refused (policy, no confirmation)."
     )]
     Diagnose(DiagnoseArgs),
 
@@ -92,6 +103,27 @@ pub enum Command {
         after_help = "Each scenario is a bundle directory with an expected.json:\n  {\"category\": \"oom-killed\", \"namespace\": \"shop\", \"workload\": \"Deployment/web\", \"cause_mentions\": [\"512Mi\"]}\n\nExamples:\n  k8sops eval examples\n  k8sops eval examples -o json | jq .accuracy"
     )]
     Eval(EvalArgs),
+
+    /// Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the
+    /// GitOps repository, after you confirm the diff
+    #[command(
+        after_help = "Reads the DiagnosisList JSON that `k8sops diagnose -o json` prints, picks the top remedy \
+(or lets you choose), finds the manifest, kustomization or Helm values file that sets the field in a \
+fresh worktree of the base branch, shows the diff and, once you confirm, pushes branch \
+k8sops/<category>-<workload>-<hash> with your own git credentials and opens (or updates) the pull request. \
+The cluster is never changed.\n\n\
+Examples:\n  k8sops diagnose deploy/web -n shop -o json > web.json\n  k8sops fix web.json --repo ~/src/gitops --dry-run\n  k8sops fix web.json --repo ~/src/gitops --yes\n\n\
+Exit codes: 0 ok (or declined), 2 usage, input, git or GitHub error, 4 refused (policy, no terminal without --yes, \
+several candidate files, or a remedy with no value to write)."
+    )]
+    Fix(FixArgs),
+
+    /// List the audit log: every proposal, confirmation, refusal, commit, push and PR
+    #[command(
+        after_help = "The log is $XDG_STATE_HOME/k8sops/audit.jsonl (else ~/.local/state/k8sops/audit.jsonl), \
+one JSON object per line.\n\nExamples:\n  k8sops audit\n  k8sops audit --limit 20\n  k8sops audit -o json | jq 'select(.event == \"refusal\")'"
+    )]
+    Audit(AuditArgs),
 
     /// Redact secrets and personal data from text: FILE (or stdin) to stdout
     #[command(
@@ -151,6 +183,65 @@ pub struct DiagnoseArgs {
     /// Exit with 1 when problems are found (for scripts and CI gates)
     #[arg(long)]
     pub exit_code: bool,
+
+    /// Propose the top remedy as a pull request on the GitOps repository (see `k8sops fix`)
+    #[arg(long)]
+    pub fix: bool,
+
+    #[command(flatten)]
+    pub fix_options: FixOptions,
+}
+
+/// How a remedy becomes a pull request (`diagnose --fix` and `fix`).
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+pub struct FixOptions {
+    /// The local clone of the GitOps repository (default: repo in the [fix] table,
+    /// K8SOPS_FIX_REPO)
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// The GitHub repository for the pull request (default: github_repo in [fix], else
+    /// the clone's remote)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo)]
+    pub github_repo: Option<(String, String)>,
+
+    /// The branch the pull request targets (default: base in [fix], else the remote's
+    /// default branch)
+    #[arg(long, value_name = "BRANCH")]
+    pub base: Option<String>,
+
+    /// Do not ask: confirm the diff (needed without a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show the diff and stop: nothing is committed, pushed or opened
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Propose even when the confidence is below the policy's min_confidence
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The saved diagnosis: a file written by `k8sops diagnose -o json`, or `-` for stdin
+    #[arg(value_name = "DIAGNOSIS.json")]
+    pub diagnosis: PathBuf,
+
+    #[command(flatten)]
+    pub options: FixOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only the last N entries
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = EvalFormat::Text)]
+    pub output: EvalFormat,
 }
 
 fn parse_target(s: &str) -> Result<crate::model::Target, String> {

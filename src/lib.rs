@@ -4,6 +4,7 @@
 //! a `source` produces a `model::Snapshot`, everything downstream consumes one.
 
 pub mod analyze;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod github;
 pub mod model;
 pub mod notify;
 pub mod rca;
+pub mod remediate;
 pub mod render;
 pub mod sanitize;
 pub mod source;

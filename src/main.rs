@@ -1,5 +1,6 @@
 //! The k8sops binary: parse flags, build the runtime, dispatch, and turn errors into one
-//! clear message plus a hint and an exit code (0 ok, 2 usage/config/input, 3 partial).
+//! clear message plus a hint and an exit code (0 ok, 2 usage/config/input, 3 partial,
+//! 4 refused by policy).
 
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
@@ -67,11 +68,7 @@ fn init_tracing(verbose: u8) {
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
-    }
+    choice.enabled(terminal)
 }
 
 async fn run(cli: Cli) -> k8sops::Result<u8> {
@@ -79,6 +76,8 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
         Command::Diagnose(args) => diagnose(&cli.global, args).await,
         Command::Snapshot(args) => snapshot(&cli.global, args).await,
         Command::Eval(args) => eval(args),
+        Command::Fix(args) => k8sops::remediate::command::run(&cli.global, &args).await,
+        Command::Audit(args) => k8sops::audit::run(&args),
         Command::Sanitize(args) => sanitize(&cli.global, args),
         Command::Config(cmd) => config(&cli.global, cmd),
         Command::Completions { shell } => {
@@ -112,6 +111,15 @@ fn warn_all(snapshot: &Snapshot) {
 }
 
 async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
+    if !args.fix && k8sops::remediate::command::any_option(&args.fix_options) {
+        return Err(k8sops::Error::Usage {
+            flag: "--fix".into(),
+            message:
+                "--repo, --github-repo, --base, --yes, --dry-run and --force only apply with --fix"
+                    .into(),
+            hint: "add --fix to propose the top remedy as a pull request".into(),
+        });
+    }
     let opts = live_options(global, &args.source);
     let loaded = source::load(args.source.from.as_deref(), &opts).await?;
     let snapshot = &loaded.snapshot;
@@ -133,6 +141,11 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
             });
         };
         list.items.retain(|d| d.subject == subject);
+    }
+    if args.fix {
+        warn_all(snapshot);
+        return k8sops::remediate::command::fix(global, &list, Some(snapshot), &args.fix_options)
+            .await;
     }
     let now = snapshot.meta.captured_at;
     let rendered = match args.output {

@@ -24,6 +24,7 @@ pub use context::{ContainerView, Context, PodContext};
 pub use finding::{
     Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength,
 };
+pub use unschedulable::parse_quantity;
 
 use crate::model::Snapshot;
 

@@ -790,7 +790,7 @@ const TI: f64 = GI * 1024.0;
 
 /// A Kubernetes quantity (`3605684Ki`, `6Gi`, `1930m`, `1.5`, `2e3`) as a plain number:
 /// bytes for memory and storage, cores for cpu.
-pub(super) fn parse_quantity(s: &str) -> Option<f64> {
+pub fn parse_quantity(s: &str) -> Option<f64> {
     let s = s.trim();
     let split = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))

@@ -10,4 +10,6 @@ pub mod apiserver;
 pub mod fixture;
 
 pub use apiserver::ApiServer;
+pub mod github;
+pub mod gitops;
 pub mod http;
