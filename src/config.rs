@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::github::GithubConfig;
 use crate::notify::slack::SlackConfig;
+use crate::report::ReportConfig;
 use crate::sanitize::{SanitizeConfig, Sanitizer};
 
 /// The merged configuration.
@@ -29,6 +30,8 @@ pub struct Config {
     pub github: GithubConfig,
     /// The incoming webhook for Slack messages.
     pub slack: SlackConfig,
+    /// Where `report daily --create-issue` files issues, and recommendation thresholds.
+    pub report: ReportConfig,
 }
 
 /// A configuration and where it came from.
@@ -178,6 +181,7 @@ impl Config {
     fn apply_env(&mut self, env: &Env<'_>) {
         self.github.apply_env(env);
         self.slack.apply_env(env);
+        self.report.apply_env(env);
     }
 
     /// Checks what the types cannot: that user sanitize rules compile.

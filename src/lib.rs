@@ -13,6 +13,7 @@ pub mod model;
 pub mod notify;
 pub mod rca;
 pub mod render;
+pub mod report;
 pub mod sanitize;
 pub mod source;
 

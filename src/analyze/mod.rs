@@ -24,6 +24,8 @@ pub use context::{ContainerView, Context, PodContext};
 pub use finding::{
     Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength,
 };
+/// Kubernetes quantities (`250m`, `512Mi`), shared with the report's resource arithmetic.
+pub(crate) use unschedulable::{format_bytes, format_cpu, parse_quantity};
 
 use crate::model::Snapshot;
 

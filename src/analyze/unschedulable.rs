@@ -756,7 +756,7 @@ const TI: f64 = GI * 1024.0;
 
 /// A Kubernetes quantity (`3605684Ki`, `6Gi`, `1930m`, `1.5`, `2e3`) as a plain number:
 /// bytes for memory and storage, cores for cpu.
-pub(super) fn parse_quantity(s: &str) -> Option<f64> {
+pub(crate) fn parse_quantity(s: &str) -> Option<f64> {
     let s = s.trim();
     let split = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
@@ -805,7 +805,7 @@ pub(super) fn format_quantity(resource: &str, value: f64) -> String {
 }
 
 /// `6Gi`, `3.4Gi`, `512Mi`, `1843200Ki` → `1.8Gi`.
-pub(super) fn format_bytes(bytes: f64) -> String {
+pub(crate) fn format_bytes(bytes: f64) -> String {
     for (unit, size) in [("Ti", TI), ("Gi", GI), ("Mi", MI), ("Ki", KI)] {
         if bytes >= size {
             let v = bytes / size;
@@ -835,7 +835,7 @@ pub(super) fn exact_quantity(resource: &str, value: f64) -> String {
 }
 
 /// `1`, `1.5`, `250m`.
-pub(super) fn format_cpu(cores: f64) -> String {
+pub(crate) fn format_cpu(cores: f64) -> String {
     if (cores - cores.round()).abs() < 1e-9 {
         format!("{}", cores.round() as i64)
     } else {
