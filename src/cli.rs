@@ -290,6 +290,11 @@ pub struct DailyArgs {
     #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo, requires = "create_issue")]
     pub repo: Option<(String, String)>,
 
+    /// Keep secrets in the report as collected (by default they are redacted, as in
+    /// bundles, so the report can be shared; what is posted is always redacted)
+    #[arg(long)]
+    pub no_sanitize: bool,
+
     /// Exit with 1 when the report lists issues (for scripts and CI gates)
     #[arg(long)]
     pub exit_code: bool,

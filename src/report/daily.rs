@@ -30,16 +30,10 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
         .as_deref()
         .map(super::previous::read)
         .transpose()?;
-    let publishing = !args.post.is_empty() || args.create_issue;
-    let sanitizer = match publishing {
-        true => Some(
-            Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
-                what: "the configured rules".into(),
-                message: e.to_string(),
-            })?,
-        ),
-        false => None,
-    };
+    let sanitizer = Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
+        what: "the configured rules".into(),
+        message: e.to_string(),
+    })?;
     let webhook = match args.post.contains(&PostTarget::Slack) {
         true => Some(config.slack.webhook()?.clone()),
         false => None,
@@ -63,6 +57,12 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
     if let Some(p) = &previous {
         report.since_previous = Some(super::previous::delta(p, &report));
     }
+    // What leaves the machine is always the sanitized report; the file is too by default.
+    let shared = super::sanitized(&report, &sanitizer)?;
+    let report = match args.no_sanitize {
+        true => report,
+        false => shared.clone(),
+    };
 
     let rendered = match format {
         ReportFormat::Markdown => super::markdown(&report),
@@ -76,18 +76,18 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
     }
     drop(err);
 
-    if let (Some(webhook), Some(sanitizer)) = (&webhook, &sanitizer) {
-        slack::post(webhook, &super::slack_message(&report), sanitizer).await?;
+    if let Some(webhook) = &webhook {
+        slack::post(webhook, &super::slack_message(&shared), &sanitizer).await?;
         eprintln!("posted the summary to Slack");
     }
-    if let (Some(((owner, repo), gh)), Some(sanitizer)) = (&issues_to, &sanitizer) {
-        let drafts = super::issue_drafts(&report);
+    if let Some(((owner, repo), gh)) = &issues_to {
+        let drafts = super::issue_drafts(&shared);
         let filed = github_issue::file(
             gh,
             (owner, repo),
             &config.report.issue_labels,
             &drafts,
-            sanitizer,
+            &sanitizer,
         )
         .await?;
         for (fingerprint, f) in filed {
@@ -139,7 +139,7 @@ fn repository(args: &DailyArgs, config: &Config) -> Result<(String, String)> {
     }
     if let Some(repo) = &config.report.repo {
         return crate::github::parse_repo(repo).map_err(|message| Error::Usage {
-            flag: "[report] repo".into(),
+            flag: "[report] repo / K8SOPS_REPORT_REPO".into(),
             message,
             hint: "write it as OWNER/NAME, e.g. repo = \"acme/platform\"".into(),
         });

@@ -28,8 +28,19 @@ pub fn duration(seconds: u64) -> String {
     }
 }
 
+/// `250m` below a core, else cores: `1`, `1.5`, `3.92`.
 pub fn cpu(millicores: u64) -> String {
-    crate::analyze::format_cpu(millicores as f64 / 1000.0)
+    match millicores {
+        0 => "0".into(),
+        m if m < 1000 => format!("{m}m"),
+        m => {
+            let cores = format!("{:.2}", m as f64 / 1000.0);
+            cores
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        }
+    }
 }
 
 pub fn memory(bytes: u64) -> String {
@@ -139,6 +150,8 @@ mod tests {
         assert_eq!(span(90 * 60), "90m");
         assert_eq!(duration(192), "3m 12s");
         assert_eq!(duration(3720), "1h 02m");
-        assert_eq!(share(1200, 4000, cpu), "1200m / 4 (30%)");
+        assert_eq!(share(1200, 4000, cpu), "1.2 / 4 (30%)");
+        assert_eq!(share(250, 3920, cpu), "250m / 3.92 (6%)");
+        assert_eq!(cpu(0), "0");
     }
 }

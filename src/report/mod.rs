@@ -40,6 +40,7 @@ pub use score::{Score, grade, health};
 pub use slack::slack_message;
 
 use crate::model::Snapshot;
+use crate::sanitize::Sanitizer;
 
 /// One cluster to report on: its snapshot, or why it could not be read.
 pub struct ClusterInput {
@@ -148,6 +149,20 @@ fn cluster(input: ClusterInput, window: &Window, config: &ReportConfig) -> Clust
         warnings: snapshot.warnings.clone(),
         name,
     }
+}
+
+/// The report with every string through the sanitizer (evidence quotes log lines, which
+/// may hold secrets). Renderers then escape placeholders like any other text.
+pub fn sanitized(report: &Report, sanitizer: &Sanitizer) -> crate::Result<Report> {
+    let fail = |message: String| crate::Error::Sanitize {
+        what: "the report".into(),
+        message,
+    };
+    let mut value = serde_json::to_value(report).map_err(|e| fail(e.to_string()))?;
+    sanitizer
+        .sanitize_json(&mut value)
+        .map_err(|e| fail(e.to_string()))?;
+    serde_json::from_value(value).map_err(|e| fail(e.to_string()))
 }
 
 /// The JSON document, pretty-printed.

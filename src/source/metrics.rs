@@ -2,7 +2,8 @@
 //! for them (`report daily`). Two list calls: nodes, and pods in the snapshot's scope.
 //!
 //! metrics-server is an add-on: a cluster without it answers 404 (the aggregated API is not
-//! registered), one with it down answers 503, and a role without access answers 403. Each of
+//! registered), one with it down answers 503 (which the client retries until a short budget
+//! runs out), and a role without access answers 403. Each of
 //! those is a note on the snapshot's [`Metrics`], never a warning that makes the result
 //! partial: usage is optional, and everything else the snapshot holds is still complete.
 
@@ -14,8 +15,13 @@ use crate::model::{Metrics, Scope};
 
 const PREFIX: &str = "/apis/metrics.k8s.io/v1beta1";
 
+/// How long the two calls may take. The client retries 503s with backoff (metrics-server
+/// registered but down), which would otherwise hold the whole report until `--timeout`.
+const BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Reads node and pod metrics; never fails, says what is missing in `notes`.
 pub async fn collect(client: &kube::Client, scope: &Scope, deadline: Instant) -> Metrics {
+    let deadline = deadline.min(Instant::now() + BUDGET);
     let pods_path = match scope.namespaces.first() {
         Some(ns) => format!("{PREFIX}/namespaces/{ns}/pods"),
         None => format!("{PREFIX}/pods"),
@@ -57,14 +63,18 @@ async fn list<T: DeserializeOwned>(
         .body(Vec::new())
         .map_err(|e| format!("cannot build the request {path}: {e}"))?;
     let text = match tokio::time::timeout_at(deadline, client.request_text(request)).await {
-        Err(_) => return Err("not read within --timeout".into()),
+        Err(_) => {
+            return Err(format!(
+                "metrics.k8s.io did not answer within {}s (metrics-server down or overloaded?)",
+                BUDGET.as_secs()
+            ));
+        }
         Ok(Err(kube::Error::Api(status))) => {
             return Err(match status.code {
                 404 => "metrics.k8s.io is not served (no metrics-server in this cluster)".into(),
                 403 => format!(
                     "forbidden — missing RBAC verb \"list\" on \"{resource}.metrics.k8s.io\""
                 ),
-                503 => "metrics-server is registered but not answering (503)".into(),
                 code => format!("metrics.k8s.io answered {code} {}", status.reason),
             });
         }
