@@ -160,6 +160,55 @@ mod tests {
         assert_eq!(median(std::iter::empty()), None);
     }
 
+    fn runs() -> Vec<CiRun> {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/report/ci-runs.json");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("runs")
+    }
+
+    #[test]
+    fn runs_in_the_window_are_counted_and_failures_linked() {
+        let end: jiff::Timestamp = "2026-11-23T09:20:00Z".parse().expect("ts");
+        let w = Window {
+            since_seconds: 86_400,
+            start: end - jiff::SignedDuration::from_hours(24),
+            end,
+        };
+        let s = section(Some(&runs()), &w);
+        // The failure of 2026-11-20 is older than the window.
+        assert_eq!(
+            (s.total, s.succeeded, s.failed, s.cancelled, s.in_progress),
+            (5, 2, 1, 1, 1)
+        );
+        // Completed: 31, 198, 305, 412 → the lower middle.
+        assert_eq!(s.median_duration_seconds, Some(198));
+        assert_eq!(s.failures[0].branch, "feature/checkout-redesign");
+        assert_eq!(
+            s.longest.as_ref().map(|r| r.duration_seconds),
+            Some(Some(412))
+        );
+        let ci = &s.workflows[0];
+        assert_eq!((ci.workflow.as_str(), ci.runs, ci.failed), ("ci", 3, 1));
+
+        let report = crate::report::build(crate::report::Input {
+            clusters: Vec::new(),
+            ci_runs: Some(&runs()),
+            since: std::time::Duration::from_secs(86_400),
+            config: &crate::report::ReportConfig::default(),
+            now: end,
+        });
+        let md = crate::report::markdown(&report);
+        assert!(
+            md.contains(
+                "5 runs: 2 succeeded, 1 failed, 1 cancelled, 1 in progress; median duration 3m 18s."
+            ),
+            "{md}"
+        );
+        assert!(md.contains("- [ci on feature/checkout-redesign](https://github.com/acme/shop/actions/runs/11872654) — failure at `3c4d5e6` by bob"), "{md}");
+        let html = crate::report::html(&report);
+        assert!(html.contains(r#"<a href="https://github.com/acme/shop/actions/runs/11872654">ci on feature/checkout-redesign</a>"#), "{html}");
+    }
+
     #[test]
     fn without_runs_the_section_says_how_to_get_them() {
         let t: jiff::Timestamp = "2026-11-23T09:00:00Z".parse().expect("ts");
