@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List the audit log: every proposal, confirmation, refusal, commit, push and PR')
             [CompletionResult]::new('sanitize', 'sanitize', [CompletionResultType]::ParameterValue, 'Redact secrets and personal data from text: FILE (or stdin) to stdout')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports for people: the daily health report')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration k8sops runs with')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -192,6 +193,69 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'k8sops;report' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up collecting after this long (e.g. 30s, 2m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('daily', 'daily', [CompletionResultType]::ParameterValue, 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k8sops;report;daily' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Log lines per container to fetch')
+            [CompletionResult]::new('--log-bytes', '--log-bytes', [CompletionResultType]::ParameterName, 'Log bytes per container to fetch at most')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'A kubeconfig context to report on; repeat it for several clusters, one section each (default: the current context)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back to look for issues, rollouts and CI runs (e.g. 24h, 90m, 7d)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout; .html or .json picks the format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout; .html or .json picks the format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format (default: from the extension of -o, else markdown)')
+            [CompletionResult]::new('--previous', '--previous', [CompletionResultType]::ParameterName, 'A report written earlier with -o FILE.json: say what is new and what was resolved')
+            [CompletionResult]::new('--post', '--post', [CompletionResultType]::ParameterName, 'Also send a summary there (repeatable)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository for --create-issue (default: repo in [report] or K8SOPS_REPORT_REPO, else the origin of the current checkout)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up collecting after this long (e.g. 30s, 2m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Every context of the kubeconfig, one section each')
+            [CompletionResult]::new('--create-issue', '--create-issue', [CompletionResultType]::ParameterName, 'File a GitHub issue for each critical finding; an open issue with the same fingerprint gets a comment instead')
+            [CompletionResult]::new('--no-sanitize', '--no-sanitize', [CompletionResultType]::ParameterName, 'Keep secrets in the report as collected (by default they are redacted, as in bundles, so the report can be shared; what is posted is always redacted)')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when the report lists issues (for scripts and CI gates)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'k8sops;report;help' {
+            [CompletionResult]::new('daily', 'daily', [CompletionResultType]::ParameterValue, 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'k8sops;report;help;daily' {
+            break
+        }
+        'k8sops;report;help;help' {
+            break
+        }
         'k8sops;config' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -289,6 +353,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List the audit log: every proposal, confirmation, refusal, commit, push and PR')
             [CompletionResult]::new('sanitize', 'sanitize', [CompletionResultType]::ParameterValue, 'Redact secrets and personal data from text: FILE (or stdin) to stdout')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports for people: the daily health report')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration k8sops runs with')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -310,6 +375,13 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             break
         }
         'k8sops;help;sanitize' {
+            break
+        }
+        'k8sops;help;report' {
+            [CompletionResult]::new('daily', 'daily', [CompletionResultType]::ParameterValue, 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations')
+            break
+        }
+        'k8sops;help;report;daily' {
             break
         }
         'k8sops;help;config' {

@@ -37,6 +37,9 @@ _k8sops() {
             k8sops,help)
                 cmd="k8sops__subcmd__help"
                 ;;
+            k8sops,report)
+                cmd="k8sops__subcmd__report"
+                ;;
             k8sops,sanitize)
                 cmd="k8sops__subcmd__sanitize"
                 ;;
@@ -82,6 +85,9 @@ _k8sops() {
             k8sops__subcmd__help,help)
                 cmd="k8sops__subcmd__help__subcmd__help"
                 ;;
+            k8sops__subcmd__help,report)
+                cmd="k8sops__subcmd__help__subcmd__report"
+                ;;
             k8sops__subcmd__help,sanitize)
                 cmd="k8sops__subcmd__help__subcmd__sanitize"
                 ;;
@@ -94,6 +100,21 @@ _k8sops() {
             k8sops__subcmd__help__subcmd__config,show)
                 cmd="k8sops__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            k8sops__subcmd__help__subcmd__report,daily)
+                cmd="k8sops__subcmd__help__subcmd__report__subcmd__daily"
+                ;;
+            k8sops__subcmd__report,daily)
+                cmd="k8sops__subcmd__report__subcmd__daily"
+                ;;
+            k8sops__subcmd__report,help)
+                cmd="k8sops__subcmd__report__subcmd__help"
+                ;;
+            k8sops__subcmd__report__subcmd__help,daily)
+                cmd="k8sops__subcmd__report__subcmd__help__subcmd__daily"
+                ;;
+            k8sops__subcmd__report__subcmd__help,help)
+                cmd="k8sops__subcmd__report__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -101,7 +122,7 @@ _k8sops() {
 
     case "${cmd}" in
         k8sops)
-            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval fix audit sanitize config completions help"
+            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval fix audit sanitize report config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -675,7 +696,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__help)
-            opts="diagnose snapshot eval fix audit sanitize config completions help"
+            opts="diagnose snapshot eval fix audit sanitize report config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,6 +835,34 @@ _k8sops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        k8sops__subcmd__help__subcmd__report)
+            opts="daily"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__help__subcmd__report__subcmd__daily)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         k8sops__subcmd__help__subcmd__sanitize)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -831,6 +880,188 @@ _k8sops() {
         k8sops__subcmd__help__subcmd__snapshot)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__report)
+            opts="-n -A -l -v -h --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help daily help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__report__subcmd__daily)
+            opts="-o -n -A -l -v -h --from --tail --log-bytes --context --all-contexts --since --output --format --previous --post --create-issue --repo --no-sanitize --exit-code --kubeconfig --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "markdown html json" -- "${cur}"))
+                    return 0
+                    ;;
+                --previous)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post)
+                    COMPREPLY=($(compgen -W "slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__report__subcmd__help)
+            opts="daily help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__report__subcmd__help__subcmd__daily)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__report__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

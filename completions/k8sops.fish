@@ -43,6 +43,7 @@ complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "eval" -d 'Score diagn
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "report" -d 'Reports for people: the daily health report'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "config" -d 'Show the configuration k8sops runs with'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -151,6 +152,49 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l report -d 'Pr
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -f -a "daily" -d 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l tail -d 'Log lines per container to fetch' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l log-bytes -d 'Log bytes per container to fetch at most' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l context -d 'A kubeconfig context to report on; repeat it for several clusters, one section each (default: the current context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l since -d 'How far back to look for issues, rollouts and CI runs (e.g. 24h, 90m, 7d)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s o -l output -d 'Write the report to FILE instead of stdout; .html or .json picks the format' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l format -d 'The format (default: from the extension of -o, else markdown)' -r -f -a "markdown\t''
+html\t''
+json\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l previous -d 'A report written earlier with -o FILE.json: say what is new and what was resolved' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l post -d 'Also send a summary there (repeatable)' -r -f -a "slack\t'A Block Kit summary to the incoming webhook of [slack] or K8SOPS_SLACK_WEBHOOK_URL'"
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l repo -d 'The repository for --create-issue (default: repo in [report] or K8SOPS_REPORT_REPO, else the origin of the current checkout)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l all-contexts -d 'Every context of the kubeconfig, one section each'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l create-issue -d 'File a GitHub issue for each critical finding; an open issue with the same fingerprint gets a comment instead'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l no-sanitize -d 'Keep secrets in the report as collected (by default they are redacted, as in bundles, so the report can be shared; what is posted is always redacted)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l exit-code -d 'Exit with 1 when the report lists issues (for scripts and CI gates)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "daily" -d 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -205,14 +249,16 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l config -d 
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "config" -d 'Show the configuration k8sops runs with'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "report" -d 'Reports for people: the daily health report'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "config" -d 'Show the configuration k8sops runs with'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "daily" -d 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the configuration file k8sops reads'

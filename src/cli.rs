@@ -135,6 +135,10 @@ Exit codes: 0 ok, 2 unreadable input or invalid rules (nothing is printed then).
     )]
     Sanitize(SanitizeArgs),
 
+    /// Reports for people: the daily health report
+    #[command(subcommand)]
+    Report(ReportCommand),
+
     /// Show the configuration k8sops runs with
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -300,6 +304,94 @@ pub struct SanitizeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The health report a team reads every morning: status per namespace, a score and grade,
+    /// issues, rollouts and CI runs in the window, resource use and recommendations
+    #[command(
+        after_help = "The score: each section (pods, workloads, nodes, containers) scores \
+100 × (passed + ½ warned) / checked; the score is their mean; A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, E ≥ 50, else F.\n\n\
+Examples:\n  k8sops report daily --from examples/oom-killed\n  k8sops report daily -A -o report.html\n  \
+k8sops report daily -A --context prod --context staging -o report.md\n  \
+k8sops report daily -A -o today.json --previous yesterday.json --post slack\n  \
+k8sops report daily --all-contexts -A --create-issue --repo acme/platform\n\n\
+Exit codes: 0 ok, 1 issues found with --exit-code, 2 usage, config or input error (also a failed post), \
+3 partial: a context or a kind could not be read (the report says which)."
+    )]
+    Daily(DailyArgs),
+}
+
+/// Formats of `report daily`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+/// Where `report daily --post` sends a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PostTarget {
+    /// A Block Kit summary to the incoming webhook of [slack] or K8SOPS_SLACK_WEBHOOK_URL
+    Slack,
+}
+
+#[derive(Debug, Args)]
+pub struct DailyArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// A kubeconfig context to report on; repeat it for several clusters, one section each
+    /// (default: the current context)
+    // Same id as the global flag: clap then does not propagate the single-valued global
+    // into this command, and this repeatable one takes its place.
+    #[arg(long = "context", id = "context", value_name = "NAME", action = clap::ArgAction::Append)]
+    pub contexts: Vec<String>,
+
+    /// Every context of the kubeconfig, one section each
+    #[arg(long, conflicts_with_all = ["context", "from"])]
+    pub all_contexts: bool,
+
+    /// How far back to look for issues, rollouts and CI runs (e.g. 24h, 90m, 7d)
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    pub since: Duration,
+
+    /// Write the report to FILE instead of stdout; .html or .json picks the format
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The format (default: from the extension of -o, else markdown)
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// A report written earlier with -o FILE.json: say what is new and what was resolved
+    #[arg(long, value_name = "FILE.json")]
+    pub previous: Option<PathBuf>,
+
+    /// Also send a summary there (repeatable)
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub post: Vec<PostTarget>,
+
+    /// File a GitHub issue for each critical finding; an open issue with the same
+    /// fingerprint gets a comment instead
+    #[arg(long)]
+    pub create_issue: bool,
+
+    /// The repository for --create-issue (default: repo in [report] or
+    /// K8SOPS_REPORT_REPO, else the origin of the current checkout)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo, requires = "create_issue")]
+    pub repo: Option<(String, String)>,
+
+    /// Keep secrets in the report as collected (by default they are redacted, as in
+    /// bundles, so the report can be shared; what is posted is always redacted)
+    #[arg(long)]
+    pub no_sanitize: bool,
+
+    /// Exit with 1 when the report lists issues (for scripts and CI gates)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked
     Show,
@@ -307,7 +399,7 @@ pub enum ConfigCommand {
     Path,
 }
 
-/// `30`, `30s`, `500ms`, `2m`, `1h`.
+/// `30`, `30s`, `500ms`, `2m`, `1h`, `7d`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -320,8 +412,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => Ok(Duration::from_millis(n)),
         "m" => Ok(Duration::from_secs(n * 60)),
         "h" => Ok(Duration::from_secs(n * 3600)),
+        "d" => Ok(Duration::from_secs(n * 86_400)),
         _ => Err(format!(
-            "'{s}' has an unknown unit '{unit}'; use ms, s, m or h"
+            "'{s}' has an unknown unit '{unit}'; use ms, s, m, h or d"
         )),
     }
 }
@@ -335,8 +428,51 @@ mod tests {
         assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
         assert!(parse_duration("2 weeks").is_err());
         assert!(parse_duration("s").is_err());
+    }
+
+    #[test]
+    fn report_daily_takes_several_contexts_and_other_commands_one() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args);
+        let cli = parse(&[
+            "k8sops",
+            "report",
+            "daily",
+            "--context",
+            "a",
+            "--context",
+            "b",
+        ])
+        .expect("repeatable");
+        let Command::Report(ReportCommand::Daily(daily)) = cli.command else {
+            panic!("report daily")
+        };
+        assert_eq!(daily.contexts, ["a", "b"]);
+        // The global spelling before the subcommand still reaches the report.
+        let cli = parse(&["k8sops", "--context", "a", "report", "daily"]).expect("global");
+        let Command::Report(ReportCommand::Daily(daily)) = cli.command else {
+            panic!("report daily")
+        };
+        assert_eq!(daily.contexts, ["a"]);
+        assert_eq!(cli.global.context.as_deref(), Some("a"));
+        // Elsewhere --context stays single-valued, as kubectl's is.
+        let err =
+            parse(&["k8sops", "diagnose", "--context", "a", "--context", "b"]).expect_err("single");
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert!(
+            parse(&[
+                "k8sops",
+                "report",
+                "daily",
+                "--all-contexts",
+                "--context",
+                "a"
+            ])
+            .is_err()
+        );
+        assert!(parse(&["k8sops", "report", "daily", "--repo", "acme/ops"]).is_err());
     }
 
     #[test]

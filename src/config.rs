@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::github::GithubConfig;
 use crate::notify::slack::SlackConfig;
 use crate::remediate::{FixConfig, PolicyConfig};
+use crate::report::ReportConfig;
 use crate::sanitize::{SanitizeConfig, Sanitizer};
 
 /// The merged configuration.
@@ -34,6 +35,8 @@ pub struct Config {
     pub policy: PolicyConfig,
     /// Where `fix` opens pull requests: the local clone, remote, base branch, labels.
     pub fix: FixConfig,
+    /// Where `report daily --create-issue` files issues, and recommendation thresholds.
+    pub report: ReportConfig,
 }
 
 /// A configuration and where it came from.
@@ -184,6 +187,7 @@ impl Config {
         self.github.apply_env(env);
         self.slack.apply_env(env);
         self.fix.apply_env(env);
+        self.report.apply_env(env);
     }
 
     /// Checks what the types cannot: that user sanitize rules compile.

@@ -15,6 +15,7 @@ pub mod notify;
 pub mod rca;
 pub mod remediate;
 pub mod render;
+pub mod report;
 pub mod sanitize;
 pub mod source;
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser as _};
 use k8sops::cli::{
     Cli, ColorChoice, Command, ConfigCommand, DiagnoseArgs, EvalArgs, EvalFormat, Global,
-    SanitizeArgs, SnapshotArgs, SourceArgs,
+    ReportCommand, SanitizeArgs, SnapshotArgs, SourceArgs,
 };
 use k8sops::config::{Config, Loaded};
 use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
@@ -79,6 +79,9 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
         Command::Fix(args) => k8sops::remediate::command::run(&cli.global, &args).await,
         Command::Audit(args) => k8sops::audit::run(&args),
         Command::Sanitize(args) => sanitize(&cli.global, args),
+        Command::Report(ReportCommand::Daily(args)) => {
+            k8sops::report::daily::run(&cli.global, &args).await
+        }
         Command::Config(cmd) => config(&cli.global, cmd),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

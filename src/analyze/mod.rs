@@ -24,7 +24,9 @@ pub use context::{ContainerView, Context, PodContext};
 pub use finding::{
     Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength,
 };
-pub use unschedulable::parse_quantity;
+/// Kubernetes quantities (`250m`, `512Mi`), shared with the policy checks and the report's
+/// resource arithmetic.
+pub use unschedulable::{format_bytes, format_cpu, parse_quantity};
 
 use crate::model::Snapshot;
 

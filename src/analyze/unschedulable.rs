@@ -839,7 +839,7 @@ pub(super) fn format_quantity(resource: &str, value: f64) -> String {
 }
 
 /// `6Gi`, `3.4Gi`, `512Mi`, `1843200Ki` → `1.8Gi`.
-pub(super) fn format_bytes(bytes: f64) -> String {
+pub fn format_bytes(bytes: f64) -> String {
     for (unit, size) in [("Ti", TI), ("Gi", GI), ("Mi", MI), ("Ki", KI)] {
         if bytes >= size {
             let v = bytes / size;
@@ -869,7 +869,7 @@ pub(super) fn exact_quantity(resource: &str, value: f64) -> String {
 }
 
 /// `1`, `1.5`, `250m`.
-pub(super) fn format_cpu(cores: f64) -> String {
+pub fn format_cpu(cores: f64) -> String {
     if (cores - cores.round()).abs() < 1e-9 {
         format!("{}", cores.round() as i64)
     } else {

@@ -5,6 +5,7 @@ pub mod edge;
 mod events;
 mod index;
 pub mod kinds;
+pub mod metrics;
 mod object_ref;
 mod pod;
 mod target;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use events::{event_count, event_first_seen, event_last_seen};
 pub use index::Index;
 pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
+pub use metrics::Metrics;
 pub use object_ref::ObjectRef;
 pub use pod::{pod_is_healthy, pod_ready, pod_status};
 pub use target::Target;
@@ -105,6 +107,8 @@ pub struct Snapshot {
     pub logs: BTreeMap<LogKey, String>,
     /// What could not be collected or read, for the user (partial results).
     pub warnings: Vec<String>,
+    /// Resource usage from metrics.k8s.io, when the source asked for it.
+    pub metrics: Metrics,
     index: Index,
 }
 
@@ -123,6 +127,7 @@ impl Snapshot {
             objects,
             logs,
             warnings,
+            metrics: Metrics::default(),
             index,
         }
     }
