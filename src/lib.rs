@@ -4,6 +4,7 @@
 //! a `source` produces a `model::Snapshot`, everything downstream consumes one.
 
 pub mod analyze;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod error;
