@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::ci::CiConfig;
 use crate::error::{Error, Result};
 use crate::github::GithubConfig;
 use crate::notify::slack::SlackConfig;
@@ -29,6 +30,8 @@ pub struct Config {
     pub github: GithubConfig,
     /// The incoming webhook for Slack messages.
     pub slack: SlackConfig,
+    /// The default repository and rate-limit patience of the `ci` commands.
+    pub ci: CiConfig,
 }
 
 /// A configuration and where it came from.
@@ -178,6 +181,7 @@ impl Config {
     fn apply_env(&mut self, env: &Env<'_>) {
         self.github.apply_env(env);
         self.slack.apply_env(env);
+        self.ci.apply_env(env);
     }
 
     /// Checks what the types cannot: that user sanitize rules compile.
@@ -186,6 +190,11 @@ impl Config {
             path: path.map(Path::to_path_buf),
             message: e.to_string(),
             hint: "fix the [sanitize] table; rules are Rust regexes (https://docs.rs/regex)".into(),
+        })?;
+        self.ci.validate().map_err(|message| Error::Config {
+            path: path.map(Path::to_path_buf),
+            message,
+            hint: "write the repository as OWNER/NAME, e.g. repo = \"acme/shop\"".into(),
         })?;
         Ok(())
     }
@@ -288,6 +297,26 @@ mod tests {
         let err = Config::load_with(Some(&path), &env(&[])).expect_err("bad regex");
         assert!(matches!(err, Error::Config { .. }), "{err}");
         assert!(err.to_string().contains("acme"), "{err}");
+    }
+
+    #[test]
+    fn the_ci_table_takes_a_repo_and_the_environment_overrides_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[ci]\nrepo = \"acme/shop\"\nrate_limit_wait = 5\n").expect("write");
+        let loaded = Config::load_with(Some(&path), &env(&[])).expect("reads");
+        assert_eq!(loaded.config.ci.repo.as_deref(), Some("acme/shop"));
+        assert_eq!(
+            loaded.config.ci.rate_limit_wait(),
+            std::time::Duration::from_secs(5)
+        );
+        let loaded =
+            Config::load_with(Some(&path), &env(&[("K8SOPS_CI_REPO", "acme/web")])).expect("reads");
+        assert_eq!(loaded.config.ci.repo.as_deref(), Some("acme/web"));
+        std::fs::write(&path, "[ci]\nrepo = \"shop\"\n").expect("write");
+        let err = Config::load_with(Some(&path), &env(&[])).expect_err("not OWNER/NAME");
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(err.to_string().contains("[ci] repo"), "{err}");
     }
 
     #[test]

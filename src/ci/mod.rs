@@ -1,6 +1,7 @@
 //! CI: GitHub Actions failures, and their link to what runs in the cluster.
 //!
-//! This module owns the run model and everything pure about it.
+//! This module owns the run model and everything pure about it; the REST calls live in
+//! [`crate::source::ci`], the cluster↔CI join in `analyze::ci_correlation`.
 //!
 //! # The run model (stable JSON, `k8sops/v1`)
 //!
@@ -16,19 +17,32 @@
 //! - [`FailureKind`] — the `ci-failure` sub-kinds: `test`, `build`, `lint`, `deploy`,
 //!   `infrastructure` (timeouts, cancellations, lost runners), `secret-permission` (a missing
 //!   secret or a token without a permission), `unknown`.
-//! - [`CiRuns`] — the runs of one repository that match the commits of a snapshot's
-//!   workloads.
+//! - [`CiRuns`] — what a [`crate::model::Snapshot`] carries in `ci` and a bundle in
+//!   `ci/runs.json`: the runs of one repository that match the commits of its workloads.
+//!
+//! `ci runs -o json` prints `{"apiVersion": "k8sops/v1", "kind": "WorkflowRunList",
+//! "repo": "OWNER/NAME", "items": [RunSummary…]}`.
 //!
 //! # Pieces
 //!
 //! - `log` + `signals`: one pass over a job log → the failing step, the error region;
-//!   `classify`: the kind; `failure`: that report, sanitized, as a [`Failure`]; `archive`:
-//!   job logs out of a run's zip.
+//!   `classify`: the kind; `failure`: that report, sanitized, as a [`Failure`]; `archive`: job logs out of
+//!   a run's zip.
+//! - `rules`: failed runs → `ci-failure` findings that `rca` ranks into a `DiagnosisList`.
+//! - `commits`: the commit SHAs a workload carries (image tag, labels, annotations).
+//! - `repo`: which repository (`--repo`, `[ci] repo`, the git remote of the directory).
+//! - `render` and `command`: the `ci runs` / `ci diagnose` commands, and CI collection for
+//!   `diagnose` and `snapshot`.
 
 pub mod archive;
 pub mod classify;
+pub mod command;
+pub mod commits;
 pub mod failure;
 pub mod log;
+pub mod render;
+pub mod repo;
+pub mod rules;
 mod run;
 mod signals;
 

@@ -10,4 +10,5 @@ pub mod apiserver;
 pub mod fixture;
 
 pub use apiserver::ApiServer;
+pub mod github;
 pub mod http;
