@@ -138,6 +138,15 @@ Exit codes: 0 ok, 2 unreadable input or invalid rules (nothing is printed then).
     /// Reports for people: the daily health report
     #[command(subcommand)]
     Report(ReportCommand),
+    /// GitHub Actions: recent workflow runs, and why a run failed
+    #[command(
+        subcommand,
+        after_help = "The repository is --repo OWNER/NAME, else [ci] repo in the config file or K8SOPS_CI_REPO, \
+else the `origin` remote of the current directory's clone. The token comes from GITHUB_TOKEN, GH_TOKEN, \
+the [github] table or `gh auth token`; GITHUB_API_URL selects GitHub Enterprise (https://HOST/api/v3).\n\n\
+Examples:\n  k8sops ci runs --status failure --limit 10\n  k8sops ci diagnose --latest-failed --workflow deploy.yml\n  k8sops ci diagnose 11893475023 -o json"
+    )]
+    Ci(CiCommand),
 
     /// Show the configuration k8sops runs with
     #[command(subcommand)]
@@ -168,6 +177,135 @@ pub struct SourceArgs {
     /// Log bytes per container to fetch at most
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
     pub log_bytes: u64,
+
+    /// GitHub repository whose Actions runs are joined with failing workloads (default:
+    /// [ci] repo or K8SOPS_CI_REPO, else the current directory's git remote; with --from,
+    /// runs are fetched only when this is given)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = parse_repo)]
+    pub ci_repo: Option<(String, String)>,
+}
+
+fn parse_repo(s: &str) -> Result<(String, String), String> {
+    crate::github::parse_repo(s)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CiCommand {
+    /// Recent workflow runs: status, conclusion, duration, commit, branch, actor, URL
+    #[command(
+        after_help = "Examples:\n  k8sops ci runs\n  k8sops ci runs --repo acme/shop --workflow deploy.yml --branch main\n  k8sops ci runs --status failure --limit 5 -o json | jq '.items[0].url'\n\nExit codes: 0 ok, 2 usage, configuration or GitHub error (the message says which)."
+    )]
+    Runs(CiRunsArgs),
+
+    /// Why a run failed: the failing step, its error lines, the kind of failure and the fix
+    #[command(
+        after_help = "Reads the failed jobs' logs (each job's log, else the run's log archive), finds the failing \
+step and its error region, sanitizes it and diagnoses it by rules (category ci-failure, kind test, build, \
+lint, deploy, infrastructure or secret-permission).\n\n\
+Examples:\n  k8sops ci diagnose --latest-failed\n  k8sops ci diagnose 11893475023\n  k8sops ci diagnose https://github.com/acme/shop/actions/runs/11893475023 -o json\n\n\
+Exit codes: 0 ok, 1 failures found with --exit-code, 2 usage, configuration or GitHub error, 3 partial (a log could not be read; the output says which)."
+    )]
+    Diagnose(CiDiagnoseArgs),
+}
+
+/// Filters and repository shared by the `ci` commands.
+#[derive(Debug, Args)]
+pub struct CiScope {
+    /// The repository (default: [ci] repo or K8SOPS_CI_REPO, else the current directory's
+    /// git remote)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = parse_repo)]
+    pub repo: Option<(String, String)>,
+
+    /// Only runs of this workflow file (e.g. deploy.yml)
+    #[arg(long, value_name = "FILE")]
+    pub workflow: Option<String>,
+
+    /// Only runs on this branch
+    #[arg(long, value_name = "B")]
+    pub branch: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CiRunsArgs {
+    #[command(flatten)]
+    pub scope: CiScope,
+
+    /// Only runs with this status or conclusion
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<RunStatusFilter>,
+
+    /// Runs to show at most
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = RunsFormat::Table)]
+    pub output: RunsFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CiDiagnoseArgs {
+    /// The run: its id, or its URL (…/OWNER/NAME/actions/runs/ID). Without it: the latest
+    /// failed run
+    #[arg(value_name = "RUN_ID", conflicts_with = "latest_failed")]
+    pub run: Option<String>,
+
+    /// Diagnose the most recent failed run (of --workflow, on --branch)
+    #[arg(long)]
+    pub latest_failed: bool,
+
+    #[command(flatten)]
+    pub scope: CiScope,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = crate::render::Format::Text)]
+    pub output: crate::render::Format,
+
+    /// Exit with 1 when the run failed (for scripts)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+/// Statuses and conclusions GitHub filters runs by, spelled as GitHub spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunStatusFilter {
+    Failure,
+    Success,
+    Cancelled,
+    #[value(name = "timed_out", alias = "timed-out")]
+    TimedOut,
+    #[value(name = "in_progress", alias = "in-progress")]
+    InProgress,
+    Queued,
+    Completed,
+    #[value(name = "action_required", alias = "action-required")]
+    ActionRequired,
+    Skipped,
+    Waiting,
+}
+
+impl RunStatusFilter {
+    /// The `status` query parameter.
+    pub fn as_api(self) -> &'static str {
+        match self {
+            RunStatusFilter::Failure => "failure",
+            RunStatusFilter::Success => "success",
+            RunStatusFilter::Cancelled => "cancelled",
+            RunStatusFilter::TimedOut => "timed_out",
+            RunStatusFilter::InProgress => "in_progress",
+            RunStatusFilter::Queued => "queued",
+            RunStatusFilter::Completed => "completed",
+            RunStatusFilter::ActionRequired => "action_required",
+            RunStatusFilter::Skipped => "skipped",
+            RunStatusFilter::Waiting => "waiting",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunsFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

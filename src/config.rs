@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::ci::CiConfig;
 use crate::error::{Error, Result};
 use crate::github::GithubConfig;
 use crate::notify::slack::SlackConfig;
@@ -37,6 +38,8 @@ pub struct Config {
     pub fix: FixConfig,
     /// Where `report daily --create-issue` files issues, and recommendation thresholds.
     pub report: ReportConfig,
+    /// The default repository and rate-limit patience of the `ci` commands.
+    pub ci: CiConfig,
 }
 
 /// A configuration and where it came from.
@@ -188,6 +191,7 @@ impl Config {
         self.slack.apply_env(env);
         self.fix.apply_env(env);
         self.report.apply_env(env);
+        self.ci.apply_env(env);
     }
 
     /// Checks what the types cannot: that user sanitize rules compile.
@@ -201,6 +205,11 @@ impl Config {
             path: path.map(Path::to_path_buf),
             message,
             hint: "fix the [policy] table (`k8sops config show` prints the defaults)".into(),
+        })?;
+        self.ci.validate().map_err(|message| Error::Config {
+            path: path.map(Path::to_path_buf),
+            message,
+            hint: "write the repository as OWNER/NAME, e.g. repo = \"acme/shop\"".into(),
         })?;
         Ok(())
     }
@@ -303,6 +312,26 @@ mod tests {
         let err = Config::load_with(Some(&path), &env(&[])).expect_err("bad regex");
         assert!(matches!(err, Error::Config { .. }), "{err}");
         assert!(err.to_string().contains("acme"), "{err}");
+    }
+
+    #[test]
+    fn the_ci_table_takes_a_repo_and_the_environment_overrides_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[ci]\nrepo = \"acme/shop\"\nrate_limit_wait = 5\n").expect("write");
+        let loaded = Config::load_with(Some(&path), &env(&[])).expect("reads");
+        assert_eq!(loaded.config.ci.repo.as_deref(), Some("acme/shop"));
+        assert_eq!(
+            loaded.config.ci.rate_limit_wait(),
+            std::time::Duration::from_secs(5)
+        );
+        let loaded =
+            Config::load_with(Some(&path), &env(&[("K8SOPS_CI_REPO", "acme/web")])).expect("reads");
+        assert_eq!(loaded.config.ci.repo.as_deref(), Some("acme/web"));
+        std::fs::write(&path, "[ci]\nrepo = \"shop\"\n").expect("write");
+        let err = Config::load_with(Some(&path), &env(&[])).expect_err("not OWNER/NAME");
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(err.to_string().contains("[ci] repo"), "{err}");
     }
 
     #[test]

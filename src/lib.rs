@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod audit;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -82,6 +82,7 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
         Command::Report(ReportCommand::Daily(args)) => {
             k8sops::report::daily::run(&cli.global, &args).await
         }
+        Command::Ci(cmd) => k8sops::ci::command::run(&cli.global, &cmd).await,
         Command::Config(cmd) => config(&cli.global, cmd),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -124,7 +125,8 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
         });
     }
     let opts = live_options(global, &args.source);
-    let loaded = source::load(args.source.from.as_deref(), &opts).await?;
+    let mut loaded = source::load(args.source.from.as_deref(), &opts).await?;
+    k8sops::ci::command::attach(global, &args.source, &mut loaded.snapshot).await;
     let snapshot = &loaded.snapshot;
     let mut list = k8sops::rca::run(snapshot);
     if let Some(target) = &args.target {
@@ -208,7 +210,8 @@ async fn snapshot(global: &Global, args: SnapshotArgs) -> k8sops::Result<u8> {
     };
     let opts = live_options(global, &args.source);
     let loaded = source::load(args.source.from.as_deref(), &opts).await?;
-    let snapshot = loaded.snapshot;
+    let mut snapshot = loaded.snapshot;
+    k8sops::ci::command::attach(global, &args.source, &mut snapshot).await;
     warn_all(&snapshot);
     let options = bundle::WriteOptions {
         sanitizer: sanitizer.as_ref(),

@@ -8,7 +8,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
-use support::github::{CreateMode, FakeGithub};
+use support::github_pulls::{CreateMode, FakeGithub};
 use support::gitops::Gitops;
 
 const TOKEN: &str = "ghp_k8sopsTestToken0000000000000000000000";

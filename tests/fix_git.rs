@@ -16,7 +16,7 @@ use k8sops::remediate::{
     Candidate, Confirmation, FixConfig, Hints, Opened, PolicyConfig, Request, open_pr, propose,
 };
 use k8sops::sanitize::Sanitizer;
-use support::github::{CreateMode, FakeGithub};
+use support::github_pulls::{CreateMode, FakeGithub};
 use support::gitops::{Gitops, git};
 
 const TOKEN: &str = "ghp_k8sopsTestToken0000000000000000000000";

@@ -5,6 +5,7 @@ pub mod changes;
 mod context;
 mod finding;
 
+mod ci_correlation;
 mod config_missing;
 mod crash_loop;
 mod image_pull;
@@ -54,6 +55,7 @@ pub fn registry() -> Vec<Box<dyn Analyzer>> {
         Box::new(quota::QuotaLimits),
         Box::new(rollout::RolloutStuck),
         Box::new(job::JobFailed),
+        Box::new(ci_correlation::CiCorrelation),
         Box::new(unknown::Unknown),
     ]
 }

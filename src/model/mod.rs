@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ci::CiRuns;
+
 pub use events::{event_count, event_first_seen, event_last_seen};
 pub use index::Index;
 pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
@@ -109,6 +111,9 @@ pub struct Snapshot {
     pub warnings: Vec<String>,
     /// Resource usage from metrics.k8s.io, when the source asked for it.
     pub metrics: Metrics,
+    /// The CI runs of the commits its workloads carry, when they were collected
+    /// (see [`Snapshot::with_ci`]).
+    pub ci: Option<CiRuns>,
     index: Index,
 }
 
@@ -128,8 +133,15 @@ impl Snapshot {
             logs,
             warnings,
             metrics: Metrics::default(),
+            ci: None,
             index,
         }
+    }
+
+    /// The snapshot with these CI runs.
+    pub fn with_ci(mut self, ci: CiRuns) -> Self {
+        self.ci = Some(ci);
+        self
     }
 
     pub fn index(&self) -> &Index {
@@ -171,6 +183,9 @@ impl Snapshot {
             .map(|k| format!("{} {}", self.objects.count(k.kind), k.plural))
             .collect();
         parts.push(format!("{} logs", self.logs.len()));
+        if let Some(ci) = &self.ci {
+            parts.push(format!("{} CI runs of {}", ci.runs.len(), ci.repo));
+        }
         parts.join(", ")
     }
 }

@@ -1,7 +1,9 @@
 //! Where snapshots come from: the live API (`live`, with usage from `metrics`), bundles on
-//! disk (`bundle`, `kubectl_dump`, `document`).
+//! disk (`bundle`, `kubectl_dump`, `document`); and the CI runs joined into them (`ci`,
+//! GitHub Actions).
 
 pub mod bundle;
+pub mod ci;
 pub mod document;
 pub mod kubectl_dump;
 pub mod live;
