@@ -10,6 +10,8 @@
 #   sanitize  sanitizer throughput on ~100 MB of log mix (clean, secret-dense, per finding)
 #   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
 #             same corpus and mix
+#   context   LLM context vs a naive dump (describe + all events + last 200 log lines) for
+#             every example: tokens, ratio (target: median >= 5x smaller), build time
 #
 # The synthetic bundle is generated once into bench-data/ (git-ignored).
 set -euo pipefail
@@ -43,7 +45,12 @@ section_peers() {
   scripts/bench-sanitize-peers.sh
 }
 
-ALL=(snapshot sanitize peers)
+section_context() {
+  echo "== context: LLM context vs naive dump per example (release, o200k tokens)"
+  cargo bench --quiet --bench context
+}
+
+ALL=(snapshot sanitize peers context)
 if [ $# -eq 0 ]; then
   set -- "${ALL[@]}"
 fi

@@ -6,8 +6,10 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod error;
 pub mod eval;
+pub mod llm;
 pub mod model;
 pub mod rca;
 pub mod render;
