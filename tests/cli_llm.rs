@@ -331,8 +331,9 @@ async fn ctrl_c_cancels_the_llm_and_prints_the_rules_result() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
+    // The shell's own `kill`, so the test needs no procps.
+    let kill = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {pid}")])
         .status()
         .expect("kill");
     assert!(kill.success());

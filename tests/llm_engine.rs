@@ -374,6 +374,57 @@ async fn an_endpoint_without_json_schema_gets_json_object() {
     let reqs = s.server.requests();
     assert_eq!(reqs[0].json()["response_format"]["type"], "json_schema");
     assert_eq!(reqs[1].json()["response_format"]["type"], "json_object");
+
+    // llama-cpp-python answers FastAPI's 422 shape, not OpenAI's.
+    let s = Setup::new().await;
+    s.server.push(Reply::raw(
+        422,
+        r#"{"detail": [{"type": "literal_error", "loc": ["body", "response_format", "type"], "msg": "Input should be 'text' or 'json_object'", "input": "json_schema"}]}"#,
+    ));
+    s.server
+        .push(Reply::content(answer("crash-loop", 0.7, &[&ids[0]])));
+    let list = s
+        .engine(&s.config())
+        .diagnose(&snapshot, &rules, &auto())
+        .await;
+    assert_eq!(
+        list.items[0].hypotheses[0].engine, "llm:test-model",
+        "{:?}",
+        list.warnings
+    );
+    assert_eq!(
+        s.server.requests()[1].json()["response_format"]["type"],
+        "json_object"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reasoning_model_that_rejects_max_tokens_gets_only_max_completion_tokens() {
+    let s = Setup::new().await;
+    let snapshot = example("unknown");
+    let rules = rca::run(&snapshot);
+    let (ids, _) = context_ids(&snapshot, &rules);
+    s.server.push(Reply::raw(
+        400,
+        r#"{"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}}"#,
+    ));
+    s.server
+        .push(Reply::content(answer("crash-loop", 0.7, &[&ids[0]])));
+
+    let list = s
+        .engine(&s.config())
+        .diagnose(&snapshot, &rules, &auto())
+        .await;
+
+    assert_eq!(
+        list.items[0].hypotheses[0].engine, "llm:test-model",
+        "{:?}",
+        list.warnings
+    );
+    let reqs = s.server.requests();
+    assert_eq!(reqs[0].json()["max_tokens"], 1500);
+    assert!(reqs[1].json().get("max_tokens").is_none());
+    assert_eq!(reqs[1].json()["max_completion_tokens"], 1500);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -176,10 +176,10 @@ pub fn is_error(line: &str) -> bool {
         "killed",
         "segmentation fault",
         "out of memory",
-        "oom",
+        "oomkill",
         "level=error",
         "level=fatal",
-        "crit",
+        "critical",
     ];
     MARKERS.iter().any(|m| l.contains(m))
 }

@@ -11,13 +11,15 @@
 //! - `tokens.rs` counts tokens with the model family's BPE (tiktoken) or an estimate.
 //!
 //! [`build`] sanitizes every item (fail closed: an error means no context, so nothing is
-//! sent), then keeps items in priority order while they fit the budget; a log that does
+//! sent), skips items that repeat one already kept (sibling pods, a current log equal to
+//! the previous one), then keeps items in priority order while they fit the budget; a log that does
 //! not fit is re-compressed with less detail before it is dropped. Each kept item gets an
 //! id: the rules engine's evidence keeps its `ev-N`, new items continue the numbering, so
 //! a hypothesis can cite either and the ids resolve in the diagnosis's `evidence` list.
 //!
 //! [`compress_log`] is the log compressor on its own (CI logs use it too).
 
+mod describe;
 mod logs;
 mod select;
 mod tokens;
@@ -129,7 +131,15 @@ pub fn build(
     let mut next_id = d.evidence.len() + 1;
     let mut items = Vec::new();
     let mut omitted = 0;
+    // Sibling pods of one ReplicaSet repeat each other (the same log, spec and BackOff
+    // event), and a restarted container's current log often repeats its previous one:
+    // an item whose text, with its own object's name masked, was already kept is skipped.
+    let mut seen = std::collections::HashSet::new();
     for c in select::candidates(snapshot, d, sanitizer)? {
+        let masked = c.text.replace(&c.object.name, "<name>");
+        if !seen.insert(masked) && c.rules_id.is_none() {
+            continue;
+        }
         let title = clean(&c.title)?;
         let versions: Vec<String> = match &c.log {
             Some(raw) => LOG_DETAIL

@@ -380,14 +380,14 @@ impl Engine {
                 remedy,
             });
         }
-        if out.hypotheses.is_empty() && out.warnings.is_empty() {
-            out.warnings
-                .push("the model offered no hypothesis; kept the rules result".into());
-        }
         out.explanation = checked.explanation.map(|text| Explanation {
             engine: self.label.clone(),
             text,
         });
+        if out.hypotheses.is_empty() && out.warnings.is_empty() && out.explanation.is_none() {
+            out.warnings
+                .push("the model offered no hypothesis; kept the rules result".into());
+        }
     }
 }
 

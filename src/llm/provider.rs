@@ -3,9 +3,9 @@
 //!
 //! async-openai retries 429 and 5xx answers and refused connections itself (three retries,
 //! exponential backoff from 100 ms, `Retry-After` honoured); this module bounds each call
-//! with the connect and overall timeouts, and downgrades what an endpoint rejects:
-//! `json_schema` to `json_object`, and an explicit temperature to the server's default —
-//! each once per run, remembered for the following calls.
+//! with the connect and overall timeouts, and drops what an endpoint rejects — `json_schema`
+//! for `json_object`, `max_tokens`, an explicit temperature — each once per run,
+//! remembered for the following calls.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -68,6 +68,7 @@ pub struct Provider {
     max_completion_tokens: u32,
     format: ResponseFormatChoice,
     schema_rejected: AtomicBool,
+    max_tokens_rejected: AtomicBool,
     temperature_rejected: AtomicBool,
 }
 
@@ -121,6 +122,7 @@ impl Provider {
             max_completion_tokens: cfg.max_completion_tokens,
             format: cfg.response_format,
             schema_rejected: AtomicBool::new(false),
+            max_tokens_rejected: AtomicBool::new(false),
             temperature_rejected: AtomicBool::new(false),
         })
     }
@@ -141,7 +143,7 @@ impl Provider {
     /// One chat completion, within the overall timeout.
     pub async fn complete(&self, messages: &[Message]) -> Result<Reply, CallError> {
         let started = Instant::now();
-        let mut downgraded = false;
+        // Each rejected parameter is dropped at most once, so this loop ends.
         loop {
             let request = self.request(messages);
             let result =
@@ -151,29 +153,8 @@ impl Provider {
                 Ok(Ok(r)) => r,
                 Ok(Err(e)) => {
                     let err = classify(e, self.timeout.as_secs());
-                    // Downgrade what the endpoint rejected and try once more.
-                    if !downgraded
-                        && let CallError::Status {
-                            code: 400 | 422,
-                            message,
-                        } = &err
-                    {
-                        let m = message.to_ascii_lowercase();
-                        if self.format == ResponseFormatChoice::Auto
-                            && self.uses_schema()
-                            && (m.contains("response_format") || m.contains("json_schema"))
-                        {
-                            self.schema_rejected.store(true, Ordering::Relaxed);
-                            downgraded = true;
-                            continue;
-                        }
-                        if !self.temperature_rejected.load(Ordering::Relaxed)
-                            && m.contains("temperature")
-                        {
-                            self.temperature_rejected.store(true, Ordering::Relaxed);
-                            downgraded = true;
-                            continue;
-                        }
+                    if self.downgrade(&err) {
+                        continue;
                     }
                     return Err(err);
                 }
@@ -193,6 +174,34 @@ impl Provider {
         }
     }
 
+    /// Drops the parameter a rejection names, if it is one this provider may drop:
+    /// `json_schema` (llama-cpp-python, older vLLM and gateways know only `json_object`),
+    /// `max_tokens` (OpenAI's reasoning models want only `max_completion_tokens`),
+    /// `temperature` (reasoning models accept only their default).
+    fn downgrade(&self, err: &CallError) -> bool {
+        // Any status: llama-cpp-python reports a rejected field as a 500.
+        let m = match err {
+            CallError::Status { message, .. } | CallError::Decode(message) => {
+                message.to_ascii_lowercase()
+            }
+            _ => return false,
+        };
+        let flag = if self.format == ResponseFormatChoice::Auto
+            && self.uses_schema()
+            && (m.contains("response_format") || m.contains("json_schema"))
+        {
+            &self.schema_rejected
+        } else if m.contains("max_tokens") && !self.max_tokens_rejected.load(Ordering::Relaxed) {
+            &self.max_tokens_rejected
+        } else if m.contains("temperature") && !self.temperature_rejected.load(Ordering::Relaxed) {
+            &self.temperature_rejected
+        } else {
+            return false;
+        };
+        flag.store(true, Ordering::Relaxed);
+        true
+    }
+
     fn request(&self, messages: &[Message]) -> CreateChatCompletionRequest {
         let format = if self.uses_schema() {
             ResponseFormat::JsonSchema {
@@ -206,11 +215,16 @@ impl Provider {
         } else {
             ResponseFormat::JsonObject
         };
+        #[allow(deprecated)]
         CreateChatCompletionRequest {
             messages: messages.iter().map(to_openai).collect(),
             model: self.model.clone(),
             response_format: Some(format),
             max_completion_tokens: Some(self.max_completion_tokens),
+            // Local servers (llama.cpp, older vLLM) read only the deprecated name and
+            // otherwise generate until the context is full.
+            max_tokens: (!self.max_tokens_rejected.load(Ordering::Relaxed))
+                .then_some(self.max_completion_tokens),
             // Diagnosis wants the most likely answer, not a creative one.
             temperature: (!self.temperature_rejected.load(Ordering::Relaxed)).then_some(0.0),
             ..Default::default()
@@ -245,7 +259,11 @@ fn classify(e: OpenAIError, timeout_secs: u64) -> CallError {
         },
         OpenAIError::Reqwest(e) if e.is_timeout() => CallError::Timeout(timeout_secs),
         OpenAIError::Reqwest(e) => CallError::Transport(one_line(&error_chain(&e))),
-        OpenAIError::JSONDeserialize(e, _) => CallError::Decode(one_line(&e.to_string())),
+        // Error bodies that are not OpenAI's shape (FastAPI's 422 `detail`) land here too;
+        // keep the start of the body, it says what was rejected.
+        OpenAIError::JSONDeserialize(e, body) => {
+            CallError::Decode(one_line(&format!("{e}; body: {body}")))
+        }
         other => CallError::Transport(one_line(&other.to_string())),
     }
 }
