@@ -4,7 +4,8 @@
 //! lines of every container log would cost; and the time to build one context.
 //!
 //! The describe-equivalent is the objects as YAML without `managedFields` (what describe
-//! shows, in about as many tokens). Run with `cargo bench --bench context`.
+//! shows, in about as many tokens). Run with `cargo bench --bench context`;
+//! `K8SOPS_BENCH_ITEMS=1` lists each context's items with their tokens.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -43,6 +44,11 @@ fn main() {
             std::hint::black_box(c);
         }
         let us = started.elapsed().as_micros() as f64 / RUNS as f64;
+        if std::env::var_os("K8SOPS_BENCH_ITEMS").is_some() {
+            for i in &ctx.items {
+                println!("    {:>5} {:<6} {}", i.tokens, i.id, i.title);
+            }
+        }
         let ratio = naive as f64 / ctx.tokens.max(1) as f64;
         ratios.push(ratio);
         build_us.push(us);

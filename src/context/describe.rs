@@ -14,12 +14,12 @@ use crate::model::{Kind, ObjectRef, Snapshot};
 pub(super) fn container_state(out: &mut String, init: bool, cs: &ContainerStatus) {
     let _ = write!(
         out,
-        "{}container {}: ready={} restarts={} image={}",
+        // The image is in the spec; a digest costs forty tokens each time it is repeated.
+        "{}container {}: ready={} restarts={}",
         if init { "init " } else { "" },
         cs.name,
         cs.ready,
         cs.restart_count,
-        cs.image
     );
     if let Some(st) = &cs.state {
         if let Some(w) = &st.waiting {
@@ -92,7 +92,13 @@ pub(super) fn pod_spec(spec: &PodSpec) -> String {
     {
         let _ = writeln!(out, "affinity: {json}");
     }
-    for t in spec.tolerations.iter().flatten() {
+    // The not-ready/unreachable tolerations admission adds to every pod say nothing.
+    for t in spec.tolerations.iter().flatten().filter(|t| {
+        !matches!(
+            t.key.as_deref(),
+            Some("node.kubernetes.io/not-ready" | "node.kubernetes.io/unreachable")
+        )
+    }) {
         let _ = writeln!(
             out,
             "toleration: {}={}:{}",
@@ -101,7 +107,12 @@ pub(super) fn pod_spec(spec: &PodSpec) -> String {
             t.effect.as_deref().unwrap_or("")
         );
     }
-    for v in spec.volumes.iter().flatten() {
+    for v in spec
+        .volumes
+        .iter()
+        .flatten()
+        .filter(|v| !is_service_account_token(&v.name))
+    {
         let what = if let Some(cm) = &v.config_map {
             format!("configMap {}", cm.name)
         } else if let Some(s) = &v.secret {
@@ -166,10 +177,8 @@ fn container_spec(out: &mut String, init: bool, c: &Container) {
         ("readiness", &c.readiness_probe),
         ("startup", &c.startup_probe),
     ] {
-        if let Some(p) = p
-            && let Ok(json) = serde_json::to_string(p)
-        {
-            let _ = writeln!(out, "  {name}Probe: {json}");
+        if let Some(p) = p {
+            let _ = writeln!(out, "  {name}Probe: {}", probe(p));
         }
     }
     for port in c.ports.iter().flatten() {
@@ -209,9 +218,52 @@ fn container_spec(out: &mut String, init: bool, c: &Container) {
             let _ = writeln!(out, "  envFrom secret {}", s.name);
         }
     }
-    for m in c.volume_mounts.iter().flatten() {
+    for m in c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| !is_service_account_token(&m.name))
+    {
         let _ = writeln!(out, "  mount {} at {}", m.name, m.mount_path);
     }
+}
+
+/// The projected token volume every pod gets (`kube-api-access-xxxxx`).
+fn is_service_account_token(name: &str) -> bool {
+    name.starts_with("kube-api-access-")
+}
+
+/// `httpGet :8080/healthz delay=0 period=10 timeout=1 failure=3`, as describe prints it.
+fn probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
+    let how = if let Some(h) = &p.http_get {
+        let port = match &h.port {
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n) => n.to_string(),
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s) => s.clone(),
+        };
+        format!("httpGet :{port}{}", h.path.as_deref().unwrap_or("/"))
+    } else if let Some(t) = &p.tcp_socket {
+        let port = match &t.port {
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n) => n.to_string(),
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s) => s.clone(),
+        };
+        format!("tcpSocket :{port}")
+    } else if let Some(e) = &p.exec {
+        format!(
+            "exec {}",
+            e.command.as_deref().unwrap_or_default().join(" ")
+        )
+    } else if let Some(g) = &p.grpc {
+        format!("grpc :{}", g.port)
+    } else {
+        "(no handler)".into()
+    };
+    format!(
+        "{how} delay={} period={} timeout={} failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.period_seconds.unwrap_or(10),
+        p.timeout_seconds.unwrap_or(1),
+        p.failure_threshold.unwrap_or(3)
+    )
 }
 
 /// Whether the objects the pod depends on exist: ConfigMaps and Secrets (with their key

@@ -13,8 +13,8 @@
 use std::fmt::Write as _;
 
 /// Lines kept verbatim at the start and at the end.
-const HEAD: usize = 3;
-const TAIL: usize = 12;
+const HEAD: usize = 2;
+const TAIL: usize = 8;
 /// A stack trace longer than this keeps its first lines and its last (the root frame and
 /// the `Caused by` chain are usually at the ends).
 const MAX_TRACE: usize = 60;

@@ -43,6 +43,8 @@ const LOG_DETAIL: [f64; 3] = [1.0, 0.5, 0.2];
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: String,
+    /// Other ids of the same evidence (the rules engine quoting it for several pods).
+    pub also: Vec<String>,
     pub source: EvidenceSource,
     pub object: ObjectRef,
     pub title: String,
@@ -69,8 +71,11 @@ pub struct Context {
 }
 
 impl Context {
+    /// The item an id names, by its own id or one it was merged with.
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.items.iter().find(|i| i.id == id)
+        self.items
+            .iter()
+            .find(|i| i.id == id || i.also.iter().any(|a| a == id))
     }
 
     /// The item as evidence for the diagnosis, when an LLM hypothesis cites a new one.
@@ -96,7 +101,12 @@ impl Context {
                 .timestamp
                 .map(|t| format!(" at {t}"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "\n[{}] {}{when}", item.id, item.title);
+            let ids = std::iter::once(&item.id)
+                .chain(&item.also)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(out, "\n[{ids}] {}{when}", item.title);
             for line in item.text.lines() {
                 let _ = writeln!(out, "  {line}");
             }
@@ -129,16 +139,24 @@ pub fn build(
     let header = clean(&header(snapshot, d))?;
     let mut used = counter.count(&header);
     let mut next_id = d.evidence.len() + 1;
-    let mut items = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
     let mut omitted = 0;
     // Sibling pods of one ReplicaSet repeat each other (the same log, spec and BackOff
     // event), and a restarted container's current log often repeats its previous one:
     // an item whose text, with its own object's name masked, was already kept is skipped.
-    let mut seen = std::collections::HashSet::new();
+    // The rules engine's evidence repeats itself the same way (one status per crashing
+    // pod): a repeat joins the first as another id, `[ev-1, ev-4]`, so citations resolve.
+    let mut seen: std::collections::HashMap<String, Option<usize>> = Default::default();
     for c in select::candidates(snapshot, d, sanitizer)? {
         let masked = c.text.replace(&c.object.name, "<name>");
-        if !seen.insert(masked) && c.rules_id.is_none() {
-            continue;
+        if let Some(first) = seen.get(&masked) {
+            if let (Some(i), Some(id)) = (first, &c.rules_id) {
+                items[*i].also.push(id.clone());
+                used += 2;
+            }
+            if c.rules_id.is_none() || first.is_some() {
+                continue;
+            }
         }
         let title = clean(&c.title)?;
         let versions: Vec<String> = match &c.log {
@@ -150,7 +168,7 @@ pub fn build(
         };
         let mut kept = None;
         for text in versions {
-            let text = clean(&text)?;
+            let text = mask_uids(&clean(&text)?);
             // Title, id line and indentation cost a little beyond the text.
             let tokens = counter.count(&text) + counter.count(&title) + 4;
             // The rules engine's own evidence always goes in: the model must see it.
@@ -172,7 +190,10 @@ pub fn build(
                 id
             }
         };
+        seen.entry(c.text.replace(&c.object.name, "<name>"))
+            .or_insert(c.rules_id.is_some().then_some(items.len()));
         items.push(Item {
+            also: Vec::new(),
             id,
             source: c.source,
             object: c.object,
@@ -192,6 +213,18 @@ pub fn build(
         omitted,
         redactions,
     })
+}
+
+/// The pod UID kubelet appends to names in its messages (`pod web-…_shop(667752c0-…)`)
+/// costs two dozen tokens and never explains a failure; it becomes `(<uid>)`. UUIDs
+/// elsewhere (PV names, trace ids) are kept: they correlate evidence.
+fn mask_uids(text: &str) -> String {
+    static UID: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = UID.get_or_init(|| {
+        regex::Regex::new(r"\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)")
+            .expect("a valid regex")
+    });
+    re.replace_all(text, "(<uid>)").into_owned()
 }
 
 fn header(snapshot: &Snapshot, d: &Diagnosis) -> String {

@@ -2,9 +2,10 @@
 //! with a priority. Texts here are raw; `build` sanitizes and budgets them.
 //!
 //! Priorities (lower is kept first): 0 the rules engine's own evidence; 1 the failing
-//! containers' states, the workload's status and what changed; 2 warning events and the
-//! error regions of current and previous logs; 3 the related objects (exist or not, their
-//! keys, endpoints, node conditions) and the container specs; 4 normal events.
+//! containers' states, the workload's status, what changed and the sibling pods; 2 warning
+//! events (and normal ones that report a failure) and the error regions of current and
+//! previous logs; 3 the related objects (exist or not, their keys, endpoints) and the
+//! container specs. One pod is described in full; its siblings share its template.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,8 +19,8 @@ use crate::model::{Kind, ObjectRef, Snapshot, event_count, event_last_seen, pod_
 use crate::rca::Diagnosis;
 use crate::sanitize::{SanitizeError, Sanitizer};
 
-/// Pods of one workload looked at in detail; the others are counted.
-const MAX_PODS: usize = 3;
+/// Sibling pods listed one line each beyond the one shown in detail.
+const MAX_PODS: usize = 10;
 /// Distinct events considered per diagnosis (a flapping cluster can have thousands).
 const MAX_EVENTS: usize = 48;
 
@@ -113,33 +114,45 @@ pub fn candidates(
     let pods = pods_of(snapshot, &d.subject, d);
     let mut events_seen = BTreeSet::new();
     workload_events(snapshot, &d.subject, &mut events_seen, &mut out);
-    for pod in &pods {
-        pod_candidates(snapshot, pod, sanitizer, &mut events_seen, &mut out)?;
-    }
-    let total = snapshot
-        .objects
-        .pods
-        .iter()
-        .filter(|p| snapshot.workload_of(Kind::Pod, &p.metadata) == d.subject)
-        .count();
-    if total > pods.len() {
-        let broken = snapshot
-            .objects
-            .pods
-            .iter()
-            .filter(|p| snapshot.workload_of(Kind::Pod, &p.metadata) == d.subject)
-            .filter(|p| !pod_is_healthy(p))
-            .count();
-        out.push(Candidate::new(
-            3,
-            EvidenceSource::Status,
-            d.subject.clone(),
-            format!("pods of {}", d.subject),
-            format!(
-                "{total} pods, {broken} not healthy; {} shown in detail",
-                pods.len()
-            ),
-        ));
+    // One pod in detail (its siblings share the template, the logs and the failure);
+    // the others in one line each, as `kubectl get pods -o wide` shows them.
+    if let Some((detail, others)) = pods.split_first() {
+        pod_candidates(snapshot, detail, sanitizer, &mut events_seen, &mut out)?;
+        let mut text = String::new();
+        for pod in others.iter().take(MAX_PODS) {
+            let (ready, total) = crate::model::pod_ready(pod);
+            let restarts: i32 = pod
+                .status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten())
+                .map(|c| c.restart_count)
+                .sum();
+            let _ = writeln!(
+                text,
+                "{} {} ready {ready}/{total}, restarts {restarts}, node {}",
+                pod.metadata.name.as_deref().unwrap_or(""),
+                crate::model::pod_status(pod),
+                pod.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or("-")
+            );
+            for e in snapshot.events_about(Kind::Pod, &pod.metadata) {
+                push_event(e, &mut events_seen, &mut out);
+            }
+        }
+        if others.len() > MAX_PODS {
+            let _ = writeln!(text, "… and {} more pods", others.len() - MAX_PODS);
+        }
+        if !text.is_empty() {
+            out.push(Candidate::new(
+                1,
+                EvidenceSource::Status,
+                d.subject.clone(),
+                format!("other pods of {}", d.subject),
+                text,
+            ));
+        }
     }
     if let Some(node) = node_of_subject(snapshot, &d.subject) {
         out.push(node);
@@ -159,7 +172,8 @@ fn source_name(s: EvidenceSource) -> &'static str {
     }
 }
 
-/// The pods worth detail: those the findings name first, then the unhealthy, newest first.
+/// The workload's pods, most telling first: those the findings name, then the unhealthy,
+/// newest first.
 fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Vec<&'a Pod> {
     let named: BTreeSet<&str> = d
         .findings
@@ -188,22 +202,7 @@ fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Ve
             std::cmp::Reverse(p.metadata.creation_timestamp.as_ref().map(|t| t.0)),
         )
     });
-    // One healthy pod shows what "working" looks like; the rest are noise.
-    let mut kept = Vec::new();
-    let mut healthy = 0;
-    for p in pods {
-        if kept.len() >= MAX_PODS {
-            break;
-        }
-        if pod_is_healthy(p) {
-            if healthy > 0 {
-                continue;
-            }
-            healthy += 1;
-        }
-        kept.push(p);
-    }
-    kept
+    pods
 }
 
 fn pod_candidates(
@@ -234,7 +233,8 @@ fn pod_candidates(
             .conditions
             .iter()
             .flatten()
-            .filter(|c| c.status != "True")
+            // Ready and ContainersReady only repeat what the container states say.
+            .filter(|c| c.status != "True" && c.type_ != "Ready" && c.type_ != "ContainersReady")
         {
             let _ = writeln!(
                 state,
@@ -308,6 +308,14 @@ fn pod_candidates(
             if key.previous != previous || text.trim().is_empty() {
                 continue;
             }
+            // After a crash the current instance has usually only started again; its log
+            // matters when it reports an error itself, or when there is no previous one.
+            if !previous
+                && snapshot.log(ns, name, &key.container, true).is_some()
+                && !text.lines().any(logs::is_error)
+            {
+                continue;
+            }
             // Sanitize the whole log before compressing: folding lines into templates
             // could separate a secret from what identifies it (a PEM body from its
             // BEGIN line, a value from its `password=` key).
@@ -336,24 +344,33 @@ fn pod_candidates(
     Ok(())
 }
 
+/// Adds an event unless one like it is in already: the same reason and message on a
+/// sibling object (the name masked) is the same evidence. Normal events are kept only when
+/// they report a failure (`Killing … failed liveness probe`); Scheduled, Pulled, Started
+/// tell nothing a state does not.
 fn push_event(e: &Event, seen: &mut BTreeSet<String>, out: &mut Vec<Candidate>) {
     let reason = e.reason.as_deref().unwrap_or("");
     let message = e.message.as_deref().unwrap_or("").trim();
-    let obj = &e.involved_object;
-    let key = format!(
-        "{}|{}|{reason}|{message}",
-        obj.kind.as_deref().unwrap_or(""),
-        obj.name.as_deref().unwrap_or("")
-    );
     let warning = e.type_.as_deref() == Some("Warning");
-    if !seen.insert(key) || seen.len() > MAX_EVENTS {
+    if !warning && !super::logs::is_error(message) {
+        return;
+    }
+    let obj = &e.involved_object;
+    let name = obj.name.as_deref().unwrap_or("");
+    let masked = if name.is_empty() {
+        message.to_string()
+    } else {
+        message.replace(name, "<name>")
+    };
+    let key = format!("{}|{reason}|{masked}", obj.kind.as_deref().unwrap_or(""));
+    if seen.len() >= MAX_EVENTS || !seen.insert(key) {
         return;
     }
     let evidence =
         crate::analyze::Context::event_evidence(e, crate::analyze::Strength::Circumstantial);
     let count = event_count(e);
     let mut c = Candidate::new(
-        if warning { 2 } else { 4 },
+        2,
         EvidenceSource::Event,
         evidence.object.clone(),
         format!(
@@ -464,7 +481,66 @@ fn workload_status(snapshot: &Snapshot, subject: &ObjectRef) -> Option<String> {
         }
         _ => return None,
     };
-    serde_json::to_string(&value).ok()
+    let mut out = String::new();
+    flatten("", &value, &mut out);
+    Some(out)
+}
+
+/// `path=value` lines of a status, without what says nothing about the failure
+/// (timestamps, generations, nulls); conditions as `condition Type=Status Reason: message`.
+fn flatten(path: &str, v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Null => {}
+        Value::Object(map) => {
+            if let (Some(Value::String(t)), Some(Value::String(st))) =
+                (map.get("type"), map.get("status"))
+            {
+                let reason = map.get("reason").and_then(Value::as_str).unwrap_or("");
+                let message = map.get("message").and_then(Value::as_str).unwrap_or("");
+                let _ = writeln!(out, "condition {t}={st} {reason}: {message}");
+                return;
+            }
+            for (k, v) in map {
+                if k.starts_with("last") && k.ends_with("Time")
+                    || k == "observedGeneration"
+                    || k == "collisionCount"
+                {
+                    continue;
+                }
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                flatten(&p, v, out);
+            }
+        }
+        Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
+            let joined: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| i.to_string())
+                })
+                .collect();
+            if !joined.is_empty() {
+                let _ = writeln!(out, "{path}={}", joined.join(", "));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(&format!("{path}[{i}]"), item, out);
+            }
+        }
+        Value::String(s) => {
+            let _ = writeln!(out, "{path}={s}");
+        }
+        other => {
+            let _ = writeln!(out, "{path}={other}");
+        }
+    }
 }
 
 /// `container=image` of a pod template: what the workload wants to run, which its pods
