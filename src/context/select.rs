@@ -326,12 +326,8 @@ fn pod_candidates(
                 EvidenceSource::Log,
                 pref.clone(),
                 format!(
-                    "{} log of container {} in {pref} ({} lines, compressed)",
-                    if previous {
-                        "previous (crashed instance)"
-                    } else {
-                        "current"
-                    },
+                    "{} log of container {} in {pref} ({} lines)",
+                    if previous { "previous" } else { "current" },
                     key.container,
                     compressed.lines_in
                 ),
