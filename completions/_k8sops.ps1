@@ -61,6 +61,11 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)')
             [CompletionResult]::new('--github-repo', '--github-repo', [CompletionResultType]::ParameterName, 'The GitHub repository for the pull request (default: github_repo in [fix], else the clone''s remote)')
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'The branch the pull request targets (default: base in [fix], else the remote''s default branch)')
+            [CompletionResult]::new('--llm', '--llm', [CompletionResultType]::ParameterName, 'When to ask the LLM: auto (ambiguous, multi-signal or unknown cases), always, never. Default: [llm] mode in the config file, else auto. Without an endpoint configured the rules engine answers alone')
+            [CompletionResult]::new('--llm-base-url', '--llm-base-url', [CompletionResultType]::ParameterName, 'OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 (env K8SOPS_LLM_BASE_URL). The API key comes from K8SOPS_LLM_API_KEY or OPENAI_API_KEY, never from a flag')
+            [CompletionResult]::new('--llm-model', '--llm-model', [CompletionResultType]::ParameterName, 'Model name, or the Azure deployment''s model (env K8SOPS_LLM_MODEL)')
+            [CompletionResult]::new('--context-tokens', '--context-tokens', [CompletionResultType]::ParameterName, 'Token budget of the evidence sent per diagnosis [default: 6000]')
+            [CompletionResult]::new('--llm-timeout', '--llm-timeout', [CompletionResultType]::ParameterName, 'Give up on one LLM answer after this long, retries included (e.g. 60s) [default: 120s]')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
@@ -76,12 +81,14 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask: confirm the diff (needed without a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff and stop: nothing is committed, pushed or opened')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Propose even when the confidence is below the policy''s min_confidence')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'k8sops;snapshot' {

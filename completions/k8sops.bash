@@ -774,7 +774,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__diagnose)
-            opts="-o -y -n -A -l -v -h --from --tail --log-bytes --ci-repo --output --exit-code --fix --repo --github-repo --base --yes --dry-run --force --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
+            opts="-o -y -n -A -l -v -h --from --tail --log-bytes --ci-repo --output --exit-code --fix --repo --github-repo --base --yes --dry-run --force --llm --explain --llm-base-url --llm-model --context-tokens --llm-timeout --no-cache --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,6 +813,26 @@ _k8sops() {
                     return 0
                     ;;
                 --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --llm)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --llm-base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --llm-model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --llm-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
