@@ -1,14 +1,17 @@
 //! `k8sops ci runs` and `k8sops ci diagnose` through the binary, against a GitHub Actions
 //! stand-in on 127.0.0.1 (Enterprise base URL, recorded `acme/web` payloads, job logs behind a
 //! 302, run archives as zips): what is asked of GitHub, what is printed, the fallbacks when
-//! logs are refused, and one clear line for every failure status.
+//! logs are refused, and one clear line for every failure status; and the runs of a
+//! `report daily` window.
 
 mod support;
 
 use std::path::Path;
 
-use serde_json::Value;
-use support::github_actions::{self as github, BUILD_JOB, BUILD_RUN, Logs, Options, TOKEN};
+use serde_json::{Value, json};
+use support::github_actions::{
+    self as github, BUILD_JOB, BUILD_RUN, E2E_RUN, Logs, Options, TOKEN, UNRELATED_RUN,
+};
 use support::http::RecordingServer;
 
 struct Out {
@@ -562,4 +565,97 @@ async fn the_repository_is_inferred_from_the_clone_s_remote_on_the_api_s_host() 
     let out = k8sops(&server, dir.path(), &["ci", "runs", "-o", "json"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["repo"], "acme/web");
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daily_report_lists_the_runs_of_its_window_beside_those_the_bundle_carries() {
+    let (server, dir) = stand_in(Options::default()).await;
+    let bundle = example("ci-failed-build");
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &[
+            "report",
+            "daily",
+            "--from",
+            &bundle,
+            "--ci-repo",
+            "acme/web",
+            "--since",
+            "2h",
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The window ends at the bundle's capture time (09:29:36Z) and starts 2h before.
+    assert_eq!(
+        query_of(&server, RUNS),
+        vec!["created=%3E%3D2026-11-20T07%3A29%3A36Z&per_page=100&page=1"]
+    );
+    let doc = out.json();
+    assert_eq!(doc["warnings"], json!([]));
+    let ci = &doc["ci"];
+    assert_eq!(ci["available"], true);
+    // Five runs since 07:29 — the bundle's four and the feature branch's; the two of the
+    // day before are outside the window.
+    assert_eq!(
+        (&ci["total"], &ci["failed"]),
+        (&json!(5), &json!(3)),
+        "{ci:#}"
+    );
+    let failed: Vec<&str> = ci["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .filter_map(|r| r["url"].as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            format!("https://github.com/acme/web/actions/runs/{UNRELATED_RUN}"),
+            format!("https://github.com/acme/web/actions/runs/{E2E_RUN}"),
+            format!("https://github.com/acme/web/actions/runs/{BUILD_RUN}"),
+        ],
+        "newest first, each once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_whose_ci_repository_cannot_be_read_warns_and_keeps_the_bundle_s_runs() {
+    let (server, dir) = stand_in(Options::default()).await;
+    let bundle = example("ci-failed-build");
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &[
+            "report",
+            "daily",
+            "--from",
+            &bundle,
+            "--ci-repo",
+            "acme/locked",
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("ci: CI runs of acme/locked not listed") && warnings.contains("403"),
+        "{warnings}"
+    );
+    assert_eq!(doc["ci"]["available"], true);
+    assert_eq!(doc["ci"]["total"], 4, "the runs the bundle carries");
 }

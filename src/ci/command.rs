@@ -70,6 +70,7 @@ fn filter(scope: &CiScope, status: Option<&str>, limit: usize) -> RunFilter {
         branch: scope.branch.clone(),
         status: status.map(str::to_string),
         head_sha: None,
+        created: None,
         limit,
     }
 }
@@ -302,6 +303,62 @@ pub async fn attach(global: &Global, source: &SourceArgs, snapshot: &mut Snapsho
     snapshot
         .warnings
         .extend(warnings.into_iter().map(|w| format!("ci: {w}")));
+}
+
+/// Runs of a report's window listed at most.
+const WINDOW_RUNS: usize = 300;
+
+/// The workflow runs created since `start`, for `report daily`: of `--ci-repo`, else
+/// `[ci] repo` / `K8SOPS_CI_REPO`, else — unless the report reads a bundle — the current
+/// directory's git remote. `Ok(None)`: no repository is known, or only an inferred one and
+/// no token (the quiet offline case). An error is a warning for the report, never fatal.
+pub async fn window_runs(
+    global: &Global,
+    source: &SourceArgs,
+    config: &Config,
+    start: jiff::Timestamp,
+) -> std::result::Result<Option<(String, Vec<super::RunSummary>)>, String> {
+    let explicit = source.ci_repo.is_some();
+    if source.from.is_some() && !explicit {
+        return Ok(None);
+    }
+    let Some(repo) = repo::resolve(
+        source.ci_repo.as_ref(),
+        &config.ci,
+        &config.github.api_url(),
+        &cwd(),
+    ) else {
+        return Ok(None);
+    };
+    let gh = match Github::connect(&config.github, &Env::process()) {
+        Ok(gh) => gh,
+        Err(_) if repo.origin == RepoOrigin::Remote => return Ok(None),
+        Err(e) => return Err(format!("CI runs of {repo} not listed: {e}")),
+    };
+    let api = Actions::new(
+        gh,
+        &repo.owner,
+        &repo.name,
+        config.ci.rate_limit_wait().min(global.timeout),
+        notify(),
+    );
+    let filter = RunFilter {
+        created: Some(format!(">={start}")),
+        limit: WINDOW_RUNS,
+        ..RunFilter::default()
+    };
+    match tokio::time::timeout(global.timeout, api.runs(&filter)).await {
+        Ok(Ok(mut runs)) => {
+            // GitHub filters by date already; a server that does not must not widen the window.
+            runs.retain(|r| r.created_at >= start);
+            Ok(Some((repo.to_string(), runs)))
+        }
+        Ok(Err(e)) => Err(format!("CI runs of {repo} not listed: {e}")),
+        Err(_) => Err(format!(
+            "CI runs of {repo} not listed: gave up after {}s (--timeout)",
+            global.timeout.as_secs()
+        )),
+    }
 }
 
 fn warn(snapshot: &mut Snapshot, message: String) {
