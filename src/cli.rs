@@ -264,6 +264,9 @@ pub struct CiDiagnoseArgs {
     /// Exit with 1 when the run failed (for scripts)
     #[arg(long)]
     pub exit_code: bool,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 /// Statuses and conclusions GitHub filters runs by, spelled as GitHub spells them.

@@ -181,8 +181,8 @@ async fn diagnose(global: &Global, args: &CiDiagnoseArgs) -> Result<u8> {
     let repo = repo.to_string();
     let findings = rules::findings(&repo, &run);
     let now = jiff::Timestamp::now();
-    // The Snapshot is the hub here too: a CI-only one, so the ranking (and, later, the LLM
-    // engine) takes the same input as `diagnose`.
+    // The Snapshot is the hub here too: a CI-only one, so the ranking and the LLM engine
+    // take the same input as in `diagnose`.
     let snapshot = Snapshot::new(
         SnapshotMeta::new(now),
         Objects::default(),
@@ -196,6 +196,8 @@ async fn diagnose(global: &Global, args: &CiDiagnoseArgs) -> Result<u8> {
     });
     let partial = !warnings.is_empty();
     let list = DiagnosisList::new(crate::rca::diagnose(&snapshot, findings), warnings);
+    let outcome = crate::llm::command::apply(global, &args.llm, &snapshot, list).await?;
+    let list = outcome.list;
     let run = snapshot.ci.as_ref().and_then(|c| c.runs.first());
     let mut text = output(args.output, &list, now, color(global));
     if args.output == Format::Text {
@@ -206,6 +208,9 @@ async fn diagnose(global: &Global, args: &CiDiagnoseArgs) -> Result<u8> {
         for w in &list.warnings {
             eprintln!("warning: {w}");
         }
+    }
+    if outcome.interrupted {
+        return Ok(130);
     }
     Ok(match (partial, args.exit_code && !list.items.is_empty()) {
         (true, _) => 3,
