@@ -23,12 +23,15 @@ pub(super) fn container_state(out: &mut String, init: bool, cs: &ContainerStatus
     );
     if let Some(st) = &cs.state {
         if let Some(w) = &st.waiting {
-            let _ = write!(
-                out,
-                "; waiting {} {}",
-                w.reason.as_deref().unwrap_or(""),
-                w.message.as_deref().unwrap_or("")
-            );
+            let reason = w.reason.as_deref().unwrap_or("");
+            // A back-off's message only repeats the reason, the container and the pod
+            // (`back-off 5m0s restarting failed container=… pod=…`); other reasons'
+            // messages say what is wrong (`secret "x" not found`).
+            let message = match reason {
+                "CrashLoopBackOff" => "",
+                _ => w.message.as_deref().unwrap_or(""),
+            };
+            let _ = write!(out, "; waiting {reason} {message}");
         }
         if let Some(t) = &st.terminated {
             let _ = write!(

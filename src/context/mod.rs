@@ -61,6 +61,8 @@ pub struct Context {
     pub subject: ObjectRef,
     /// The header: subject, capture time and the rules engine's conclusions, sanitized.
     pub header: String,
+    /// When the snapshot was taken: item times are said relative to it.
+    pub captured_at: jiff::Timestamp,
     pub items: Vec<Item>,
     /// Tokens of header and items as the counter counts them.
     pub tokens: usize,
@@ -97,9 +99,11 @@ impl Context {
         let mut out = self.header.clone();
         out.push_str("\nEvidence (cite these ids):\n");
         for item in &self.items {
+            // `3m ago` (before the capture) reads better than a second timestamp to
+            // subtract, and costs a third of the tokens.
             let when = item
                 .timestamp
-                .map(|t| format!(" at {t}"))
+                .map(|t| format!(" ({} ago)", crate::render::age(self.captured_at, t)))
                 .unwrap_or_default();
             let ids = std::iter::once(&item.id)
                 .chain(&item.also)
@@ -148,7 +152,7 @@ pub fn build(
     // pod): a repeat joins the first as another id, `[ev-1, ev-4]`, so citations resolve.
     let mut seen: std::collections::HashMap<String, Option<usize>> = Default::default();
     for c in select::candidates(snapshot, d, sanitizer)? {
-        let masked = c.text.replace(&c.object.name, "<name>");
+        let masked = repeat_key(&c.text, &c.object.name);
         if let Some(first) = seen.get(&masked) {
             if let (Some(i), Some(id)) = (first, &c.rules_id) {
                 items[*i].also.push(id.clone());
@@ -168,7 +172,11 @@ pub fn build(
         };
         let mut kept = None;
         for text in versions {
-            let text = mask_uids(&clean(&text)?);
+            let mut text = mask_uids(&clean(&text)?);
+            // Logs keep their own clock; elsewhere a time is said as an age.
+            if c.source != EvidenceSource::Log {
+                text = ages(&text, snapshot.meta.captured_at);
+            }
             // Title, id line and indentation cost a little beyond the text.
             let tokens = counter.count(&text) + counter.count(&title) + 4;
             // The rules engine's own evidence always goes in: the model must see it.
@@ -190,7 +198,7 @@ pub fn build(
                 id
             }
         };
-        seen.entry(c.text.replace(&c.object.name, "<name>"))
+        seen.entry(masked)
             .or_insert(c.rules_id.is_some().then_some(items.len()));
         items.push(Item {
             also: Vec::new(),
@@ -204,15 +212,122 @@ pub fn build(
             from_rules: c.rules_id.is_some(),
         });
     }
+    used -= fold_quoted_logs(&mut items);
+    used -= join_same_titles(&mut items, counter);
     Ok(Context {
         subject: d.subject.clone(),
         header,
+        captured_at: snapshot.meta.captured_at,
         items,
         tokens: used,
         budget,
         omitted,
         redactions,
     })
+}
+
+/// The rules engine quotes a log's error region; when the whole (compressed) log of the
+/// same pod is in the context too, the quote is a repeat: its ids move to the log item and
+/// the quote goes. A quote counts as inside the log when each of its lines is in the log,
+/// without its lead-in (`previous log of web: `) if need be. Returns the tokens saved.
+fn fold_quoted_logs(items: &mut Vec<Item>) -> usize {
+    let mut saved = 0;
+    let mut i = 0;
+    while i < items.len() {
+        let quote = &items[i];
+        let lines: Vec<&str> = quote
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // A quote's first line carries its lead-in (`previous log of web: …`).
+        let inside = |log: &Item| {
+            lines.iter().all(|l| {
+                log.text.contains(l)
+                    || l.split_once(": ")
+                        .is_some_and(|(_, rest)| log.text.contains(rest))
+            })
+        };
+        let target = (quote.from_rules && quote.source == EvidenceSource::Log && !lines.is_empty())
+            .then(|| {
+                items.iter().position(|log| {
+                    !log.from_rules
+                        && log.source == EvidenceSource::Log
+                        && log.object == quote.object
+                        && inside(log)
+                })
+            })
+            .flatten();
+        match target {
+            Some(t) => {
+                let quote = items.remove(i);
+                let t = if t > i { t - 1 } else { t };
+                saved += quote.tokens;
+                items[t].also.push(quote.id);
+                items[t].also.extend(quote.also);
+            }
+            None => i += 1,
+        }
+    }
+    saved
+}
+
+/// The rules engine states one pod's status in several pieces (the last termination, the
+/// waiting reason), each under the same title: adjacent items with one title and no time
+/// of their own become one item under all their ids. Returns the tokens saved.
+fn join_same_titles(items: &mut Vec<Item>, counter: TokenCounter) -> usize {
+    let mut saved = 0;
+    let mut i = 1;
+    while i < items.len() {
+        let (before, rest) = items.split_at_mut(i);
+        let (prev, item) = (&mut before[i - 1], &rest[0]);
+        if prev.title != item.title || prev.timestamp.is_some() || item.timestamp.is_some() {
+            i += 1;
+            continue;
+        }
+        let item = items.remove(i);
+        let prev = &mut items[i - 1];
+        let title = counter.count(&item.title) + 2;
+        prev.text = format!("{}\n{}", prev.text.trim_end(), item.text);
+        prev.tokens += item.tokens - title;
+        prev.also.push(item.id);
+        prev.also.extend(item.also);
+        saved += title;
+    }
+    saved
+}
+
+/// RFC 3339 times in `text` as ages before the capture (`finishedAt=3m ago`).
+fn ages(text: &str, captured_at: jiff::Timestamp) -> String {
+    static TIME: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let time = TIME.get_or_init(|| {
+        regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+            .expect("a valid regex")
+    });
+    time.replace_all(text, |c: &regex::Captures<'_>| match c[0].parse() {
+        Ok(t) => format!("{} ago", crate::render::age(captured_at, t)),
+        Err(_) => c[0].to_string(),
+    })
+    .into_owned()
+}
+
+/// What makes two candidates the same evidence: the text with its own object's name, pod
+/// UIDs, timestamps, IPv4 addresses and event counts masked — the same exit, back-off or
+/// probe failure on a sibling pod (its own IP, a minute later, a few more times) tells the
+/// model nothing new.
+fn repeat_key(text: &str, name: &str) -> String {
+    static VARYING: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let varying = VARYING.get_or_init(|| {
+        regex::Regex::new(concat!(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)",
+            r"|\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b",
+            r"|\(x\d+\)",
+        ))
+        .expect("a valid regex")
+    });
+    let text = mask_uids(&text.replace(name, "<name>"));
+    varying.replace_all(&text, "<v>").into_owned()
 }
 
 /// The pod UID kubelet appends to names in its messages (`pod web-…_shop(667752c0-…)`)
@@ -236,7 +351,7 @@ fn mask_uids(text: &str) -> String {
 
 fn header(snapshot: &Snapshot, d: &Diagnosis) -> String {
     let mut out = format!(
-        "Subject: {} (severity {})\nSnapshot captured at {}",
+        "Subject: {} (severity {})\nSnapshot captured at {} (times below are ages before it)",
         d.subject, d.severity, snapshot.meta.captured_at
     );
     if let Some(v) = &snapshot.meta.server_version {

@@ -14,8 +14,8 @@ use k8s_openapi::api::core::v1::{Event, Pod, PodSpec};
 
 use super::describe::{container_state, pod_spec, related};
 use super::logs;
-use crate::analyze::EvidenceSource;
-use crate::model::{Kind, ObjectRef, Snapshot, event_count, event_last_seen, pod_is_healthy};
+use crate::analyze::{Category, EvidenceSource};
+use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen, pod_is_healthy};
 use crate::rca::Diagnosis;
 use crate::sanitize::{SanitizeError, Sanitizer};
 
@@ -102,7 +102,13 @@ pub fn candidates(
             text,
         ));
     }
-    if let Some(status) = workload_status(snapshot, &d.subject) {
+    // How a Deployment rolls out matters when the rollout is what is stuck, or when no
+    // rule knows what is wrong.
+    let rollout = d
+        .hypotheses
+        .first()
+        .is_none_or(|h| matches!(h.category, Category::RolloutStuck | Category::Unknown));
+    if let Some(status) = workload_status(snapshot, &d.subject, rollout) {
         out.push(Candidate::new(
             1,
             EvidenceSource::Status,
@@ -340,6 +346,17 @@ fn pod_candidates(
     Ok(())
 }
 
+/// kubelet's `Error: ErrImagePull`, `Error: ImagePullBackOff`, `Error:
+/// CreateContainerConfigError`: the container's waiting reason again, which the pod's state
+/// already says.
+fn is_state_echo(message: &str) -> bool {
+    message.strip_prefix("Error: ").is_some_and(|reason| {
+        !reason.is_empty()
+            && reason.chars().all(|c| c.is_ascii_alphanumeric())
+            && reason.starts_with(|c: char| c.is_ascii_uppercase())
+    })
+}
+
 /// Adds an event unless one like it is in already: the same reason and message on a
 /// sibling object (the name masked) is the same evidence. Normal events are kept only when
 /// they report a failure (`Killing … failed liveness probe`); Scheduled, Pulled, Started
@@ -348,7 +365,7 @@ fn push_event(e: &Event, seen: &mut BTreeSet<String>, out: &mut Vec<Candidate>) 
     let reason = e.reason.as_deref().unwrap_or("");
     let message = e.message.as_deref().unwrap_or("").trim();
     let warning = e.type_.as_deref() == Some("Warning");
-    if !warning && !super::logs::is_error(message) {
+    if !warning && !super::logs::is_error(message) || is_state_echo(message) {
         return;
     }
     let obj = &e.involved_object;
@@ -364,20 +381,12 @@ fn push_event(e: &Event, seen: &mut BTreeSet<String>, out: &mut Vec<Candidate>) 
     }
     let evidence =
         crate::analyze::Context::event_evidence(e, crate::analyze::Strength::Circumstantial);
-    let count = event_count(e);
+    // The excerpt says how often (`Warning BackOff (x38): …`).
     let mut c = Candidate::new(
         2,
         EvidenceSource::Event,
         evidence.object.clone(),
-        format!(
-            "event on {}{}",
-            evidence.object,
-            if count > 1 {
-                format!(" (x{count})")
-            } else {
-                String::new()
-            }
-        ),
+        format!("event on {}", evidence.object),
         evidence.excerpt,
     );
     c.timestamp = event_last_seen(e);
@@ -432,7 +441,7 @@ fn workload_events(
 }
 
 /// Replicas, conditions and limits of the workload, as `kubectl describe` leads with.
-fn workload_status(snapshot: &Snapshot, subject: &ObjectRef) -> Option<String> {
+fn workload_status(snapshot: &Snapshot, subject: &ObjectRef, rollout: bool) -> Option<String> {
     let ns = subject.namespace.as_deref().unwrap_or("");
     let kind = subject.known_kind()?;
     let i = snapshot.index().position(kind, ns, &subject.name)?;
@@ -441,10 +450,17 @@ fn workload_status(snapshot: &Snapshot, subject: &ObjectRef) -> Option<String> {
         Kind::Deployment => {
             let d = o.deployments.get(i)?;
             let spec = d.spec.as_ref();
+            let (deadline, strategy) = match rollout {
+                true => (
+                    spec.and_then(|s| s.progress_deadline_seconds),
+                    spec.and_then(|s| s.strategy.clone()),
+                ),
+                false => (None, None),
+            };
             serde_json::json!({"spec": {"replicas": spec.and_then(|s| s.replicas),
                 "paused": spec.and_then(|s| s.paused),
-                "progressDeadlineSeconds": spec.and_then(|s| s.progress_deadline_seconds),
-                "strategy": spec.and_then(|s| s.strategy.clone()),
+                "progressDeadlineSeconds": deadline,
+                "strategy": strategy,
                 "images": images(spec.and_then(|s| s.template.spec.as_ref()))},
                 "status": d.status})
         }
@@ -479,7 +495,46 @@ fn workload_status(snapshot: &Snapshot, subject: &ObjectRef) -> Option<String> {
     };
     let mut out = String::new();
     flatten("", &value, &mut out);
-    Some(out)
+    Some(fold_replicas(&out))
+}
+
+/// `spec.replicas=3`, `status.replicas=4`, `status.readyReplicas=3`… on one line, as
+/// `kubectl get deploy` shows them: `replicas: desired 3, current 4, ready 3, …`.
+fn fold_replicas(flat: &str) -> String {
+    const NAMES: [(&str, &str); 7] = [
+        ("spec.replicas", "desired"),
+        ("status.replicas", "current"),
+        ("status.updatedReplicas", "updated"),
+        ("status.readyReplicas", "ready"),
+        ("status.availableReplicas", "available"),
+        ("status.unavailableReplicas", "unavailable"),
+        ("status.currentReplicas", "at current revision"),
+    ];
+    let mut counts: Vec<(usize, String)> = Vec::new();
+    let mut out = String::new();
+    let mut at = None;
+    for line in flat.lines() {
+        let named = line.split_once('=').and_then(|(path, n)| {
+            let i = NAMES.iter().position(|(p, _)| *p == path)?;
+            Some((i, format!("{} {n}", NAMES[i].1)))
+        });
+        match named {
+            Some(c) => {
+                at.get_or_insert(out.len());
+                counts.push(c);
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    if let Some(at) = at {
+        counts.sort_by_key(|(i, _)| *i);
+        let line: Vec<String> = counts.into_iter().map(|(_, c)| c).collect();
+        out.insert_str(at, &format!("replicas: {}\n", line.join(", ")));
+    }
+    out
 }
 
 /// `path=value` lines of a status, without what says nothing about the failure
