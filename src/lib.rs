@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod eval;
 pub mod github;
+pub mod mcp;
 pub mod model;
 pub mod notify;
 pub mod rca;
