@@ -11,6 +11,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
+use support::ApiServer;
 use support::github_pulls::{CreateMode, FakeGithub};
 use support::gitops::Gitops;
 
@@ -317,14 +318,7 @@ async fn list_problems_and_diagnose_name_the_root_cause_of_each_example() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_in_a_container_log_is_redacted_by_get_logs_and_diagnose() {
     let home = Home::new("");
-    // The oom-killed bundle, with a log line that leaks a GitHub token and a DB password.
-    let bundle = home.dir.path().join("leaky");
-    copy_tree(&root().join("examples/oom-killed"), &bundle);
-    std::fs::copy(
-        root().join("tests/mcp/leaky-logs.txt"),
-        bundle.join("shop/web-fhg4c78rp-5ggjr/logs.txt"),
-    )
-    .expect("leaky log");
+    let bundle = leaky_bundle(&home);
     let Some(doc) = session(
         &home,
         &["mcp", "--from", bundle.to_str().expect("utf8")],
@@ -466,6 +460,84 @@ async fn the_daily_report_resource_and_the_diagnose_prompt() {
         text.contains("do not call open_fix_pr unless I accept"),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_cluster_is_read_through_the_kubeconfig_and_its_logs_come_redacted() {
+    let home = Home::new("");
+    let bundle = leaky_bundle(&home);
+    let cluster = ApiServer::start(k8sops::source::bundle::read(&bundle).expect("reads")).await;
+    let kubeconfig = cluster.write_kubeconfig(home.dir.path(), "kind-shop");
+    let Some(doc) = session(
+        &home,
+        &[
+            "mcp",
+            "--kubeconfig",
+            kubeconfig.to_str().expect("utf8"),
+            "-n",
+            "shop",
+        ],
+        json!([
+            call("list_problems", json!({})),
+            call("diagnose", json!({"target": "deploy/web"})),
+            call("get_logs", json!({"pod": "web-fhg4c78rp-5ggjr", "tail": 4})),
+            call("list_problems", json!({"context": "kind-prod"})),
+        ]),
+    )
+    .await
+    else {
+        return;
+    };
+    let problems = answer(&doc, 0);
+    assert_eq!(problems["items"][0]["category"], "oom-killed", "{problems}");
+    assert_eq!(problems["items"][0]["subject"]["namespace"], "shop");
+    assert_eq!(
+        answer(&doc, 1)["items"][0]["hypotheses"][0]["category"],
+        "oom-killed"
+    );
+    let logs = answer(&doc, 2);
+    assert_eq!(logs["source"], "cluster");
+    assert_eq!(logs["lines"], 4);
+    let log = logs["log"].as_str().expect("log");
+    assert!(
+        log.contains("Authorization: token <redacted:github-token#"),
+        "{log}"
+    );
+    assert!(
+        !doc.to_string()
+            .contains("ghp_R8fXq2LmN4vT7yZ1wK9bC3dE6gH0jP5sU2aQ")
+    );
+    let wrong = tool_error(&doc, 3);
+    assert!(
+        wrong.contains("context \"kind-prod\" not found in kubeconfig"),
+        "{wrong}"
+    );
+    let log = cluster.request_log();
+    let pod_lists = log
+        .iter()
+        .filter(|r| r.contains("/api/v1/namespaces/shop/pods") && !r.contains("/log"))
+        .count();
+    assert_eq!(
+        pod_lists, 1,
+        "diagnose reused the collection of list_problems: {log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|r| r.contains("/pods/web-fhg4c78rp-5ggjr/log") && r.contains("tailLines=4")),
+        "{log:?}"
+    );
+}
+
+/// The oom-killed bundle, with a log that leaks a GitHub token and a database password.
+fn leaky_bundle(home: &Home) -> PathBuf {
+    let bundle = home.dir.path().join("leaky");
+    copy_tree(&root().join("examples/oom-killed"), &bundle);
+    std::fs::copy(
+        root().join("tests/mcp/leaky-logs.txt"),
+        bundle.join("shop/web-fhg4c78rp-5ggjr/logs.txt"),
+    )
+    .expect("leaky log");
+    bundle
 }
 
 fn copy_tree(from: &Path, to: &Path) {
