@@ -709,3 +709,42 @@ async fn with_allow_pr_open_fix_pr_pushes_the_branch_and_opens_the_pull_request(
         );
     }
 }
+
+#[test]
+fn a_bundle_that_is_not_there_fails_before_serving_and_prints_nothing_on_stdout() {
+    let home = Home::new("");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8sops"))
+        .args(["mcp", "--from", "/nonexistent/bundle"])
+        .env("HOME", home.dir.path())
+        .env("K8SOPS_CONFIG", home.dir.path().join("config.toml"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "stdout is the protocol channel");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: /nonexistent/bundle: no such file or directory")
+            && stderr.contains("hint: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_a_client_on_stdin_the_server_says_so_and_exits_2() {
+    let home = Home::new("");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("k8sops"))
+        .args(["mcp", "--from", &example("oom-killed")])
+        .env("HOME", home.dir.path())
+        .env("K8SOPS_CONFIG", home.dir.path().join("config.toml"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the MCP client did not connect"),
+        "{stderr}"
+    );
+}

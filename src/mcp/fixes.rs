@@ -25,6 +25,8 @@ use crate::sanitize::Sanitizer;
 
 /// Hypotheses per diagnosis whose remedies are offered when the call names none (as `fix`).
 const TOP: usize = 3;
+/// Proposals kept at once; each holds a worktree on disk, so the oldest goes first.
+const MAX_PENDING: usize = 16;
 
 /// Where pull requests go, from `k8sops mcp` flags over the `[fix]` table.
 pub struct Settings {
@@ -35,6 +37,8 @@ pub struct Settings {
 }
 
 struct Pending {
+    /// Order of proposal, to forget the oldest first.
+    number: u64,
     proposal: Proposal,
     diagnosis: Diagnosis,
 }
@@ -189,7 +193,8 @@ impl Fixes {
             message: e.to_string(),
             hint: "this is a bug; the k8sops CLI (`k8sops fix --dry-run`) does the same".into(),
         })??;
-        let fix_id = format!("fix-{}", self.next.fetch_add(1, Ordering::Relaxed));
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let fix_id = format!("fix-{n}");
         let plan = &proposal.plan;
         let answer = Proposed {
             fix_id: fix_id.clone(),
@@ -207,9 +212,21 @@ impl Fixes {
             diff: proposal.diff.clone(),
             pull_requests_allowed: self.settings.allow_pr,
         };
-        self.lock().insert(
+        let mut pending = self.lock();
+        while pending.len() >= MAX_PENDING {
+            let Some(oldest) = pending
+                .iter()
+                .min_by_key(|(_, p)| p.number)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            pending.remove(&oldest);
+        }
+        pending.insert(
             fix_id,
             Pending {
+                number: n,
                 proposal,
                 diagnosis,
             },
@@ -235,7 +252,7 @@ impl Fixes {
                         true => format!("no proposed fix {fix_id}: nothing was proposed yet"),
                         false => format!("no proposed fix {fix_id} (proposed: {})", known.join(", ")),
                     },
-                    hint: "call propose_fix first; fix ids last as long as this server runs, and an opened fix is gone".into(),
+                    hint: "call propose_fix (again): fix ids last while this server runs, the oldest go after 16 newer ones, and an opened fix is gone".into(),
                 });
             };
             (
@@ -259,6 +276,7 @@ impl Fixes {
         let Some(Pending {
             proposal,
             diagnosis,
+            ..
         }) = self.lock().remove(fix_id)
         else {
             return Err(Error::Usage {

@@ -317,7 +317,8 @@ impl Server {
     #[tool(annotations(
         read_only_hint = false,
         destructive_hint = false,
-        idempotent_hint = true,
+        // An opened fix is gone: a second call is an error, not the same answer.
+        idempotent_hint = false,
         open_world_hint = true
     ))]
     async fn open_fix_pr(&self, Parameters(p): Parameters<OpenFixPrParams>) -> CallToolResult {
