@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('sanitize', 'sanitize', [CompletionResultType]::ParameterValue, 'Redact secrets and personal data from text: FILE (or stdin) to stdout')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports for people: the daily health report')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'GitHub Actions: recent workflow runs, and why a run failed')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration k8sops runs with')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -360,6 +361,32 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
         'k8sops;ci;help;help' {
             break
         }
+        'k8sops;mcp' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Log lines per container to fetch')
+            [CompletionResult]::new('--log-bytes', '--log-bytes', [CompletionResultType]::ParameterName, 'Log bytes per container to fetch at most')
+            [CompletionResult]::new('--ci-repo', '--ci-repo', [CompletionResultType]::ParameterName, 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory''s git remote; with --from, runs are fetched only when this is given)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The local clone of the GitOps repository propose_fix edits (default: repo in the [fix] table, K8SOPS_FIX_REPO)')
+            [CompletionResult]::new('--github-repo', '--github-repo', [CompletionResultType]::ParameterName, 'The GitHub repository for the pull requests (default: github_repo in [fix], else the clone''s remote)')
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'The branch pull requests target (default: base in [fix], else the remote''s default branch)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up collecting after this long (e.g. 30s, 2m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
+            [CompletionResult]::new('--allow-pr', '--allow-pr', [CompletionResultType]::ParameterName, 'Let clients open pull requests with open_fix_pr (pushes a branch with your git credentials); without it, propose_fix still shows diffs')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'k8sops;config' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
@@ -459,6 +486,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('sanitize', 'sanitize', [CompletionResultType]::ParameterValue, 'Redact secrets and personal data from text: FILE (or stdin) to stdout')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports for people: the daily health report')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'GitHub Actions: recent workflow runs, and why a run failed')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration k8sops runs with')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -498,6 +526,9 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             break
         }
         'k8sops;help;ci;diagnose' {
+            break
+        }
+        'k8sops;help;mcp' {
             break
         }
         'k8sops;help;config' {

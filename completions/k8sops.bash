@@ -40,6 +40,9 @@ _k8sops() {
             k8sops,help)
                 cmd="k8sops__subcmd__help"
                 ;;
+            k8sops,mcp)
+                cmd="k8sops__subcmd__mcp"
+                ;;
             k8sops,report)
                 cmd="k8sops__subcmd__report"
                 ;;
@@ -109,6 +112,9 @@ _k8sops() {
             k8sops__subcmd__help,help)
                 cmd="k8sops__subcmd__help__subcmd__help"
                 ;;
+            k8sops__subcmd__help,mcp)
+                cmd="k8sops__subcmd__help__subcmd__mcp"
+                ;;
             k8sops__subcmd__help,report)
                 cmd="k8sops__subcmd__help__subcmd__report"
                 ;;
@@ -152,7 +158,7 @@ _k8sops() {
 
     case "${cmd}" in
         k8sops)
-            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval fix audit sanitize report ci config completions help"
+            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval fix audit sanitize report ci mcp config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1024,7 +1030,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__help)
-            opts="diagnose snapshot eval fix audit sanitize report ci config completions help"
+            opts="diagnose snapshot eval fix audit sanitize report ci mcp config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,6 +1211,20 @@ _k8sops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        k8sops__subcmd__help__subcmd__mcp)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         k8sops__subcmd__help__subcmd__report)
             opts="daily"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1254,6 +1274,84 @@ _k8sops() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__mcp)
+            opts="-n -A -l -v -h --from --tail --log-bytes --ci-repo --allow-pr --repo --github-repo --base --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ci-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --github-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

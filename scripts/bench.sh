@@ -14,6 +14,9 @@
 #             parsed (and sanitized, and read out of a run archive)
 #   context   LLM context vs a naive dump (describe + all events + last 200 log lines) for
 #             every example: tokens, ratio (target: median >= 5x smaller), build time
+#   mcp       `k8sops mcp` tool calls timed from the official Python SDK (PyPI, throw-away
+#             venv): diagnose on examples/oom-killed, list_problems and diagnose on the
+#             synthetic bundle (first call, then served from the view)
 #
 # The synthetic bundle is generated once into bench-data/ (git-ignored).
 set -euo pipefail
@@ -57,7 +60,46 @@ section_context() {
   cargo bench --quiet --bench context
 }
 
-ALL=(snapshot sanitize peers ci context)
+section_mcp() {
+  ensure_bundle
+  echo "== mcp: tool-call latency from the Python SDK client (release binary)"
+  cargo build --quiet --release
+  local venv="${TMPDIR:-/tmp}/k8sops-ci-mcp"
+  if ! "$venv/bin/python" -c 'import mcp' >/dev/null 2>&1; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check mcp==2.3.0
+  fi
+  local plan out target
+  plan=$(mktemp) out=$(mktemp)
+  for bundle in "$ROOT/examples/oom-killed" "$BUNDLE"; do
+    # The bundle's most severe problem is the one diagnosed.
+    printf '{"command": "%s", "args": ["mcp", "--from", "%s"], "steps": [{"op": "call", "tool": "list_problems"}]}' \
+      "$ROOT/target/release/k8sops" "$bundle" >"$plan"
+    target=$("$venv/bin/python" tests/mcp/client.py "$plan" | python3 -c '
+import json, sys
+top = json.load(sys.stdin)["steps"][0]["result"]["structuredContent"]["items"][0]
+print(json.dumps({"target": top["target"], "namespace": top["subject"].get("namespace")}))')
+    cat >"$plan" <<JSON
+{"command": "$ROOT/target/release/k8sops", "args": ["mcp", "--from", "$bundle"],
+ "steps": [{"op": "call", "tool": "list_problems", "arguments": {}, "repeat": 20},
+           {"op": "call", "tool": "diagnose", "arguments": $target, "repeat": 200}]}
+JSON
+    "$venv/bin/python" tests/mcp/client.py "$plan" >"$out"
+    python3 - "$out" "$(basename "$bundle")" <<'PY'
+import json, statistics, sys
+doc = json.load(open(sys.argv[1]))
+for step, name in zip(doc["steps"], ["list_problems", "diagnose"]):
+    ms = step["ms"]
+    rest = sorted(ms[1:])
+    p95 = rest[int(len(rest) * 0.95) - 1]
+    print(f"  {sys.argv[2]:<16} {name:<14} first {ms[0]:8.1f} ms, then median {statistics.median(rest):6.2f} ms, p95 {p95:6.2f} ms ({len(rest)} calls)")
+PY
+  done
+  rm -f "$plan" "$out"
+}
+
+ALL=(snapshot sanitize peers ci context mcp)
 if [ $# -eq 0 ]; then
   set -- "${ALL[@]}"
 fi

@@ -148,6 +148,18 @@ Examples:\n  k8sops ci runs --status failure --limit 10\n  k8sops ci diagnose --
     )]
     Ci(CiCommand),
 
+    /// Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)
+    #[command(
+        after_help = "Tools: list_problems, diagnose, get_logs, what_changed, report, propose_fix (returns the diff \
+and a fix id, writes nothing) and open_fix_pr (refused unless --allow-pr; always subject to the [policy] table \
+and the audit log). Resource k8sops://report/daily; prompt diagnose. Every tool output is sanitized. \
+stdout carries the protocol; messages go to stderr.\n\n\
+Examples:\n  k8sops mcp\n  k8sops mcp --context prod -n shop\n  k8sops mcp --from examples/oom-killed\n  \
+k8sops mcp --repo ~/src/gitops --allow-pr\n  claude mcp add k8sops -- k8sops mcp\n\n\
+Exit codes: 0 when the client disconnects, 2 usage, configuration or input error (before serving)."
+    )]
+    Mcp(McpArgs),
+
     /// Show the configuration k8sops runs with
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -379,6 +391,32 @@ pub struct FixArgs {
 
     #[command(flatten)]
     pub options: FixOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Let clients open pull requests with open_fix_pr (pushes a branch with your git
+    /// credentials); without it, propose_fix still shows diffs
+    #[arg(long)]
+    pub allow_pr: bool,
+
+    /// The local clone of the GitOps repository propose_fix edits (default: repo in the
+    /// [fix] table, K8SOPS_FIX_REPO)
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// The GitHub repository for the pull requests (default: github_repo in [fix], else
+    /// the clone's remote)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo)]
+    pub github_repo: Option<(String, String)>,
+
+    /// The branch pull requests target (default: base in [fix], else the remote's default
+    /// branch)
+    #[arg(long, value_name = "BRANCH")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod eval;
 pub mod github;
 pub mod llm;
+pub mod mcp;
 pub mod model;
 pub mod notify;
 pub mod rca;

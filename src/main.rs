@@ -83,6 +83,7 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
             k8sops::report::daily::run(&cli.global, &args).await
         }
         Command::Ci(cmd) => k8sops::ci::command::run(&cli.global, &cmd).await,
+        Command::Mcp(args) => k8sops::mcp::run(&cli.global, &args).await,
         Command::Config(cmd) => config(&cli.global, cmd),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

@@ -310,8 +310,22 @@ pub enum Confirmation {
     Prompt,
     /// `--yes`.
     Flag,
-    /// Through the library (TUI, MCP) by its own confirm.
+    /// Through the library (TUI) by its own confirm.
     Caller,
+    /// By an MCP client's `open_fix_pr` call, on a server started with `--allow-pr`.
+    McpClient,
+}
+
+impl Confirmation {
+    /// How the audit log names it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Confirmation::Prompt => "prompt",
+            Confirmation::Flag => "flag",
+            Confirmation::Caller => "caller",
+            Confirmation::McpClient => "mcp-client",
+        }
+    }
 }
 
 /// What [`open_pr`] did.
@@ -338,7 +352,7 @@ pub async fn open_pr(
     let plan = proposal.plan.clone();
     audit.record(
         &entry("confirmation", Some(&plan), "the diff was confirmed")
-            .detail("by", format!("{confirmation:?}").to_lowercase())
+            .detail("by", confirmation.id())
             .detail("after_sha256", &proposal.after_sha256),
     )?;
     let result = publish(&proposal, diagnosis, github, sanitizer, labels, audit).await;

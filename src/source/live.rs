@@ -384,6 +384,9 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
             (info, result)
         }
     }))
+    // Boxed, so the whole collection is a `Send` future for any caller (rustc cannot prove
+    // it for a buffered stream of borrowing closures: rust-lang/rust#104382).
+    .boxed()
     .buffer_unordered(opts.concurrency.max(1));
 
     while let Some((info, result)) = lists.next().await {
@@ -549,15 +552,7 @@ async fn collect_logs(
     let mut done = 0;
     let mut fetches = futures::stream::iter(wanted.into_iter().map(|key| {
         let client = conn.client.clone();
-        let path = format!(
-            "/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={}&limitBytes={}{}",
-            key.namespace,
-            key.pod,
-            encode(&key.container),
-            opts.tail,
-            opts.log_bytes,
-            if key.previous { "&previous=true" } else { "" }
-        );
+        let path = log_path(&key, opts.tail, opts.log_bytes);
         async move {
             let result = match get(&path) {
                 Ok(req) => with_deadline(deadline, client.request_text(req)).await,
@@ -566,6 +561,9 @@ async fn collect_logs(
             (key, result)
         }
     }))
+    // Boxed, so the whole collection is a `Send` future for any caller (rustc cannot prove
+    // it for a buffered stream of borrowing closures: rust-lang/rust#104382).
+    .boxed()
     .buffer_unordered(opts.concurrency.max(1));
     while let Some((key, result)) = fetches.next().await {
         done += 1;
@@ -595,6 +593,52 @@ async fn collect_logs(
         warnings.push(format!("pods/log: forbidden for {forbidden} container log(s) — missing RBAC verb \"get\" on \"pods/log\""));
     }
     logs
+}
+
+fn log_path(key: &LogKey, tail: u32, log_bytes: u64) -> String {
+    format!(
+        "/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={tail}&limitBytes={log_bytes}{}",
+        key.namespace,
+        key.pod,
+        encode(&key.container),
+        if key.previous { "&previous=true" } else { "" }
+    )
+}
+
+/// One container's log as `kubectl logs --tail` fetches it (at most `log_bytes`), for the
+/// callers that ask for a log the snapshot did not need (the MCP `get_logs` tool).
+pub async fn fetch_log(opts: &LiveOptions, key: &LogKey, tail: u32) -> Result<String> {
+    let conn = connect(opts).await?;
+    let deadline = Instant::now() + opts.timeout;
+    let path = log_path(key, tail, opts.log_bytes);
+    let what = format!(
+        "the {}log of container {} of pod {}/{} (context {})",
+        if key.previous { "previous " } else { "" },
+        key.container,
+        key.namespace,
+        key.pod,
+        conn.context
+    );
+    match with_deadline(deadline, conn.client.request_text(get(&path)?)).await {
+        Ok(text) => Ok(text),
+        Err(Failure::Timeout) => Err(Error::Timeout {
+            what: format!("fetching {what}"),
+            seconds: opts.timeout.as_secs().max(1),
+        }),
+        Err(Failure::Transport(message)) => Err(transport_error(&conn, message)),
+        Err(Failure::Forbidden(message)) => Err(Error::Api {
+            what,
+            code: 403,
+            reason: "Forbidden".into(),
+            message,
+        }),
+        Err(Failure::Api(code, reason, message)) => Err(Error::Api {
+            what,
+            code,
+            reason,
+            message,
+        }),
+    }
 }
 
 /// A spinner on stderr, only when stderr is a terminal.
