@@ -13,5 +13,7 @@ pub mod rca;
 pub mod render;
 pub mod sanitize;
 pub mod source;
+pub mod tui;
+pub mod watch;
 
 pub use error::{Error, Result};

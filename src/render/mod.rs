@@ -5,7 +5,7 @@ mod markdown;
 mod text;
 
 pub use markdown::markdown;
-pub use text::text;
+pub use text::{describe_change, text};
 
 use crate::rca::DiagnosisList;
 

@@ -1,0 +1,117 @@
+//! What the tables show, computed from the stores in the background after each update so
+//! a frame only draws what is visible: pods sorted unhealthy first, and the newest events.
+
+use crate::model::{event_count, event_last_seen, pod_is_healthy, pod_ready, pod_status};
+use crate::watch::Readers;
+
+/// Events kept for the stream.
+const EVENTS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodRow {
+    pub namespace: String,
+    pub name: String,
+    pub ready: String,
+    pub status: String,
+    pub restarts: i32,
+    pub healthy: bool,
+    pub workload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub last_seen: Option<jiff::Timestamp>,
+    pub warning: bool,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+    pub count: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    pub pods: Vec<PodRow>,
+    pub events: Vec<EventRow>,
+    pub pods_total: usize,
+    pub pods_unhealthy: usize,
+    pub namespaces: usize,
+}
+
+/// Rows for the pods in `namespace` (all when `None`).
+pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
+    let in_scope = |ns: Option<&str>| namespace.is_none_or(|n| ns == Some(n));
+    let mut rows = Rows {
+        namespaces: readers.namespaces().len(),
+        ..Rows::default()
+    };
+    for p in readers.pods.state() {
+        let pod = &p.0;
+        if !in_scope(pod.metadata.namespace.as_deref()) {
+            continue;
+        }
+        let healthy = pod_is_healthy(pod);
+        let (ready, total) = pod_ready(pod);
+        let owner = pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true))
+            .map(|o| format!("{}/{}", o.kind, o.name))
+            .unwrap_or_default();
+        rows.pods.push(PodRow {
+            namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+            name: pod.metadata.name.clone().unwrap_or_default(),
+            ready: format!("{ready}/{total}"),
+            status: pod_status(pod),
+            restarts: pod
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum()),
+            healthy,
+            workload: owner,
+        });
+    }
+    rows.pods_total = rows.pods.len();
+    rows.pods_unhealthy = rows.pods.iter().filter(|p| !p.healthy).count();
+    rows.pods.sort_by(|a, b| {
+        a.healthy
+            .cmp(&b.healthy)
+            .then_with(|| a.namespace.cmp(&b.namespace))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let mut events: Vec<_> = readers
+        .events
+        .state()
+        .into_iter()
+        .filter(|e| in_scope(e.0.metadata.namespace.as_deref()))
+        .map(|e| (event_last_seen(&e.0), e))
+        .collect();
+    let keep = EVENTS.min(events.len());
+    if keep > 0 && events.len() > keep {
+        events.select_nth_unstable_by(keep - 1, |a, b| b.0.cmp(&a.0));
+        events.truncate(keep);
+    }
+    events.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.events = events
+        .into_iter()
+        .map(|(at, e)| {
+            let e = &e.0;
+            let obj = &e.involved_object;
+            EventRow {
+                last_seen: at,
+                warning: e.type_.as_deref() == Some("Warning"),
+                reason: e.reason.clone().unwrap_or_default(),
+                object: format!(
+                    "{}/{}",
+                    obj.kind.as_deref().unwrap_or("").to_ascii_lowercase(),
+                    obj.name.as_deref().unwrap_or("")
+                ),
+                message: e.message.clone().unwrap_or_default().trim().to_string(),
+                count: event_count(e),
+            }
+        })
+        .collect();
+    rows
+}

@@ -1,0 +1,263 @@
+//! The dashboard's async worker: everything that reads the network or walks the stores
+//! runs here, and answers with an [`Action::Show`]. The `e` and `f` keys end up in the
+//! `watch::assist` seams.
+
+use std::sync::Arc;
+
+use kube::Api;
+use tokio::sync::mpsc;
+
+use super::action::{Action, Request};
+use crate::model::{Kind, ObjectRef};
+use crate::watch::assist::{self, Explainer};
+use crate::watch::{Logs, Readers};
+
+pub struct Worker {
+    pub readers: Readers,
+    pub logs: Logs,
+    pub client: Option<kube::Client>,
+    pub context: Option<String>,
+    pub explainer: Option<Arc<dyn Explainer>>,
+    pub tail: u32,
+}
+
+impl Worker {
+    /// Serves requests until the channel closes; each answer goes to `out`.
+    pub async fn run(self, mut requests: mpsc::Receiver<Request>, out: mpsc::Sender<Action>) {
+        let me = Arc::new(self);
+        while let Some(request) = requests.recv().await {
+            let me = me.clone();
+            let out = out.clone();
+            tokio::spawn(async move {
+                let (title, lines) = me.answer(request).await;
+                let _ = out.send(Action::Show { title, lines }).await;
+            });
+        }
+    }
+
+    async fn answer(&self, request: Request) -> (String, Vec<String>) {
+        match request {
+            Request::Logs {
+                pod,
+                container,
+                previous,
+            } => self.logs(&pod, container, previous).await,
+            Request::Describe(o) => (format!("describe {o}"), self.describe(&o)),
+            Request::Yaml(o) => (format!("yaml {o}"), self.yaml(&o)),
+            Request::Explain(d) => {
+                let text = match &self.explainer {
+                    Some(e) => match e.explain(&d).await {
+                        Ok(t) => t,
+                        Err(err) => err.to_string(),
+                    },
+                    None => assist::ExplainError::NotConfigured.to_string(),
+                };
+                (
+                    format!("explain {}", d.subject),
+                    text.lines().map(str::to_string).collect(),
+                )
+            }
+            Request::Fix(d) => {
+                let p = assist::propose_fix(&d, self.context.as_deref());
+                let mut lines = vec![match &p.remedy {
+                    Some(r) => format!("Top remedy: {r}"),
+                    None => "The rules found no typed remedy for this one; the fix steps:".into(),
+                }];
+                lines.extend(p.steps.iter().map(|s| format!("  - {s}")));
+                lines.push(String::new());
+                lines.push(
+                    "Run the diff-confirm-PR flow (it shows the diff and asks before writing):"
+                        .into(),
+                );
+                lines.push(format!("  {}", p.command));
+                lines.push(String::new());
+                lines.push("The dashboard is read-only: nothing was changed.".into());
+                (format!("fix {}", p.subject), lines)
+            }
+        }
+    }
+
+    fn object(&self, o: &ObjectRef) -> Option<(Kind, serde_json::Value)> {
+        let kind = o.known_kind()?;
+        Some((
+            kind,
+            self.readers.json(kind, o.namespace.as_deref(), &o.name)?,
+        ))
+    }
+
+    fn yaml(&self, o: &ObjectRef) -> Vec<String> {
+        match self.object(o) {
+            Some((_, v)) => match serde_saphyr::to_string(&v) {
+                Ok(y) => y.lines().map(str::to_string).collect(),
+                Err(e) => vec![format!("cannot render {o} as YAML: {e}")],
+            },
+            None => vec![format!(
+                "{o} is not in the watch cache (deleted, or its kind is not watched)"
+            )],
+        }
+    }
+
+    /// A `kubectl describe`-like view: identity, labels, status, containers, events.
+    fn describe(&self, o: &ObjectRef) -> Vec<String> {
+        let Some((_, v)) = self.object(o) else {
+            return vec![format!(
+                "{o} is not in the watch cache (deleted, or its kind is not watched)"
+            )];
+        };
+        let meta = &v["metadata"];
+        let mut out = vec![
+            format!("Name:       {}", meta["name"].as_str().unwrap_or("")),
+            format!("Namespace:  {}", meta["namespace"].as_str().unwrap_or("")),
+            format!("Kind:       {}", o.kind),
+            format!(
+                "Created:    {}",
+                meta["creationTimestamp"].as_str().unwrap_or("")
+            ),
+        ];
+        if let Some(labels) = meta["labels"].as_object() {
+            let l: Vec<String> = labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect();
+            out.push(format!("Labels:     {}", l.join(", ")));
+        }
+        if let Some(owner) = meta["ownerReferences"].as_array().and_then(|a| a.first()) {
+            out.push(format!(
+                "Controlled by: {}/{}",
+                owner["kind"].as_str().unwrap_or(""),
+                owner["name"].as_str().unwrap_or("")
+            ));
+        }
+        if let Some(phase) = v["status"]["phase"].as_str() {
+            out.push(format!("Status:     {phase}"));
+        }
+        for c in v["spec"]["containers"].as_array().into_iter().flatten() {
+            out.push(format!("Container {}:", c["name"].as_str().unwrap_or("")));
+            out.push(format!("  Image:    {}", c["image"].as_str().unwrap_or("")));
+            if let Some(r) = c.get("resources").filter(|r| !r.is_null()) {
+                out.push(format!("  Resources: {r}"));
+            }
+        }
+        for cs in v["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            out.push(format!(
+                "State of {}: {} (ready {}, restarts {})",
+                cs["name"].as_str().unwrap_or(""),
+                cs["state"]
+                    .as_object()
+                    .and_then(|s| s.keys().next().cloned())
+                    .unwrap_or_default(),
+                cs["ready"],
+                cs["restartCount"]
+            ));
+            if let Some(t) = cs["lastState"]["terminated"].as_object() {
+                out.push(format!(
+                    "  Last terminated: {} (exit {})",
+                    t.get("reason").and_then(|r| r.as_str()).unwrap_or(""),
+                    t.get("exitCode").cloned().unwrap_or_default()
+                ));
+            }
+        }
+        for c in v["status"]["conditions"].as_array().into_iter().flatten() {
+            out.push(format!(
+                "Condition {}={} {}",
+                c["type"].as_str().unwrap_or(""),
+                c["status"].as_str().unwrap_or(""),
+                c["message"].as_str().unwrap_or("")
+            ));
+        }
+        let mut events: Vec<_> = self
+            .readers
+            .events
+            .state()
+            .into_iter()
+            .filter(|e| {
+                let io = &e.0.involved_object;
+                io.kind.as_deref() == Some(o.kind.as_str())
+                    && io.name.as_deref() == Some(o.name.as_str())
+                    && (io
+                        .namespace
+                        .as_deref()
+                        .or(e.0.metadata.namespace.as_deref())
+                        == o.namespace.as_deref())
+            })
+            .collect();
+        events.sort_by_key(|e| crate::model::event_last_seen(&e.0));
+        out.push("Events:".into());
+        if events.is_empty() {
+            out.push("  <none>".into());
+        }
+        for e in events {
+            let e = &e.0;
+            out.push(format!(
+                "  {} {} (x{}): {}",
+                e.type_.as_deref().unwrap_or("Normal"),
+                e.reason.as_deref().unwrap_or(""),
+                crate::model::event_count(e),
+                e.message.as_deref().unwrap_or("").trim()
+            ));
+        }
+        out
+    }
+
+    async fn logs(
+        &self,
+        pod: &ObjectRef,
+        container: Option<String>,
+        previous: bool,
+    ) -> (String, Vec<String>) {
+        let ns = pod.namespace.clone().unwrap_or_default();
+        let container = container.or_else(|| {
+            self.readers
+                .json(Kind::Pod, pod.namespace.as_deref(), &pod.name)
+                .and_then(|v| {
+                    v["spec"]["containers"][0]["name"]
+                        .as_str()
+                        .map(str::to_string)
+                })
+        });
+        let Some(container) = container else {
+            return (
+                format!("logs {pod}"),
+                vec![format!("{pod} has no containers in the watch cache")],
+            );
+        };
+        let which = if previous { "previous" } else { "current" };
+        let title = format!("logs {ns}/{} [{container}, {which}]", pod.name);
+        let text = match &self.client {
+            Some(client) => {
+                let api: Api<k8s_openapi::api::core::v1::Pod> =
+                    Api::namespaced(client.clone(), &ns);
+                let params = kube::api::LogParams {
+                    container: Some(container.clone()),
+                    previous,
+                    tail_lines: Some(i64::from(self.tail)),
+                    ..Default::default()
+                };
+                match api.logs(&pod.name, &params).await {
+                    Ok(t) => t,
+                    Err(e) => format!("cannot read the logs: {e}"),
+                }
+            }
+            None => {
+                let key = crate::model::LogKey {
+                    namespace: ns.clone(),
+                    pod: pod.name.clone(),
+                    container: container.clone(),
+                    previous,
+                };
+                self.logs
+                    .lock()
+                    .ok()
+                    .and_then(|l| l.get(&key).cloned())
+                    .unwrap_or_else(|| {
+                        format!("the bundle holds no {which} log of container {container}")
+                    })
+            }
+        };
+        (title, text.lines().map(str::to_string).collect())
+    }
+}
