@@ -206,7 +206,7 @@ fn draw_problems(frame: &mut Frame, area: Rect, app: &App) {
             let style = cursor(row == app.selected, focused);
             Line::from(vec![
                 Span::styled(
-                    format!("{:<4}", sev_short(d.severity)),
+                    format!("{:<5}", sev_short(d.severity)),
                     severity_style(d.severity),
                 ),
                 Span::styled(
