@@ -37,6 +37,9 @@ _k8sops() {
             k8sops,snapshot)
                 cmd="k8sops__subcmd__snapshot"
                 ;;
+            k8sops,watch)
+                cmd="k8sops__subcmd__watch"
+                ;;
             k8sops__subcmd__config,help)
                 cmd="k8sops__subcmd__config__subcmd__help"
                 ;;
@@ -76,6 +79,9 @@ _k8sops() {
             k8sops__subcmd__help,snapshot)
                 cmd="k8sops__subcmd__help__subcmd__snapshot"
                 ;;
+            k8sops__subcmd__help,watch)
+                cmd="k8sops__subcmd__help__subcmd__watch"
+                ;;
             k8sops__subcmd__help__subcmd__config,path)
                 cmd="k8sops__subcmd__help__subcmd__config__subcmd__path"
                 ;;
@@ -89,7 +95,7 @@ _k8sops() {
 
     case "${cmd}" in
         k8sops)
-            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval sanitize config completions help"
+            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval sanitize watch config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,7 +533,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__help)
-            opts="diagnose snapshot eval sanitize config completions help"
+            opts="diagnose snapshot eval sanitize watch config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,6 +672,20 @@ _k8sops() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        k8sops__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         k8sops__subcmd__sanitize)
             opts="-n -A -l -v -h --report --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -740,6 +760,72 @@ _k8sops() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__watch)
+            opts="-n -A -l -v -h --from --tail --log-bytes --replay --speed --headless --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -8,6 +8,9 @@
 #   snapshot  10k-pod / 100k-event synthetic bundle: read from disk, diagnose end to end,
 #             collect through the test API server with 10 ms per request
 #   sanitize  sanitizer throughput on ~100 MB of log mix (clean, secret-dense, per finding)
+#   watch     the same 10k pods served by the test API server, 1,000 watch events/s for
+#             60 s watched by `watch --headless`: event → finding latency, peak RSS, and
+#             the dashboard's frame render time
 #   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
 #             same corpus and mix
 #
@@ -38,12 +41,18 @@ section_sanitize() {
   cargo bench --quiet --bench sanitize
 }
 
+section_watch() {
+  ensure_bundle
+  echo "== watch: storm through the test API server (release, ~90 s)"
+  cargo bench --quiet --bench watch
+}
+
 section_peers() {
   echo "== sanitize: peers side by side"
   scripts/bench-sanitize-peers.sh
 }
 
-ALL=(snapshot sanitize peers)
+ALL=(snapshot sanitize watch peers)
 if [ $# -eq 0 ]; then
   set -- "${ALL[@]}"
 fi

@@ -93,7 +93,7 @@ pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
         events.select_nth_unstable_by(keep - 1, |a, b| b.0.cmp(&a.0));
         events.truncate(keep);
     }
-    events.sort_by(|a, b| b.0.cmp(&a.0));
+    events.sort_by_key(|e| std::cmp::Reverse(e.0));
     rows.events = events
         .into_iter()
         .map(|(at, e)| {

@@ -23,7 +23,8 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
                 .into(),
         });
     }
-    if !args.headless && !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if !args.headless && !terminal {
         return Err(Error::Usage {
             flag: "watch".into(),
             message: "the dashboard needs a terminal on stdin and stdout".into(),
@@ -57,7 +58,7 @@ fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {
         paused: false,
     });
     Ok(Input::Bundle {
-        snapshot,
+        snapshot: Box::new(snapshot),
         replay,
         hold: !args.headless,
     })

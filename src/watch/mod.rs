@@ -37,7 +37,7 @@ pub enum Input {
     Live(LiveOptions),
     /// A bundle shown as it is (`--from`), or played (`--replay`, at this speed).
     Bundle {
-        snapshot: Snapshot,
+        snapshot: Box<Snapshot>,
         replay: Option<replay::Speed>,
         /// Keep the session open after the bundle is loaded (the dashboard does).
         hold: bool,
@@ -136,7 +136,7 @@ pub async fn start(input: Input, debounce: Duration) -> Result<Session> {
                     let captured = meta.captured_at;
                     let clock: Clock = Arc::new(move || captured);
                     let task =
-                        tokio::spawn(replay::load(writers, snapshot, touch_tx.clone(), hold));
+                        tokio::spawn(replay::load(writers, *snapshot, touch_tx.clone(), hold));
                     (origin, clock, Some(task))
                 }
                 Some(speed) => {
@@ -148,7 +148,7 @@ pub async fn start(input: Input, debounce: Duration) -> Result<Session> {
                         Arc::new(move || p.lock().map(|t| *t).unwrap_or(meta.captured_at));
                     let task = tokio::spawn(replay::play(
                         writers,
-                        snapshot,
+                        *snapshot,
                         touch_tx.clone(),
                         position,
                         rx,
