@@ -153,6 +153,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
             [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Play the bundle given with --from in time order: objects appear when they were created, events when they were seen')
             [CompletionResult]::new('--headless', '--headless', [CompletionResultType]::ParameterName, 'No UI: print new and resolved findings as JSON lines on stdout')
+            [CompletionResult]::new('--slack', '--slack', [CompletionResultType]::ParameterName, 'With --headless, also post new and resolved findings to Slack (the webhook from the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')

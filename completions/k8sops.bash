@@ -807,7 +807,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__watch)
-            opts="-n -A -l -v -h --from --tail --log-bytes --replay --speed --headless --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
+            opts="-n -A -l -v -h --from --tail --log-bytes --replay --speed --headless --slack --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -125,6 +125,7 @@ never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l replay -d 'Play the bundle given with --from in time order: objects appear when they were created, events when they were seen'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l headless -d 'No UI: print new and resolved findings as JSON lines on stdout'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l slack -d 'With --headless, also post new and resolved findings to Slack (the webhook from the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s h -l help -d 'Print help'

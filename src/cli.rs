@@ -188,6 +188,11 @@ pub struct WatchArgs {
     /// No UI: print new and resolved findings as JSON lines on stdout
     #[arg(long)]
     pub headless: bool,
+
+    /// With --headless, also post new and resolved findings to Slack (the webhook from
+    /// the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit
+    #[arg(long, requires = "headless")]
+    pub slack: bool,
 }
 
 #[derive(Debug, Args)]

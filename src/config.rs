@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::github::GithubConfig;
+use crate::notify::slack::SlackConfig;
 use crate::sanitize::{SanitizeConfig, Sanitizer};
 
 /// The merged configuration.
@@ -23,6 +25,10 @@ use crate::sanitize::{SanitizeConfig, Sanitizer};
 pub struct Config {
     /// User rules and allowlists for the sanitizer.
     pub sanitize: SanitizeConfig,
+    /// API base and token for GitHub (Actions runs, pull requests, issues).
+    pub github: GithubConfig,
+    /// The incoming webhook for Slack messages.
+    pub slack: SlackConfig,
     /// `k8sops watch`: debounces and limits.
     pub watch: WatchConfig,
 }
@@ -205,6 +211,7 @@ impl Config {
         };
         let mut loaded = Loaded { config, path };
         loaded.config.watch.apply_env(env)?;
+        loaded.config.apply_env(env);
         loaded.config.validate(loaded.path.as_deref())?;
         Ok(loaded)
     }
@@ -229,6 +236,12 @@ impl Config {
                 message: e.message().to_string(),
             }
         })
+    }
+
+    /// `K8SOPS_*` (and the well-known `GITHUB_*`) variables over the file.
+    fn apply_env(&mut self, env: &Env<'_>) {
+        self.github.apply_env(env);
+        self.slack.apply_env(env);
     }
 
     /// Checks what the types cannot: that user sanitize rules compile.

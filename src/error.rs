@@ -69,6 +69,23 @@ pub enum Error {
         hint: String,
     },
 
+    /// A GitHub API call failed; `status` is the HTTP status when GitHub answered.
+    #[error("{what}: {}{message}", status.map(|s| format!("GitHub answered {s}: ")).unwrap_or_default())]
+    Github {
+        what: String,
+        status: Option<u16>,
+        message: String,
+        hint: String,
+    },
+
+    /// Posting to a chat or notification endpoint failed.
+    #[error("{target}: {message}")]
+    Notify {
+        target: String,
+        message: String,
+        hint: String,
+    },
+
     /// Sanitizing failed; nothing was sent or written (fail closed).
     #[error("sanitizing {what} failed, so nothing was sent or written: {message}")]
     Sanitize { what: String, message: String },
@@ -98,7 +115,9 @@ impl Error {
             Error::Io { .. } => "check the file's permissions and that the disk is not full".into(),
             Error::Kubeconfig { hint, .. }
             | Error::Usage { hint, .. }
-            | Error::Config { hint, .. } => hint.clone(),
+            | Error::Config { hint, .. }
+            | Error::Github { hint, .. }
+            | Error::Notify { hint, .. } => hint.clone(),
             Error::Sanitize { .. } => "check the [sanitize] rules in the config file (`k8sops config show`); this is a bug if it happens with the built-in rules".into(),
             Error::UnknownContext { .. } => "pick one with --context NAME (see `kubectl config get-contexts`)".into(),
             Error::Unreachable { .. } => "check the cluster is up and the kubeconfig's server URL (`kubectl cluster-info`), VPN or proxy".into(),

@@ -1,6 +1,8 @@
 //! `k8sops watch` through the binary: headless JSON lines from a bundle and from a replay,
 //! and the dashboard refusing to start without a terminal.
 
+mod support;
+
 use std::path::PathBuf;
 
 fn example(name: &str) -> String {
@@ -96,4 +98,54 @@ fn replay_without_a_bundle_is_refused() {
     let (code, _, stderr) = k8sops(&["watch", "--headless", "--replay"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--from"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn headless_slack_posts_each_new_finding_sanitized_to_the_webhook() {
+    use axum::Router;
+    use axum::routing::post;
+    let server = support::http::RecordingServer::start(
+        Router::new().route("/services/T1/B1/x", post(|| async { "ok" })),
+    )
+    .await;
+    let url = format!("{}/services/T1/B1/x", server.url());
+    let bundle = example("oom-killed");
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("k8sops")
+            .expect("binary")
+            .env_remove("K8SOPS_CONFIG")
+            .env("HOME", "/nonexistent")
+            .env("K8SOPS_SLACK_WEBHOOK_URL", url)
+            .args(["watch", "--headless", "--slack", "--from", &bundle])
+            .output()
+            .expect("runs")
+    })
+    .await
+    .expect("joins");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let posts = server.requests_to("POST", "/services/T1/B1/x");
+    assert!(!posts.is_empty(), "nothing was posted");
+    let sent = server.everything_sent();
+    assert!(
+        sent.contains("oom-killed") && sent.contains("Deployment shop/web"),
+        "{sent}"
+    );
+}
+
+#[test]
+fn slack_without_a_webhook_is_a_config_error() {
+    let (code, _, stderr) = k8sops(&[
+        "watch",
+        "--headless",
+        "--slack",
+        "--from",
+        &example("oom-killed"),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("K8SOPS_SLACK_WEBHOOK_URL"), "{stderr}");
 }

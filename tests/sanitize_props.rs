@@ -146,7 +146,7 @@ fn surround(kind: u8, before: &[String], inner: &str, after: &[String]) -> Strin
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn embedded_corpus_secret_is_removed(

@@ -394,7 +394,11 @@ impl Sanitizer {
                             at = next_boundary(hay, whole.end().max(whole.start() + 1));
                         }
                         // A rejected `key=value` may hide a real one in its value
-                        // (`user: bob password: x`): resume inside the value.
+                        // (`user: bob password: x`, `-H --token x`): resume at the value,
+                        // one character early so a rule's leading delimiter can match.
+                        None if secret.start() > whole.start() + 1 => {
+                            at = prev_boundary(hay, secret.start() - 1);
+                        }
                         None if secret.start() > whole.start() => at = secret.start(),
                         None => at = next_boundary(hay, whole.end().max(whole.start() + 1)),
                     }
@@ -483,6 +487,10 @@ impl Sanitizer {
             Check::SecretName | Check::Flag => {
                 let kind = secret_kind(caps.name("key")?.as_str())?;
                 if check == Check::Flag && value.starts_with('-') {
+                    return None;
+                }
+                // `password: client_secret: x` — a bare value ending in `:` is the next key.
+                if caps.name("s_bare").is_some() && value.ends_with(':') {
                     return None;
                 }
                 if check == Check::SecretName && caps.name("s_bare").is_some() {

@@ -90,10 +90,17 @@ pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
         .collect();
     let keep = EVENTS.min(events.len());
     if keep > 0 && events.len() > keep {
-        events.select_nth_unstable_by(keep - 1, |a, b| b.0.cmp(&a.0));
+        events.select_nth_unstable_by(keep - 1, |a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1.0.metadata.name.cmp(&b.1.0.metadata.name))
+        });
         events.truncate(keep);
     }
-    events.sort_by_key(|e| std::cmp::Reverse(e.0));
+    // Newest first; ties by name, so the stream does not shuffle between redraws.
+    events.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.0.metadata.name.cmp(&b.1.0.metadata.name))
+    });
     rows.events = events
         .into_iter()
         .map(|(at, e)| {

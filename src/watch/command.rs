@@ -5,16 +5,29 @@
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use super::headless::{Headless, Limits};
+use super::headless::{Headless, Limits, Slack};
+use super::policy::RateLimit;
 use super::{Input, Session, live, replay, start};
 use crate::cli::{Global, WatchArgs};
 use crate::config::{Config, WatchConfig};
 use crate::error::{Error, Result};
+use crate::sanitize::Sanitizer;
 use crate::source::bundle;
 use crate::source::live::LiveOptions;
 
 pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
-    let config = Config::load(global.config.as_deref())?.config.watch;
+    let full = Config::load(global.config.as_deref())?.config;
+    let slack = match args.slack {
+        true => Some((
+            full.slack.webhook()?.clone(),
+            Sanitizer::with_config(&full.sanitize).map_err(|e| Error::Sanitize {
+                what: "the configured rules".into(),
+                message: e.to_string(),
+            })?,
+        )),
+        false => None,
+    };
+    let config = full.watch;
     if !args.speed.is_finite() || args.speed < 0.0 {
         return Err(Error::Usage {
             flag: "--speed".into(),
@@ -36,7 +49,7 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
     loop {
         let session = start(input(&opts, args)?, debounce).await?;
         if args.headless {
-            return headless(session, &config).await;
+            return headless(session, &config, slack).await;
         }
         match crate::tui::run(session, &config).await? {
             crate::tui::Exit::Quit => return Ok(0),
@@ -64,14 +77,30 @@ fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {
     })
 }
 
-async fn headless(mut session: Session, config: &WatchConfig) -> Result<u8> {
+async fn headless(
+    mut session: Session,
+    config: &WatchConfig,
+    slack: Option<(crate::config::Secret, Sanitizer)>,
+) -> Result<u8> {
     let limits = Limits {
         debounce: Duration::from_secs(config.notify_debounce_secs),
         per_hour: config.rate_limit_per_hour as usize,
         llm_failures: config.llm_failure_threshold,
         llm_cooldown: Duration::from_secs(config.llm_cooldown_secs),
     };
-    let printer = Headless::new(std::io::stdout(), &limits, super::assist::explainer());
+    let mut printer = Headless::new(std::io::stdout(), &limits, super::assist::explainer());
+    if let Some((webhook, sanitizer)) = slack {
+        printer = printer.with_slack(Slack {
+            webhook,
+            sanitizer,
+            rate: RateLimit::new(limits.per_hour),
+            context: session
+                .origin
+                .context
+                .clone()
+                .unwrap_or_else(|| "cluster".into()),
+        });
+    }
     let status = session.status.clone();
     let updates = std::mem::replace(&mut session.updates, tokio::sync::mpsc::channel(1).1);
     let warnings = {

@@ -1,8 +1,9 @@
 //! `watch --headless`: the engine without the UI. Prints new and resolved findings as JSON
 //! lines on stdout (one object per line), and a `status` line whenever the set of warnings
 //! changes (a forbidden kind, a failing watch). Announcements are debounced per
-//! fingerprint (`track`); LLM explanations, when an engine is configured, go through the
-//! hourly rate limit and the circuit breaker (`policy`).
+//! fingerprint (`track`). With `--slack` each announcement is also posted to the Slack
+//! webhook (sanitized, within the hourly rate limit); LLM explanations, when an engine is
+//! configured, go through the same limit and the circuit breaker (`policy`).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -15,6 +16,9 @@ use super::assist::{ExplainError, Explainer};
 use super::engine::Update;
 use super::policy::{CircuitBreaker, RateLimit};
 use super::track::{Tracked, Tracker};
+use crate::config::Secret;
+use crate::notify::slack::{self, Message};
+use crate::sanitize::Sanitizer;
 
 /// The limits, from the `[watch]` configuration table.
 #[derive(Debug, Clone)]
@@ -32,6 +36,16 @@ pub struct Headless<W: Write> {
     breaker: CircuitBreaker,
     explainer: Option<Arc<dyn Explainer>>,
     warnings: Vec<String>,
+    slack: Option<Slack>,
+}
+
+/// Where announcements are posted, and their own hourly budget.
+pub struct Slack {
+    pub webhook: Secret,
+    pub sanitizer: Sanitizer,
+    pub rate: RateLimit,
+    /// The cluster's name in the message header.
+    pub context: String,
 }
 
 impl<W: Write> Headless<W> {
@@ -43,7 +57,14 @@ impl<W: Write> Headless<W> {
             breaker: CircuitBreaker::new(limits.llm_failures, limits.llm_cooldown),
             explainer,
             warnings: Vec::new(),
+            slack: None,
         }
+    }
+
+    /// Also posts every announcement to Slack.
+    pub fn with_slack(mut self, slack: Slack) -> Self {
+        self.slack = Some(slack);
+        self
     }
 
     /// Prints what each complete pass changed until `updates` closes.
@@ -65,13 +86,15 @@ impl<W: Write> Headless<W> {
             for t in &changes.new {
                 let explanation = self.explain(&update, t).await;
                 let mut line = record("new", t, update.at);
-                if let Some(text) = explanation {
+                if let Some(text) = &explanation {
                     line["explanation"] = json!(text);
                 }
                 self.line(line);
+                self.post("new", t, update.at, explanation.as_deref()).await;
             }
             for t in &changes.resolved {
                 self.line(record("resolved", t, update.at));
+                self.post("resolved", t, update.at, None).await;
             }
         }
     }
@@ -94,6 +117,35 @@ impl<W: Write> Headless<W> {
                 self.breaker.failure(now);
                 None
             }
+        }
+    }
+
+    async fn post(
+        &mut self,
+        kind: &str,
+        t: &Tracked,
+        at: jiff::Timestamp,
+        explanation: Option<&str>,
+    ) {
+        let Some(slack) = &mut self.slack else { return };
+        if !slack.rate.allow(at) {
+            tracing::warn!("slack: hourly limit reached, {} not posted", t.fingerprint);
+            return;
+        }
+        let verb = if kind == "new" { "New" } else { "Resolved" };
+        let mut message = Message::new(format!("{verb} {} problem: {}", t.severity, t.subject))
+            .header(&format!("k8sops: {} {}", slack.context, kind))
+            .section(&format!("*{}* — `{}`\n{}", t.subject, t.category, t.cause))
+            .fields(&[
+                format!("*Severity*\n{}", t.severity),
+                format!("*Since*\n{}", t.first_seen),
+            ]);
+        if let Some(text) = explanation {
+            message = message.section(text);
+        }
+        // Sanitized inside `post`; a failure is reported and the watcher goes on.
+        if let Err(e) = slack::post(&slack.webhook, &message, &slack.sanitizer).await {
+            eprintln!("warning: {e}");
         }
     }
 

@@ -4,9 +4,10 @@
 //! `#[path = "../tests/support/mod.rs"] mod support;` from `benches/*.rs`.
 //! Each test binary uses a different part of it, hence the module-level `dead_code` allowance.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod apiserver;
 pub mod fixture;
 
 pub use apiserver::ApiServer;
+pub mod http;
