@@ -10,7 +10,8 @@
 #   sanitize  sanitizer throughput on ~100 MB of log mix (clean, secret-dense, per finding)
 #   watch     the same 10k pods served by the test API server, 1,000 watch events/s for
 #             60 s watched by `watch --headless`: event → finding latency, peak RSS, and
-#             the dashboard's frame render time
+#             the dashboard's frame render time, with CPU times beside the wall times;
+#             K8SOPS_BENCH_WRAP="heaptrack -o /tmp/watch" runs the watcher under a profiler
 #   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
 #             same corpus and mix
 #

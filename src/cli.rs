@@ -106,7 +106,7 @@ Exit codes: 0 ok, 2 unreadable input or invalid rules (nothing is printed then).
     /// Live dashboard of what is broken (read-only), or with --headless a watcher that prints
     /// new and resolved findings as JSON lines
     #[command(
-        after_help = "Keys: ↑/↓ or j/k move, enter/tab detail, l logs (p previous), d describe, y YAML, e explain (LLM), f propose a fix, / filter, : namespace or context (:ns shop, :ns all, :ctx prod), +/- replay speed, space pause, ? help, esc back, q quit.\n\n\
+        after_help = "Keys: ↑/↓ or j/k move, tab next pane, l logs (p previous), d describe, y YAML, e explain (LLM), f propose a fix, / filter, :ctx NAME another context, :ns NAME another namespace (a watch of one namespace restarts on it; with -A or a bundle the view narrows to it), :ns all, +/- replay speed, space pause, ? help, esc back, q quit.\n\n\
 Examples:\n  k8sops watch -A\n  k8sops watch --from examples/oom-killed\n  k8sops watch --from examples/crash-loop --replay --speed 60\n  k8sops watch --headless -A | jq -c 'select(.type == \"new\")'\n\n\
 Exit codes: 0 ok, 2 usage, config or input error, 3 some kinds could not be watched (the status line and the `status` JSON lines say which)."
     )]

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use k8sops::source::bundle;
-use k8sops::tui::action::Action;
-use k8sops::tui::app::{App, Source};
-use k8sops::tui::{rows, view};
-use k8sops::watch::Update;
+use k8sops::tui::action::{Action, Request};
+use k8sops::tui::app::App;
+use k8sops::tui::header::Source;
+use k8sops::tui::rows;
 use k8sops::watch::engine::PassStats;
 use k8sops::watch::objects::stores;
+use k8sops::watch::{Switch, Update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -28,6 +29,7 @@ fn app_for(example: &str) -> App {
         server_version: "v1.32.4".into(),
         scope: "all namespaces".into(),
         mode: Some("bundle".into()),
+        watched_namespace: None,
     });
     app.apply(Action::Update(Box::new(Update {
         diagnoses: Arc::new(list.items),
@@ -35,17 +37,17 @@ fn app_for(example: &str) -> App {
         complete: true,
         stats: PassStats::default(),
     })));
-    app.apply(Action::Rows(Box::new(rows::compute(&readers, None))));
+    app.apply(Action::Rows(Arc::new(rows::compute(&readers, None))));
     app
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|f| view::draw(f, app)).expect("draws");
+    terminal.draw(|f| app.draw(f)).expect("draws");
     terminal.backend().to_string()
 }
 
-fn press(app: &mut App, code: KeyCode) -> Option<Action> {
+fn press(app: &mut App, code: KeyCode) -> Vec<Action> {
     app.key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
@@ -85,7 +87,7 @@ fn help_lists_every_key() {
     }
     insta::assert_snapshot!("help", text);
     press(&mut app, KeyCode::Esc);
-    assert!(app.popups.is_empty(), "esc closes the help");
+    assert_eq!(app.popups(), 0, "esc closes the help");
 }
 
 #[test]
@@ -115,28 +117,28 @@ fn an_80_by_24_terminal_still_shows_header_problems_and_keys() {
 #[test]
 fn filter_narrows_the_list_and_esc_clears_it() {
     let mut app = app_for("oom-killed");
-    let all = app.shown.len();
+    let all = app.problems().shown().len();
     press(&mut app, KeyCode::Char('/'));
     for c in "no-such-thing".chars() {
         press(&mut app, KeyCode::Char(c));
     }
     press(&mut app, KeyCode::Enter);
-    assert!(app.shown.is_empty());
+    assert_eq!(app.problems().shown().len(), 0);
     assert!(screen(&app, 100, 24).contains("Nothing matches the filter"));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.shown.len(), all);
+    assert_eq!(app.problems().shown().len(), all);
 }
 
 #[test]
 fn f_and_e_go_through_their_seams_as_requests() {
     let mut app = app_for("oom-killed");
     assert!(matches!(
-        press(&mut app, KeyCode::Char('f')),
-        Some(Action::Request(k8sops::tui::action::Request::Fix(_)))
+        press(&mut app, KeyCode::Char('f')).as_slice(),
+        [Action::Request(Request::Fix(_))]
     ));
     assert!(matches!(
-        press(&mut app, KeyCode::Char('e')),
-        Some(Action::Request(k8sops::tui::action::Request::Explain(_)))
+        press(&mut app, KeyCode::Char('e')).as_slice(),
+        [Action::Request(Request::Explain(_))]
     ));
     let fix = k8sops::watch::assist::propose_fix(app.current().expect("selected"), Some("prod"));
     assert_eq!(
@@ -149,18 +151,101 @@ fn f_and_e_go_through_their_seams_as_requests() {
     );
 }
 
-#[test]
-fn namespace_command_restricts_the_view() {
-    let mut app = app_for("oom-killed");
-    press(&mut app, KeyCode::Char(':'));
-    for c in "ns monitoring".chars() {
-        press(&mut app, KeyCode::Char(c));
+fn command(app: &mut App, line: &str) -> Vec<Action> {
+    press(app, KeyCode::Char(':'));
+    for c in line.chars() {
+        press(app, KeyCode::Char(c));
     }
-    press(&mut app, KeyCode::Enter);
-    assert_eq!(app.namespace.as_deref(), Some("monitoring"));
+    press(app, KeyCode::Enter)
+}
+
+#[test]
+fn ns_narrows_the_view_when_every_namespace_is_there() {
+    let mut app = app_for("oom-killed");
+    let out = command(&mut app, "ns monitoring");
     assert!(
-        app.shown
-            .iter()
-            .all(|&i| app.diagnoses[i].subject.namespace.as_deref() == Some("monitoring"))
+        matches!(out.as_slice(), [Action::ViewNamespace(Some(ns))] if ns == "monitoring"),
+        "the loop recomputes the rows for the namespace: {out:?}"
     );
+    assert_eq!(app.namespace(), Some("monitoring"));
+    assert!(
+        app.problems()
+            .shown()
+            .all(|d| d.subject.namespace.as_deref() == Some("monitoring"))
+    );
+    assert!(screen(&app, 140, 40).contains(":ns monitoring"));
+    command(&mut app, "ns all");
+    assert_eq!(app.namespace(), None);
+    assert_eq!(app.problems().shown().len(), app.problems().all().len());
+}
+
+#[test]
+fn ns_on_a_watch_of_one_namespace_asks_for_a_new_watch() {
+    let mut app = App::new(Source {
+        context: "prod".into(),
+        scope: "namespace shop".into(),
+        watched_namespace: Some("shop".into()),
+        ..Source::default()
+    });
+    let switch = |out: Vec<Action>| match out.as_slice() {
+        [Action::Switch(s)] => s.clone(),
+        other => panic!("not a switch: {other:?}"),
+    };
+    assert_eq!(
+        switch(command(&mut app, "ns billing")),
+        Switch::Namespace(Some("billing".into()))
+    );
+    assert_eq!(switch(command(&mut app, "ns all")), Switch::Namespace(None));
+    assert_eq!(
+        switch(command(&mut app, "ctx staging")),
+        Switch::Context("staging".into())
+    );
+    assert!(command(&mut app, "ns shop").is_empty(), "already watched");
+    assert_eq!(app.namespace(), None, "the view is not narrowed");
+}
+
+#[test]
+fn popups_stack_and_esc_closes_the_top_one() {
+    let mut app = app_for("oom-killed");
+    app.apply(Action::Show {
+        title: "logs shop/web-1".into(),
+        lines: vec!["starting".into()],
+    });
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.popups(), 2);
+    assert!(screen(&app, 100, 30).contains("Help — esc to close"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.popups(), 1);
+    assert!(screen(&app, 100, 30).contains("logs shop/web-1 — esc to close"));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.popups(), 1, "keys go to the popup, not to the panes");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.popups(), 0);
+}
+
+#[test]
+fn each_pane_acts_on_its_own_selection() {
+    let mut app = app_for("oom-killed");
+    let target = |out: Vec<Action>| match out.as_slice() {
+        [Action::Request(Request::Describe(o))] => o.clone(),
+        other => panic!("not a describe request: {other:?}"),
+    };
+    let problem = target(press(&mut app, KeyCode::Char('d')));
+    assert_eq!(problem.to_string(), "Deployment shop/web");
+    press(&mut app, KeyCode::Tab);
+    let pod = target(press(&mut app, KeyCode::Char('d')));
+    assert_eq!(pod.kind, "Pod", "the pods table's selection: {pod}");
+    assert!(
+        matches!(press(&mut app, KeyCode::Char('p')).as_slice(),
+            [Action::Request(Request::Logs { pod: p, previous: true, .. })] if *p == pod),
+        "p: the previous log of the selected pod"
+    );
+    press(&mut app, KeyCode::Tab);
+    let about = target(press(&mut app, KeyCode::Char('d')));
+    assert!(
+        about.name.starts_with("web-"),
+        "the events pane's selection is about {about}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(target(press(&mut app, KeyCode::Char('d'))), problem);
 }

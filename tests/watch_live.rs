@@ -1,12 +1,15 @@
 //! The watch engine against the test API server, through real `kube::runtime` watchers:
-//! a pod turning CrashLoopBackOff by pushed watch events gets its finding; a dropped and
+//! a pod turning CrashLoopBackOff by pushed watch events gets its crash-loop finding, the
+//! cause read from the crashed container's log the watcher fetches; a dropped and
 //! compacted watch relists and carries on; a 403 on events shows a degraded status.
 
 mod support;
 
 use std::time::Duration;
 
+use k8sops::analyze::Severity;
 use k8sops::model::Kind;
+use k8sops::rca::Diagnosis;
 use k8sops::source::live::LiveOptions;
 use k8sops::watch::{Input, Session, Update, live, start};
 use serde_json::json;
@@ -62,11 +65,20 @@ async fn until(session: &mut Session, ok: impl Fn(&Update) -> bool) -> Update {
     }
 }
 
-/// A diagnosis about api-0 (healthy in the fixture, so only the pushed crash makes one).
-fn api_crash_found(u: &Update) -> bool {
-    u.diagnoses.iter().any(|d| {
-        d.subject.to_string() == "Pod shop/api-0"
-            && d.severity == k8sops::analyze::Severity::Critical
+/// The diagnosis about api-0 (healthy in the fixture, so only the pushed crash makes one).
+fn api_diagnosis(u: &Update) -> Option<&Diagnosis> {
+    u.diagnoses
+        .iter()
+        .find(|d| d.subject.to_string() == "Pod shop/api-0")
+}
+
+/// api-0 is diagnosed as a critical crash loop whose cause quotes the log's error line.
+fn api_crash_loop_found(u: &Update) -> bool {
+    api_diagnosis(u).is_some_and(|d| {
+        d.severity == Severity::Critical
+            && d.top().is_some_and(|h| {
+                h.category.id() == "crash-loop" && h.cause.contains(fixture::API_CRASH_LINE)
+            })
     })
 }
 
@@ -81,37 +93,71 @@ fn crashing() -> String {
     format!("Pod shop/{}", fixture::CRASHING_POD)
 }
 
-/// `api-0` crash-looping: a MODIFIED pod and the kubelet's BackOff event.
+/// `api-0`'s container `api` crash-looping, as the kubelet reports it: the crashed
+/// instance's log (served as `previous`), the pod status with the restart, the terminated
+/// last state and the CrashLoopBackOff wait, then the BackOff event.
 fn crash_api(server: &ApiServer) {
+    let now = jiff::Timestamp::now();
+    let ago = |secs: i64| {
+        now.checked_sub(jiff::SignedDuration::from_secs(secs))
+            .expect("a recent time")
+            .to_string()
+    };
+    server.push_log("shop", "api-0", "api", true, fixture::API_CRASH_LOG);
     let mut pod = server
         .object(Kind::Pod, "shop", "api-0")
         .expect("api-0 is served");
+    let uid = pod["metadata"]["uid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     pod["status"]["containerStatuses"][0] = json!({
-        "name": "api", "ready": false, "restartCount": 6, "image": "registry.example.com/shop/api:2.4.1",
-        "imageID": "", "containerID": "containerd://api1",
-        "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=api"}},
+        "name": "api", "ready": false, "started": false, "restartCount": 6,
+        "image": "registry.example.com/shop/api:2.4.1",
+        "imageID": "registry.example.com/shop/api@sha256:3f1c9a",
+        "containerID": "containerd://api6f3e1b",
+        "state": {"waiting": {"reason": "CrashLoopBackOff",
+            "message": format!("back-off 5m0s restarting failed container=api pod=api-0_shop({uid})")}},
         "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
-            "startedAt": "2026-11-23T09:18:00Z", "finishedAt": "2026-11-23T09:18:02Z"}},
+            "containerID": "containerd://api6f3e1b", "startedAt": ago(12), "finishedAt": ago(10)}},
     });
+    pod["status"]["conditions"] = json!([
+        {"type": "Ready", "status": "False", "reason": "ContainersNotReady",
+            "message": "containers with unready status: [api]", "lastTransitionTime": ago(10)},
+        {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady",
+            "message": "containers with unready status: [api]", "lastTransitionTime": ago(10)},
+    ]);
     server.push(Kind::Pod, "MODIFIED", pod);
     server.push(
         Kind::Event,
         "ADDED",
         json!({"metadata": {"name": "api-0.187a3c5f0e2b5e01", "namespace": "shop"},
-            "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "api-0", "apiVersion": "v1"},
-            "reason": "BackOff", "message": "Back-off restarting failed container api in pod api-0_shop",
+            "involvedObject": {"kind": "Pod", "namespace": "shop", "name": "api-0", "uid": uid,
+                "apiVersion": "v1", "fieldPath": "spec.containers{api}"},
+            "reason": "BackOff", "message": format!("Back-off restarting failed container api in pod api-0_shop({uid})"),
             "type": "Warning", "count": 12, "source": {"component": "kubelet", "host": "node-a"},
-            "firstTimestamp": "2026-11-23T09:10:00Z", "lastTimestamp": "2026-11-23T09:19:30Z"}),
+            "firstTimestamp": ago(540), "lastTimestamp": ago(1)}),
     );
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_pod_turning_crash_loop_through_watch_events_gets_its_finding() {
+async fn a_pod_turning_crash_loop_through_watch_events_gets_a_crash_loop_finding_citing_its_log() {
     let mut s = setup(|_| {}).await;
     let first = until(&mut s.session, |u| has(u, &crashing(), "crash-loop")).await;
-    assert!(!api_crash_found(&first), "api-0 is healthy at first");
+    assert!(api_diagnosis(&first).is_none(), "api-0 is healthy at first");
+    s.server.reset_requests();
     crash_api(&s.server);
-    let after = until(&mut s.session, api_crash_found).await;
+    let after = until(&mut s.session, api_crash_loop_found).await;
+    let fetched = s.server.request_log().iter().any(|r| {
+        r.starts_with("GET /api/v1/namespaces/shop/pods/api-0/log?")
+            && r.contains("container=api")
+            && r.contains("previous=true")
+    });
+    assert!(
+        fetched,
+        "the crashed instance's log was fetched: {:?}",
+        s.server.request_log()
+    );
     assert!(
         has(&after, &crashing(), "crash-loop"),
         "the old finding stays"
@@ -129,7 +175,7 @@ async fn a_dropped_and_compacted_watch_relists_and_carries_on() {
     s.server.compact();
     s.server.reset_requests();
     crash_api(&s.server);
-    until(&mut s.session, api_crash_found).await;
+    until(&mut s.session, api_crash_loop_found).await;
     let relisted = s
         .server
         .request_log()

@@ -1,10 +1,13 @@
-//! What moves the dashboard: keys become actions, background work answers with actions,
-//! and the loop applies them to the app. Nothing that waits on the network happens in
-//! the loop itself; it is a [`Request`] to the worker.
+//! What moves the dashboard: keys become actions in the components, every component sees
+//! every action, and the loop carries out those that leave the app — a [`Request`] to the
+//! worker, a [`Switch`] of what is watched, the replay controls. Nothing that waits on
+//! the network happens in the loop itself.
+
+use std::sync::Arc;
 
 use crate::model::ObjectRef;
 use crate::rca::Diagnosis;
-use crate::watch::Update;
+use crate::watch::{Switch, Update};
 
 use super::rows::Rows;
 
@@ -22,26 +25,67 @@ pub enum Request {
     Fix(Box<Diagnosis>),
 }
 
+/// What the loop reads from the session on every tick.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    /// Degraded kinds (forbidden, failing watches).
+    pub warnings: Vec<String>,
+    /// The replay position, while a bundle is played.
+    pub clock: Option<jiff::Timestamp>,
+    /// The replay speed factor and whether it is paused.
+    pub speed: Option<(f64, bool)>,
+}
+
 /// One change to the app.
 #[derive(Debug, Clone)]
 pub enum Action {
     Quit,
-    Tick,
+    /// Draw again (the terminal was resized).
     Render,
+    Status(Box<Status>),
     /// New diagnoses from the engine.
     Update(Box<Update>),
     /// Fresh table rows (computed in the background after an update).
-    Rows(Box<Rows>),
+    Rows(Arc<Rows>),
+    /// The problem under the cursor (the detail pane follows it).
+    Select(Option<Box<Diagnosis>>),
     /// Ask the worker for something.
     Request(Request),
-    /// A text view to show (logs, describe, YAML, explain, fix).
+    /// A text view to open over the panes (logs, describe, YAML, explain, fix).
     Show {
         title: String,
         lines: Vec<String>,
     },
-    /// Switch the kube context (the session restarts).
-    SwitchContext(String),
-    /// Change the replay speed by this factor, or pause/resume.
+    Help,
+    /// Close the popup on top (`esc`).
+    Back,
+    /// The problems filter, as typed after `/`.
+    Filter(String),
+    /// A line entered after `:`.
+    Command(String),
+    /// Show only this namespace, or every namespace (`:ns` when all are watched).
+    ViewNamespace(Option<String>),
+    /// Watch something else (`:ctx NAME`, `:ns NAME` on a watch of one namespace): the
+    /// loop starts a new session and keeps the old one until the new one is up.
+    Switch(Switch),
+    /// A line for the bottom of the screen until the next key.
+    Message(String),
+    /// Change the replay speed by this factor.
     Speed(f64),
     Pause,
+}
+
+impl Action {
+    /// Whether the loop has something to do with this action once the app applied it.
+    pub fn leaves_the_app(&self) -> bool {
+        matches!(
+            self,
+            Action::Quit
+                | Action::Request(_)
+                | Action::Switch(_)
+                | Action::Speed(_)
+                | Action::Pause
+                | Action::ViewNamespace(_)
+        )
+    }
 }

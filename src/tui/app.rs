@@ -1,16 +1,23 @@
-//! The dashboard's state and its keys (k9s' keys). Pure: keys and actions in, state and
-//! requests out; drawing is in `view`, the loop in `mod.rs`.
-
-use std::sync::Arc;
+//! The dashboard's root component: lays the panes out, routes keys — to the prompt while
+//! typing, else to the popup on top, else to the focused pane, then to the global keys —
+//! and hands every action to every component. Pure: keys and actions in, state and the
+//! actions for the loop out.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::action::{Action, Request};
-use super::rows::Rows;
-use crate::model::ObjectRef;
+use super::action::Action;
+use super::component::{Component, Handled};
+use super::detail::Detail;
+use super::events::Events;
+use super::header::{Header, Source};
+use super::pods::Pods;
+use super::popup;
+use super::problems::Problems;
+use super::prompt::{Mode, Prompt};
 use crate::rca::Diagnosis;
-use crate::watch::health::{self, Health};
-use crate::watch::track::{Tracker, fingerprint};
+use crate::watch::Switch;
 
 /// The pane with the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,82 +27,33 @@ pub enum Focus {
     Events,
 }
 
-/// A line being typed at the bottom.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    None,
-    Filter(String),
-    Command(String),
-}
-
-/// A view over the panes; `esc` closes the top one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Popup {
-    Help,
-    Text {
-        title: String,
-        lines: Vec<String>,
-        scroll: u16,
-    },
-}
-
-/// What the header says about where the data comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Source {
-    pub context: String,
-    pub server_version: String,
-    pub scope: String,
-    /// `replay` or `bundle` for offline sessions.
-    pub mode: Option<String>,
-}
-
 pub struct App {
-    pub source: Source,
-    pub diagnoses: Arc<Vec<Diagnosis>>,
-    /// Indices into `diagnoses`, as shown: filtered, most severe first, newest first.
-    pub shown: Vec<usize>,
-    pub selected: usize,
-    pub pod_selected: usize,
-    pub event_selected: usize,
-    pub focus: Focus,
-    pub input: Input,
-    pub filter: String,
-    pub namespace: Option<String>,
-    pub popups: Vec<Popup>,
-    pub rows: Rows,
-    pub warnings: Vec<String>,
-    pub health: Health,
-    pub now: Option<jiff::Timestamp>,
-    pub speed: Option<(f64, bool)>,
-    /// False until the first complete analysis.
-    pub ready: bool,
-    pub message: Option<String>,
-    tracker: Tracker,
+    header: Header,
+    problems: Problems,
+    pods: Pods,
+    events: Events,
+    detail: Detail,
+    prompt: Prompt,
+    /// Open popups, the top last.
+    popups: Vec<Box<dyn Component + Send>>,
+    focus: Focus,
+    /// The namespace shown when all are watched (`:ns NAME`).
+    namespace: Option<String>,
     quit: bool,
 }
 
 impl App {
     pub fn new(source: Source) -> Self {
         App {
-            source,
-            diagnoses: Arc::default(),
-            shown: Vec::new(),
-            selected: 0,
-            pod_selected: 0,
-            event_selected: 0,
-            focus: Focus::Problems,
-            input: Input::None,
-            filter: String::new(),
-            namespace: None,
+            header: Header::new(source),
+            problems: Problems::default(),
+            pods: Pods::default(),
+            events: Events::default(),
+            detail: Detail::default(),
+            prompt: Prompt::default(),
             popups: Vec::new(),
-            rows: Rows::default(),
-            warnings: Vec::new(),
-            health: health::score(&[]),
-            now: None,
-            speed: None,
-            ready: false,
-            message: None,
-            tracker: Tracker::new(std::time::Duration::ZERO),
+            focus: Focus::Problems,
+            namespace: None,
             quit: false,
         }
     }
@@ -104,282 +62,192 @@ impl App {
         self.quit
     }
 
+    pub fn problems(&self) -> &Problems {
+        &self.problems
+    }
+
     /// The diagnosis under the cursor.
     pub fn current(&self) -> Option<&Diagnosis> {
-        self.shown
-            .get(self.selected)
-            .and_then(|&i| self.diagnoses.get(i))
+        self.problems.current()
     }
 
-    /// When a diagnosis was first seen by this dashboard.
-    pub fn first_seen(&self, d: &Diagnosis) -> Option<jiff::Timestamp> {
-        d.findings
-            .iter()
-            .filter_map(|f| self.tracker.first_seen(&fingerprint(&d.subject, f)))
-            .min()
+    /// How many popups are open.
+    pub fn popups(&self) -> usize {
+        self.popups.len()
     }
 
-    /// Applies one action; returns a follow-up for the loop (a request for the worker).
-    pub fn apply(&mut self, action: Action) -> Option<Action> {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Update(u) => {
-                self.tracker.update(&u.diagnoses, u.at);
-                self.now = Some(u.at);
-                self.ready |= u.complete;
-                self.diagnoses = u.diagnoses.clone();
-                self.health = health::score(&self.diagnoses);
-                self.reshow();
-            }
-            Action::Rows(rows) => {
-                self.rows = *rows;
-                self.pod_selected = self
-                    .pod_selected
-                    .min(self.rows.pods.len().saturating_sub(1));
-                self.event_selected = self
-                    .event_selected
-                    .min(self.rows.events.len().saturating_sub(1));
-            }
-            Action::Show { title, lines } => self.popups.push(Popup::Text {
-                title,
-                lines,
-                scroll: 0,
-            }),
-            Action::Tick | Action::Render => {}
-            other => return Some(other),
-        }
-        None
+    /// The namespace shown, when the view is narrowed to one.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
     }
 
-    /// Recomputes what the problems list shows, keeping the cursor on the same subject.
-    pub fn reshow(&mut self) {
-        let keep = self.current().map(|d| d.subject.clone());
-        let needle = self.filter.to_ascii_lowercase();
-        let mut shown: Vec<usize> = (0..self.diagnoses.len())
-            .filter(|&i| {
-                let d = &self.diagnoses[i];
-                let ns_ok = self
-                    .namespace
-                    .as_deref()
-                    .is_none_or(|n| d.subject.namespace.as_deref() == Some(n));
-                ns_ok && (needle.is_empty() || matches(d, &needle))
-            })
-            .collect();
-        // Most severe first, newest first within a severity.
-        shown.sort_by(|&a, &b| {
-            let (da, db) = (&self.diagnoses[a], &self.diagnoses[b]);
-            db.severity
-                .cmp(&da.severity)
-                .then_with(|| self.first_seen(db).cmp(&self.first_seen(da)))
-                .then_with(|| a.cmp(&b))
-        });
-        self.shown = shown;
-        self.selected = keep
-            .and_then(|s| {
-                self.shown
-                    .iter()
-                    .position(|&i| self.diagnoses[i].subject == s)
-            })
-            .unwrap_or(0)
-            .min(self.shown.len().saturating_sub(1));
+    pub fn focus(&self) -> Focus {
+        self.focus
     }
 
-    /// Handles a key; returns an action for the loop when the key asks for work.
-    pub fn key(&mut self, key: KeyEvent) -> Option<Action> {
-        self.message = None;
+    /// Handles a key; returns what the loop has to carry out.
+    pub fn key(&mut self, key: KeyEvent) -> Vec<Action> {
+        self.prompt.clear_message();
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            return Some(Action::Quit);
+            return self.apply(Action::Quit);
         }
-        if self.input != Input::None {
-            return self.key_input(key);
-        }
-        if let Some(popup) = self.popups.last_mut() {
-            match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => {
-                    self.popups.pop();
-                }
-                KeyCode::Down | KeyCode::Char('j') => scroll(popup, 1),
-                KeyCode::Up | KeyCode::Char('k') => scroll(popup, -1),
-                KeyCode::PageDown | KeyCode::Char(' ') => scroll(popup, 10),
-                KeyCode::PageUp => scroll(popup, -10),
-                KeyCode::Char('?') => self.popups.push(Popup::Help),
-                _ => {}
+        let handled = if self.prompt.is_open() {
+            self.prompt.handle_event(key)
+        } else if let Some(top) = self.popups.last_mut() {
+            top.handle_event(key)
+        } else {
+            match self.pane_mut().handle_event(key) {
+                Handled::No => self.global(key),
+                h => h,
             }
-            return None;
+        };
+        match handled {
+            Handled::Then(action) => self.apply(action),
+            Handled::No | Handled::Yes => Vec::new(),
         }
-        match key.code {
-            KeyCode::Char('q') => return Some(Action::Quit),
-            KeyCode::Char('?') => self.popups.push(Popup::Help),
+    }
+
+    fn pane_mut(&mut self) -> &mut dyn Component {
+        match self.focus {
+            Focus::Problems => &mut self.problems,
+            Focus::Pods => &mut self.pods,
+            Focus::Events => &mut self.events,
+        }
+    }
+
+    /// Keys that mean the same whichever pane has the keyboard.
+    fn global(&mut self, key: KeyEvent) -> Handled {
+        let action = match key.code {
+            KeyCode::Char('q') => Action::Quit,
+            KeyCode::Char('?') => Action::Help,
+            KeyCode::Char('+') => Action::Speed(2.0),
+            KeyCode::Char('-') => Action::Speed(0.5),
+            KeyCode::Char(' ') => Action::Pause,
+            KeyCode::Esc if !self.problems.filter().is_empty() => Action::Filter(String::new()),
             KeyCode::Esc => {
-                if !self.filter.is_empty() {
-                    self.filter.clear();
-                    self.reshow();
-                } else {
-                    self.focus = Focus::Problems;
-                }
+                self.focus = Focus::Problems;
+                return Handled::Yes;
             }
             KeyCode::Tab => {
                 self.focus = match self.focus {
                     Focus::Problems => Focus::Pods,
                     Focus::Pods => Focus::Events,
                     Focus::Events => Focus::Problems,
-                }
+                };
+                return Handled::Yes;
             }
-            KeyCode::Down | KeyCode::Char('j') => self.step(1),
-            KeyCode::Up | KeyCode::Char('k') => self.step(-1),
-            KeyCode::PageDown => self.step(10),
-            KeyCode::PageUp => self.step(-10),
-            KeyCode::Home | KeyCode::Char('g') => self.step(-(i64::from(u16::MAX))),
-            KeyCode::End | KeyCode::Char('G') => self.step(i64::from(u16::MAX)),
-            KeyCode::Char('/') => self.input = Input::Filter(self.filter.clone()),
-            KeyCode::Char(':') => self.input = Input::Command(String::new()),
-            KeyCode::Char('l') => return self.logs(false),
-            KeyCode::Char('p') => return self.logs(true),
-            KeyCode::Char('d') => {
-                return self.target().map(|t| Action::Request(Request::Describe(t)));
+            KeyCode::Char('/') => {
+                let filter = self.problems.filter().to_string();
+                self.prompt.open(Mode::Filter, &filter);
+                return Handled::Yes;
             }
-            KeyCode::Char('y') => return self.target().map(|t| Action::Request(Request::Yaml(t))),
-            KeyCode::Char('e') => {
-                return self
-                    .current()
-                    .map(|d| Action::Request(Request::Explain(Box::new(d.clone()))));
+            KeyCode::Char(':') => {
+                self.prompt.open(Mode::Command, "");
+                return Handled::Yes;
             }
-            KeyCode::Char('f') => {
-                return self
-                    .current()
-                    .map(|d| Action::Request(Request::Fix(Box::new(d.clone()))));
-            }
-            KeyCode::Char('+') => return Some(Action::Speed(2.0)),
-            KeyCode::Char('-') => return Some(Action::Speed(0.5)),
-            KeyCode::Char(' ') => return Some(Action::Pause),
-            _ => {}
-        }
-        None
-    }
-
-    fn key_input(&mut self, key: KeyEvent) -> Option<Action> {
-        let text = match &mut self.input {
-            Input::Filter(t) | Input::Command(t) => t,
-            Input::None => return None,
+            _ => return Handled::No,
         };
-        match key.code {
-            KeyCode::Esc => self.input = Input::None,
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Char(c) => text.push(c),
-            KeyCode::Enter => {
-                let input = std::mem::replace(&mut self.input, Input::None);
-                match input {
-                    Input::Filter(t) => {
-                        self.filter = t;
-                        self.reshow();
-                    }
-                    Input::Command(t) => return self.command(&t),
-                    Input::None => {}
-                }
-            }
-            _ => {}
-        }
-        // Filtering follows the typing.
-        if let Input::Filter(t) = &self.input {
-            self.filter = t.clone();
-            self.reshow();
-        }
-        None
+        Handled::Then(action)
     }
 
-    /// `:ns NAME`, `:ns all`, `:ctx NAME` (k9s' `:` prompt, for the two things one switches).
-    fn command(&mut self, line: &str) -> Option<Action> {
+    /// Applies an action and the follow-ups it causes; returns those the loop carries out.
+    pub fn apply(&mut self, action: Action) -> Vec<Action> {
+        let mut queue = std::collections::VecDeque::from([action]);
+        let mut out = Vec::new();
+        while let Some(action) = queue.pop_front() {
+            match &action {
+                Action::Quit => self.quit = true,
+                Action::Help => self.popups.push(Box::new(popup::Help)),
+                Action::Show { title, lines } => self
+                    .popups
+                    .push(Box::new(popup::Text::new(title.clone(), lines.clone()))),
+                Action::Back => {
+                    self.popups.pop();
+                }
+                Action::Command(line) => {
+                    queue.push_back(self.command(line));
+                    continue;
+                }
+                Action::ViewNamespace(ns) => self.namespace = ns.clone(),
+                _ => {}
+            }
+            let components: [&mut dyn Component; 6] = [
+                &mut self.header,
+                &mut self.problems,
+                &mut self.pods,
+                &mut self.events,
+                &mut self.detail,
+                &mut self.prompt,
+            ];
+            queue.extend(components.into_iter().filter_map(|c| c.update(&action)));
+            if action.leaves_the_app() {
+                out.push(action);
+            }
+        }
+        out
+    }
+
+    /// `:ns NAME`, `:ns all`, `:ctx NAME` (k9s' `:` prompt, for the two things one
+    /// switches). On a live watch of one namespace `:ns` watches another one; otherwise
+    /// every namespace is already there and `:ns` narrows the view.
+    fn command(&self, line: &str) -> Action {
         let mut words = line.split_whitespace();
-        match (words.next(), words.next()) {
-            (Some("ns" | "namespace"), Some("all" | "-A")) | (Some("ns" | "namespace"), None) => {
-                self.namespace = None;
-            }
-            (Some("ns" | "namespace"), Some(ns)) => self.namespace = Some(ns.to_string()),
+        let (verb, arg) = (words.next(), words.next());
+        let namespace = match (verb, arg) {
+            (Some("ns" | "namespace"), None | Some("all" | "-A")) => None,
+            (Some("ns" | "namespace"), Some(ns)) => Some(ns.to_string()),
             (Some("ctx" | "context"), Some(ctx)) => {
-                return Some(Action::SwitchContext(ctx.to_string()));
+                return Action::Switch(Switch::Context(ctx.to_string()));
             }
-            (Some("q" | "quit"), _) => return Some(Action::Quit),
+            (Some("q" | "quit"), _) => return Action::Quit,
             _ => {
-                self.message = Some(format!(
+                return Action::Message(format!(
                     "unknown command :{line} — use :ns NAME, :ns all, :ctx NAME"
                 ));
-                return None;
             }
-        }
-        self.selected = 0;
-        self.reshow();
-        None
-    }
-
-    fn step(&mut self, by: i64) {
-        let (cursor, len) = match self.focus {
-            Focus::Problems => (&mut self.selected, self.shown.len()),
-            Focus::Pods => (&mut self.pod_selected, self.rows.pods.len()),
-            Focus::Events => (&mut self.event_selected, self.rows.events.len()),
         };
-        let max = len.saturating_sub(1) as i64;
-        *cursor = (*cursor as i64 + by).clamp(0, max) as usize;
-    }
-
-    /// The object `d`/`y` act on: the selected pod in the pods table, else the subject of
-    /// the selected problem.
-    fn target(&self) -> Option<ObjectRef> {
-        match self.focus {
-            Focus::Pods => self
-                .rows
-                .pods
-                .get(self.pod_selected)
-                .map(|p| ObjectRef::new("Pod", Some(&p.namespace), &p.name)),
-            _ => self.current().map(|d| d.subject.clone()),
+        match &self.header.source().watched_namespace {
+            Some(watched) if namespace.as_ref() == Some(watched) => {
+                Action::Message(format!("already watching namespace {watched}"))
+            }
+            Some(_) => Action::Switch(Switch::Namespace(namespace)),
+            None => Action::ViewNamespace(namespace),
         }
     }
 
-    /// Logs of the selected pod, or of the first pod the selected problem's evidence names.
-    fn logs(&mut self, previous: bool) -> Option<Action> {
-        let pod = match self.focus {
-            Focus::Pods => self.target(),
-            _ => self.current().and_then(|d| {
-                d.evidence
-                    .iter()
-                    .map(|e| &e.object)
-                    .chain(d.findings.iter().map(|f| &f.subject))
-                    .find(|o| o.kind == "Pod")
-                    .cloned()
-                    .or_else(|| (d.subject.kind == "Pod").then(|| d.subject.clone()))
-            }),
-        };
-        let Some(pod) = pod else {
-            self.message =
-                Some("no pod to show logs of; select one in the pods table (tab)".into());
-            return None;
-        };
-        let container = self.current().and_then(|d| {
-            d.findings
-                .iter()
-                .filter(|f| f.subject == pod)
-                .find_map(|f| f.facts.get("container").cloned())
-        });
-        Some(Action::Request(Request::Logs {
-            pod,
-            container,
-            previous,
-        }))
-    }
-}
-
-fn scroll(popup: &mut Popup, by: i32) {
-    if let Popup::Text { scroll, lines, .. } = popup {
-        let max = lines.len().saturating_sub(1) as i32;
-        *scroll = (i32::from(*scroll) + by).clamp(0, max) as u16;
-    }
-}
-
-fn matches(d: &Diagnosis, needle: &str) -> bool {
-    let subject = d.subject.to_string().to_ascii_lowercase();
-    subject.contains(needle)
-        || d.hypotheses.iter().any(|h| {
-            h.category.id().contains(needle) || h.cause.to_ascii_lowercase().contains(needle)
+    pub fn draw(&self, frame: &mut Frame) {
+        let [header, body, footer] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(6),
+            Constraint::Length(1),
+        ])
+        .areas(frame.area());
+        self.header.draw(frame, header, false);
+        let wide = body.width >= 100;
+        let [left, right] = Layout::horizontal(if wide {
+            [Constraint::Percentage(50), Constraint::Percentage(50)]
+        } else {
+            [Constraint::Percentage(55), Constraint::Percentage(45)]
         })
+        .areas(body);
+        let [problems, pods, events] = Layout::vertical([
+            Constraint::Percentage(45),
+            Constraint::Percentage(30),
+            Constraint::Percentage(25),
+        ])
+        .areas(left);
+        let panes: [(&dyn Component, Rect, Focus); 3] = [
+            (&self.problems, problems, Focus::Problems),
+            (&self.pods, pods, Focus::Pods),
+            (&self.events, events, Focus::Events),
+        ];
+        for (pane, area, focus) in panes {
+            pane.draw(frame, area, self.focus == focus);
+        }
+        self.detail.draw(frame, right, false);
+        self.prompt.draw(frame, footer, false);
+        if let Some(top) = self.popups.last() {
+            top.draw(frame, popup::area(frame.area()), true);
+        }
+    }
 }

@@ -1,164 +1,257 @@
-//! The dashboard (ratatui + crossterm): app state and keys in `app`, drawing in `view`,
-//! table rows in `rows`, background work in `worker`. The loop below only waits on
-//! channels and timers — keys, engine updates, worker answers, the tick and the frame —
-//! so it never waits on the network; ticks (clock, ages) and frames (redraws) run at
-//! their own rates.
+//! The dashboard (ratatui + crossterm), built as gitui builds its UI: components that
+//! each handle their keys and draw themselves (`component`, and `header`, `problems`,
+//! `pods`, `events`, `detail`, `prompt`, `popup` under the root `app`), actions between
+//! them (`action`), table rows computed off the loop (`rows`), and everything that reads
+//! the network in the `worker`. The loop below only waits on channels and timers — keys,
+//! engine updates, worker answers, a new session after `:ctx`/`:ns`, the tick and the
+//! frame — so it never waits on the network; ticks (clock, status) and frames (redraws)
+//! run at their own rates.
 
 pub mod action;
 pub mod app;
+pub mod component;
+pub mod detail;
+pub mod events;
+pub mod header;
+pub mod pods;
+pub mod popup;
+pub mod problems;
+pub mod prompt;
 pub mod rows;
-pub mod view;
+pub mod style;
 pub mod worker;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt as _;
+use futures::{Stream, StreamExt as _};
 use tokio::sync::mpsc;
 
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
-use crate::watch::{Session, live};
-use action::{Action, Request};
-use app::{App, Source};
-
-/// How the dashboard ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Exit {
-    Quit,
-    /// `:ctx NAME`: start again on this context.
-    Context(String),
-}
+use crate::watch::{Session, Switch, live};
+use action::{Action, Request, Status};
+use app::App;
+use header::Source;
 
 /// What the header shows about a session.
 pub fn source_of(session: &Session) -> Source {
     let o = &session.origin;
+    let live = session.client.is_some();
     Source {
         context: o.context.clone().unwrap_or_default(),
         server_version: o.server_version.clone().unwrap_or_default(),
         scope: o.scope.describe(),
-        mode: match (&session.client, &session.speed) {
-            (Some(_), _) => None,
-            (None, Some(_)) => Some("replay".into()),
-            (None, None) => Some("bundle".into()),
+        mode: match (live, &session.speed) {
+            (true, _) => None,
+            (false, Some(_)) => Some("replay".into()),
+            (false, None) => Some("bundle".into()),
+        },
+        watched_namespace: match o.scope.namespaces.as_slice() {
+            [one] if live => Some(one.clone()),
+            _ => None,
         },
     }
 }
 
-/// Runs the dashboard on the terminal until `q` or `:ctx`.
-pub async fn run(mut session: Session, config: &WatchConfig) -> Result<Exit> {
+/// Runs the dashboard on the terminal until `q`.
+pub async fn run(session: Session, config: &WatchConfig) -> Result<()> {
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("the terminal", e))?;
-    let result = run_loop(&mut terminal, &mut session, config).await;
+    let result = run_on(session, config, EventStream::new(), |app| {
+        terminal
+            .draw(|f| app.draw(f))
+            .map(drop)
+            .map_err(|e| Error::io("the terminal", e))
+    })
+    .await;
     ratatui::restore();
     result
 }
 
-async fn run_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    session: &mut Session,
+/// The loop, on any stream of terminal events and any way of drawing (tests type into it
+/// and draw on a `TestBackend`). Returns on `q`, or when the events end.
+pub async fn run_on<K>(
+    mut session: Session,
     config: &WatchConfig,
-) -> Result<Exit> {
-    let mut app = App::new(source_of(session));
-    app.speed = session.speed.as_ref().map(|s| {
-        let v = *s.borrow();
-        (v.factor, v.paused)
-    });
-    let (action_tx, mut actions) = mpsc::channel::<Action>(256);
-    let (request_tx, requests) = mpsc::channel::<Request>(32);
-    let worker = worker::Worker {
-        readers: session.readers.clone(),
-        logs: session.logs.clone(),
-        client: session.client.clone(),
-        context: session.origin.context.clone(),
-        explainer: crate::watch::assist::explainer(),
-        tail: 200,
-    };
-    let worker = tokio::spawn(worker.run(requests, action_tx.clone()));
-    let mut keys = EventStream::new();
+    mut keys: K,
+    mut draw: impl FnMut(&App) -> Result<()>,
+) -> Result<()>
+where
+    K: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let mut app = App::new(source_of(&session));
+    let mut wires = Wires::new(&session);
+    let (switched_tx, mut switched) = mpsc::channel::<(Switch, Result<Session>)>(1);
     let mut tick = tokio::time::interval(Duration::from_millis(config.tick_ms.max(50)));
     let mut frame = tokio::time::interval(Duration::from_millis(config.frame_ms.max(10)));
     frame.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
-    let mut rows_pending = false;
-    let exit = loop {
-        let action = tokio::select! {
+    loop {
+        let actions = tokio::select! {
             key = keys.next() => match key {
                 Some(Ok(Event::Key(k))) if k.kind == KeyEventKind::Press => app.key(k),
-                Some(Ok(Event::Resize(..))) => Some(Action::Render),
-                Some(Ok(_)) => None,
+                Some(Ok(Event::Resize(..))) => app.apply(Action::Render),
+                Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(Error::io("the terminal", e)),
-                None => Some(Action::Quit),
+                None => return Ok(()),
             },
             Some(update) = session.updates.recv() => {
-                app.warnings = live::warnings(&session.status);
-                if !rows_pending {
-                    rows_pending = true;
-                    let readers = session.readers.clone();
-                    let tx = action_tx.clone();
-                    let ns = app.namespace.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let rows = rows::compute(&readers, ns.as_deref());
-                        let _ = tx.blocking_send(Action::Rows(Box::new(rows)));
-                    });
-                }
-                Some(Action::Update(Box::new(update)))
+                wires.rows(&session, app.namespace());
+                let mut out = app.apply(Action::Status(Box::new(status_of(&session))));
+                out.extend(app.apply(Action::Update(Box::new(update))));
+                out
             },
-            Some(a) = actions.recv() => {
-                if matches!(a, Action::Rows(_)) {
-                    rows_pending = false;
+            Some(action) = wires.actions.recv() => {
+                let rows = matches!(action, Action::Rows(_));
+                let out = app.apply(action);
+                if rows {
+                    wires.rows_arrived(&session, app.namespace());
                 }
-                Some(a)
+                out
             },
-            _ = tick.tick() => {
-                app.warnings = live::warnings(&session.status);
-                if let Some(speed) = &session.speed {
-                    let v = *speed.borrow();
-                    app.speed = Some((v.factor, v.paused));
-                    app.now = Some((session.clock)());
+            Some((switch, result)) = switched.recv() => match result {
+                Ok(new) => {
+                    session = new;
+                    app = App::new(source_of(&session));
+                    wires = Wires::new(&session);
+                    app.apply(Action::Message(format!("now watching {}", switch.describe())))
                 }
-                Some(Action::Tick)
+                Err(e) => app.apply(Action::Message(format!(
+                    "cannot switch to {}: {e} (still watching the same as before)",
+                    switch.describe()
+                ))),
             },
+            _ = tick.tick() => app.apply(Action::Status(Box::new(status_of(&session)))),
             _ = frame.tick() => {
                 if dirty {
-                    terminal
-                        .draw(|f| view::draw(f, &app))
-                        .map_err(|e| Error::io("the terminal", e))?;
+                    draw(&app)?;
                     dirty = false;
                 }
-                None
+                continue;
             },
         };
-        let Some(action) = action else { continue };
         dirty = true;
-        match app.apply(action) {
-            Some(Action::Request(r)) => {
-                let _ = request_tx.try_send(r);
-            }
-            Some(Action::SwitchContext(c)) => {
-                if session.client.is_none() {
-                    app.message = Some("this is a bundle; :ctx needs a live cluster".into());
-                } else {
-                    break Exit::Context(c);
+        for action in actions {
+            match action {
+                Action::Quit => return Ok(()),
+                Action::Request(r) => {
+                    // A full queue means the worker is busy: dropping one view is better
+                    // than blocking the keys.
+                    let _ = wires.requests.try_send(r);
                 }
+                Action::Switch(switch) => match session.switched(&switch) {
+                    Some(start) => {
+                        app.apply(Action::Message(format!(
+                            "connecting to {}…",
+                            switch.describe()
+                        )));
+                        let tx = switched_tx.clone();
+                        tokio::spawn(async move {
+                            let _ = tx.send((switch, start.await)).await;
+                        });
+                    }
+                    None => {
+                        app.apply(Action::Message(
+                            "this is a bundle: :ctx and :ns NAME need a live cluster".into(),
+                        ));
+                    }
+                },
+                Action::ViewNamespace(ns) => wires.rows(&session, ns.as_deref()),
+                Action::Speed(by) => change_speed(&session, |s| {
+                    let f = if s.factor <= 0.0 { 1.0 } else { s.factor };
+                    s.factor = (f * by).clamp(0.25, 100_000.0);
+                }),
+                Action::Pause => change_speed(&session, |s| s.paused = !s.paused),
+                _ => {}
             }
-            Some(Action::Speed(by)) => change_speed(session, |s| {
-                let f = if s.factor <= 0.0 { 1.0 } else { s.factor };
-                s.factor = (f * by).clamp(0.25, 100_000.0);
-            }),
-            Some(Action::Pause) => change_speed(session, |s| s.paused = !s.paused),
-            Some(Action::Quit) => break Exit::Quit,
-            _ => {}
         }
         if app.should_quit() {
-            break Exit::Quit;
+            return Ok(());
         }
-    };
-    worker.abort();
-    Ok(exit)
+    }
+}
+
+/// What the loop reads from the session for the header and the bottom line.
+fn status_of(session: &Session) -> Status {
+    Status {
+        warnings: live::warnings(&session.status),
+        clock: session.speed.as_ref().map(|_| (session.clock)()),
+        speed: session.speed.as_ref().map(|s| {
+            let v = *s.borrow();
+            (v.factor, v.paused)
+        }),
+    }
 }
 
 fn change_speed(session: &Session, f: impl FnOnce(&mut crate::watch::replay::Speed)) {
     if let Some(tx) = &session.speed {
         tx.send_modify(f);
+    }
+}
+
+/// What ties the loop to one session: its worker, and the channel its answers and the
+/// table rows come back on. Dropped with the session, so nothing about a previous session
+/// arrives after a switch.
+struct Wires {
+    tx: mpsc::Sender<Action>,
+    actions: mpsc::Receiver<Action>,
+    requests: mpsc::Sender<Request>,
+    worker: tokio::task::JoinHandle<()>,
+    /// Rows are being computed; `again` when they are wanted anew meanwhile.
+    pending: bool,
+    again: bool,
+}
+
+impl Wires {
+    fn new(session: &Session) -> Wires {
+        let (tx, actions) = mpsc::channel::<Action>(256);
+        let (requests, incoming) = mpsc::channel::<Request>(32);
+        let worker = worker::Worker {
+            readers: session.readers.clone(),
+            logs: session.logs.clone(),
+            client: session.client.clone(),
+            context: session.origin.context.clone(),
+            explainer: crate::watch::assist::explainer(),
+            tail: 200,
+        };
+        let worker = tokio::spawn(worker.run(incoming, tx.clone()));
+        Wires {
+            tx,
+            actions,
+            requests,
+            worker,
+            pending: false,
+            again: false,
+        }
+    }
+
+    /// Computes the table rows off the loop (one computation at a time).
+    fn rows(&mut self, session: &Session, namespace: Option<&str>) {
+        if self.pending {
+            self.again = true;
+            return;
+        }
+        self.pending = true;
+        let readers = session.readers.clone();
+        let namespace = namespace.map(str::to_string);
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let rows = rows::compute(&readers, namespace.as_deref());
+            let _ = tx.blocking_send(Action::Rows(Arc::new(rows)));
+        });
+    }
+
+    fn rows_arrived(&mut self, session: &Session, namespace: Option<&str>) {
+        self.pending = false;
+        if std::mem::take(&mut self.again) {
+            self.rows(session, namespace);
+        }
+    }
+}
+
+impl Drop for Wires {
+    fn drop(&mut self) {
+        self.worker.abort();
     }
 }

@@ -1,7 +1,9 @@
 //! What the tables show, computed from the stores in the background after each update so
 //! a frame only draws what is visible: pods sorted unhealthy first, and the newest events.
 
-use crate::model::{event_count, event_last_seen, pod_is_healthy, pod_ready, pod_status};
+use crate::model::{
+    ObjectRef, event_count, event_last_seen, pod_is_healthy, pod_ready, pod_status,
+};
 use crate::watch::Readers;
 
 /// Events kept for the stream.
@@ -26,6 +28,8 @@ pub struct EventRow {
     pub object: String,
     pub message: String,
     pub count: i32,
+    /// The object the event is about, for describe, YAML and logs.
+    pub about: Option<ObjectRef>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,33 +85,13 @@ pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
             .then_with(|| a.namespace.cmp(&b.namespace))
             .then_with(|| a.name.cmp(&b.name))
     });
-    let mut events: Vec<_> = readers
-        .events
-        .state()
-        .into_iter()
-        .filter(|e| in_scope(e.0.metadata.namespace.as_deref()))
-        .map(|e| (event_last_seen(&e.0), e))
-        .collect();
-    let keep = EVENTS.min(events.len());
-    if keep > 0 && events.len() > keep {
-        events.select_nth_unstable_by(keep - 1, |a, b| {
-            b.0.cmp(&a.0)
-                .then_with(|| a.1.0.metadata.name.cmp(&b.1.0.metadata.name))
-        });
-        events.truncate(keep);
-    }
-    // Newest first; ties by name, so the stream does not shuffle between redraws.
-    events.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.0.metadata.name.cmp(&b.1.0.metadata.name))
-    });
+    let events = readers.events.newest(namespace, EVENTS);
     rows.events = events
-        .into_iter()
-        .map(|(at, e)| {
-            let e = &e.0;
+        .iter()
+        .map(|e| {
             let obj = &e.involved_object;
             EventRow {
-                last_seen: at,
+                last_seen: event_last_seen(e),
                 warning: e.type_.as_deref() == Some("Warning"),
                 reason: e.reason.clone().unwrap_or_default(),
                 object: format!(
@@ -117,6 +101,14 @@ pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
                 ),
                 message: e.message.clone().unwrap_or_default().trim().to_string(),
                 count: event_count(e),
+                about: obj
+                    .kind
+                    .as_deref()
+                    .zip(obj.name.as_deref())
+                    .map(|(kind, name)| {
+                        let ns = obj.namespace.as_deref().or(e.metadata.namespace.as_deref());
+                        ObjectRef::new(kind, ns.filter(|n| !n.is_empty()), name)
+                    }),
             }
         })
         .collect();

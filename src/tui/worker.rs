@@ -169,29 +169,13 @@ impl Worker {
                 c["message"].as_str().unwrap_or("")
             ));
         }
-        let mut events: Vec<_> = self
-            .readers
-            .events
-            .state()
-            .into_iter()
-            .filter(|e| {
-                let io = &e.0.involved_object;
-                io.kind.as_deref() == Some(o.kind.as_str())
-                    && io.name.as_deref() == Some(o.name.as_str())
-                    && (io
-                        .namespace
-                        .as_deref()
-                        .or(e.0.metadata.namespace.as_deref())
-                        == o.namespace.as_deref())
-            })
-            .collect();
-        events.sort_by_key(|e| crate::model::event_last_seen(&e.0));
+        let mut events = self.readers.events.about(o);
+        events.sort_by_key(crate::model::event_last_seen);
         out.push("Events:".into());
         if events.is_empty() {
             out.push("  <none>".into());
         }
-        for e in events {
-            let e = &e.0;
+        for e in &events {
             out.push(format!(
                 "  {} {} (x{}): {}",
                 e.type_.as_deref().unwrap_or("Normal"),

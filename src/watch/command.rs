@@ -1,6 +1,5 @@
 //! The `watch` command's glue: flags and configuration in, a session out to the dashboard
-//! or the headless printer; `:ctx NAME` in the dashboard restarts the session on another
-//! context.
+//! or the headless printer.
 
 use std::io::IsTerminal as _;
 use std::time::Duration;
@@ -45,17 +44,13 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
         });
     }
     let debounce = Duration::from_millis(config.debounce_ms);
-    let mut opts = LiveOptions::from_flags(global, &args.source);
-    loop {
-        let session = start(input(&opts, args)?, debounce).await?;
-        if args.headless {
-            return headless(session, &config, slack).await;
-        }
-        match crate::tui::run(session, &config).await? {
-            crate::tui::Exit::Quit => return Ok(0),
-            crate::tui::Exit::Context(context) => opts.context = Some(context),
-        }
+    let opts = LiveOptions::from_flags(global, &args.source);
+    let session = start(input(&opts, args)?, debounce).await?;
+    if args.headless {
+        return headless(session, &config, slack).await;
     }
+    crate::tui::run(session, &config).await?;
+    Ok(0)
 }
 
 fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::objects::{Readers, Touch};
-use super::partition::{self, Dirty, Partition, PodFacts};
+use super::partition::{self, Dirty, Partition, PodFacts, Seen};
 use crate::model::{LogKey, Scope, Snapshot, SnapshotMeta};
 use crate::rca::Diagnosis;
 
@@ -60,7 +60,8 @@ pub struct Engine {
     origin: Origin,
     debounce: Duration,
     results: BTreeMap<Partition, Vec<Diagnosis>>,
-    troubled: BTreeSet<String>,
+    /// The pods as the last pass saw them.
+    facts: PodFacts,
     pass_done: Option<Arc<tokio::sync::Notify>>,
 }
 
@@ -79,7 +80,7 @@ impl Engine {
             origin,
             debounce,
             results: BTreeMap::new(),
-            troubled: BTreeSet::new(),
+            facts: PodFacts::default(),
             pass_done: None,
         }
     }
@@ -94,13 +95,17 @@ impl Engine {
     pub async fn run(mut self, mut touches: mpsc::Receiver<Touch>, out: mpsc::Sender<Update>) {
         while let Some(first) = touches.recv().await {
             let mut dirty = Dirty::default();
-            dirty.record(&first, &self.troubled);
+            self.record(&mut dirty, &first);
+            // A change nothing reads starts no debounce window.
+            if dirty.is_empty() {
+                continue;
+            }
             let mut count = 1;
             let deadline = tokio::time::Instant::now() + self.debounce;
             loop {
                 tokio::select! {
                     t = touches.recv() => match t {
-                        Some(t) => { dirty.record(&t, &self.troubled); count += 1; }
+                        Some(t) => { self.record(&mut dirty, &t); count += 1; }
                         None => break,
                     },
                     _ = tokio::time::sleep_until(deadline) => break,
@@ -126,6 +131,14 @@ impl Engine {
         }
     }
 
+    fn record(&self, dirty: &mut Dirty, touch: &Touch) {
+        let seen = Seen {
+            before: &self.facts,
+            readers: &self.readers,
+        };
+        dirty.record(touch, &seen);
+    }
+
     /// Re-analyzes the dirty partitions; calls `emit` after each batch.
     pub fn pass(&mut self, dirty: &Dirty, touches: usize, emit: &mut dyn FnMut(Update)) {
         let started = Instant::now();
@@ -145,7 +158,8 @@ impl Engine {
         };
         // Partitions that were troubled and are not any more must be re-read once more.
         partitions.extend(
-            self.troubled
+            self.facts
+                .troubled
                 .difference(&facts.troubled)
                 .map(|ns| Partition::Namespace(ns.clone())),
         );
@@ -193,7 +207,7 @@ impl Engine {
                 stats,
             });
         }
-        self.troubled = facts.troubled;
+        self.facts = facts;
         if let Some(n) = &self.pass_done {
             n.notify_one();
         }

@@ -67,16 +67,16 @@ impl<W: Write> Headless<W> {
         self
     }
 
-    /// Prints what each complete pass changed until `updates` closes.
+    /// Prints what each update changed until `updates` closes. Every update holds every
+    /// partition's latest diagnoses, so one sent halfway through a pass (after its first
+    /// batch: the partitions where pods changed) announces new findings without waiting
+    /// for the rest of the pass.
     pub async fn run(
         mut self,
         mut updates: mpsc::Receiver<Update>,
         status: impl Fn() -> Vec<String>,
     ) {
         while let Some(update) = updates.recv().await {
-            if !update.complete {
-                continue;
-            }
             let warnings = status();
             if warnings != self.warnings {
                 self.line(json!({"type": "status", "at": update.at, "warnings": warnings}));

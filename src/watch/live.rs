@@ -10,12 +10,11 @@ use std::sync::{Arc, Mutex};
 
 use futures::StreamExt as _;
 use kube::Api;
-use kube::runtime::reflector::store::Writer;
 use kube::runtime::{WatchStreamExt as _, watcher};
 use tokio::sync::{Notify, mpsc};
 
 use super::engine::Logs;
-use super::objects::{self, Entry, Readers, Route, Touch};
+use super::objects::{Apply, Entry, Readers, Route, Touch};
 use crate::model::edge::Edge;
 use crate::model::{Kind, LogKey, Scope};
 use crate::source::live::{containers_needing_logs, takes_selector};
@@ -97,16 +96,14 @@ impl Feed {
     }
 }
 
-/// Starts the watcher of one kind (called for every kind by [`objects::Writers::spawn`]).
-pub fn spawn<T>(
-    kind: Kind,
-    writer: Writer<Entry<T>>,
-    feed: &Feed,
-) -> Option<tokio::task::JoinHandle<()>>
+/// Starts the watcher of one kind (called for every kind by [`super::objects::Writers::spawn`]),
+/// feeding `writer`.
+pub fn spawn<T, W>(kind: Kind, writer: W, feed: &Feed) -> Option<tokio::task::JoinHandle<()>>
 where
     T: Edge + Route + k8s_openapi::Resource + Clone + Debug + Send + Sync + 'static,
     T::Scope: ScopeApi,
     Entry<T>: kube::Resource<Scope = T::Scope, DynamicType = ()>,
+    W: Apply<T> + Send + 'static,
 {
     if !feed.watched(kind) {
         return None;
@@ -125,22 +122,25 @@ where
     )))
 }
 
-fn set(status: &Status, kind: Kind, state: KindState) {
-    if let Ok(mut map) = status.lock() {
-        map.insert(kind, state);
+/// Records a kind's state; returns whether it changed.
+fn set(status: &Status, kind: Kind, state: KindState) -> bool {
+    match status.lock() {
+        Ok(mut map) => map.insert(kind, state.clone()) != Some(state),
+        Err(_) => false,
     }
 }
 
-async fn watch_kind<T>(
+async fn watch_kind<T, W>(
     kind: Kind,
     api: Api<Entry<T>>,
     config: watcher::Config,
-    mut writer: Writer<Entry<T>>,
+    mut writer: W,
     touches: mpsc::Sender<Touch>,
     status: Status,
 ) where
     T: Route + Clone + Debug + Send + Sync + 'static,
     Entry<T>: kube::Resource<DynamicType = ()> + serde::de::DeserializeOwned,
+    W: Apply<T>,
 {
     let mut stream = watcher(api, config).default_backoff().boxed();
     while let Some(item) = stream.next().await {
@@ -150,9 +150,10 @@ async fn watch_kind<T>(
                     event,
                     watcher::Event::InitDone | watcher::Event::Apply(_) | watcher::Event::Delete(_)
                 ) {
+                    // The touch of the event itself brings the status change along.
                     set(&status, kind, KindState::Ready);
                 }
-                if let Some(t) = objects::apply(kind, &mut writer, &event)
+                if let Some(t) = writer.apply(kind, &event)
                     && touches.send(t).await.is_err()
                 {
                     return;
@@ -161,14 +162,11 @@ async fn watch_kind<T>(
             Err(e) => {
                 let state = classify(&e);
                 tracing::info!("watch {}: {e}", kind.info().plural);
-                set(&status, kind, state);
                 // A changed status is worth a pass: the warnings go out with the results.
-                let _ = touches.try_send(Touch {
-                    kind,
-                    namespace: None,
-                    about: None,
-                    relisted: false,
-                });
+                // Retries that fail the same way are not (the analysis would not change).
+                if set(&status, kind, state) {
+                    let _ = touches.try_send(Touch::everywhere(kind));
+                }
             }
         }
     }
@@ -263,13 +261,7 @@ impl LogFetcher {
                 fetched.insert(key, stamp);
             }
             for ns in namespaces {
-                let touch = Touch {
-                    kind: Kind::Pod,
-                    namespace: Some(ns),
-                    about: None,
-                    relisted: false,
-                };
-                if self.touches.send(touch).await.is_err() {
+                if self.touches.send(Touch::logs(ns)).await.is_err() {
                     return;
                 }
             }

@@ -1,8 +1,8 @@
 //! `k8sops watch`: the live engine behind the dashboard and the headless watcher.
 //!
 //! Data flows as the analyzers expect it, only incrementally: a feed (`live` watchers, or a
-//! bundle through `replay`) writes into per-kind reflector stores (`objects`) and reports
-//! what it touched; the `engine` debounces those touches, re-runs the analyzers over the
+//! bundle through `replay`) writes into per-kind reflector stores (`objects`; Events packed
+//! in `events`) and reports what it touched; the `engine` debounces those touches, re-runs the analyzers over the
 //! dirty `partition`s only, and sends ranked diagnoses. `track` turns successive results
 //! into new and resolved findings, `headless` prints them, `health` scores them, and
 //! `assist` holds the seams to the LLM and fix engines.
@@ -10,6 +10,7 @@
 pub mod assist;
 pub mod command;
 pub mod engine;
+pub mod events;
 pub mod headless;
 pub mod health;
 pub mod live;
@@ -19,6 +20,7 @@ pub mod policy;
 pub mod replay;
 pub mod track;
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,6 +46,39 @@ pub enum Input {
     },
 }
 
+/// What a dashboard asks to watch instead (`:ctx NAME`; `:ns NAME` on a watch of one
+/// namespace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Switch {
+    Context(String),
+    /// One namespace, or `None` for all of them.
+    Namespace(Option<String>),
+}
+
+impl Switch {
+    /// Changes the options a live session was started with. A new context keeps the
+    /// namespace flags: without `-n` the context's own default namespace applies.
+    pub fn apply(&self, opts: &mut LiveOptions) {
+        match self {
+            Switch::Context(c) => opts.context = Some(c.clone()),
+            Switch::Namespace(Some(ns)) => {
+                opts.namespace = Some(ns.clone());
+                opts.all_namespaces = false;
+            }
+            Switch::Namespace(None) => opts.all_namespaces = true,
+        }
+    }
+
+    /// `context prod`, `namespace shop`, `all namespaces`.
+    pub fn describe(&self) -> String {
+        match self {
+            Switch::Context(c) => format!("context {c}"),
+            Switch::Namespace(Some(ns)) => format!("namespace {ns}"),
+            Switch::Namespace(None) => "all namespaces".into(),
+        }
+    }
+}
+
 /// A running engine and what the views need of it. Dropping it stops every task.
 pub struct Session {
     pub readers: Readers,
@@ -59,7 +94,24 @@ pub struct Session {
     /// Ends when the feed has nothing more to give (a bundle loaded or played to the end);
     /// never for a live cluster.
     pub feed: Option<JoinHandle<()>>,
+    /// The options of a live session, for [`Session::switched`].
+    live: Option<LiveOptions>,
+    debounce: Duration,
     tasks: Vec<JoinHandle<()>>,
+}
+
+impl Session {
+    /// A session on what `switch` names, started from this one's options; `None` for a
+    /// bundle, which has nothing else to watch. This session runs on until it is dropped,
+    /// so a switch that fails leaves the dashboard where it was.
+    pub fn switched(
+        &self,
+        switch: &Switch,
+    ) -> Option<impl Future<Output = Result<Session>> + Send + 'static> {
+        let mut opts = self.live.clone()?;
+        switch.apply(&mut opts);
+        Some(start(Input::Live(opts), self.debounce))
+    }
 }
 
 impl Drop for Session {
@@ -81,6 +133,10 @@ pub async fn start(input: Input, debounce: Duration) -> Result<Session> {
     let mut tasks = Vec::new();
     let mut speed_tx = None;
     let mut client = None;
+    let live = match &input {
+        Input::Live(opts) => Some(opts.clone()),
+        Input::Bundle { .. } => None,
+    };
     let (origin, clock, feed): (Origin, Clock, Option<JoinHandle<()>>) = match input {
         Input::Live(opts) => {
             let conn = connect(&opts).await?;
@@ -178,6 +234,8 @@ pub async fn start(input: Input, debounce: Duration) -> Result<Session> {
         client,
         speed: speed_tx,
         feed,
+        live,
+        debounce,
         tasks,
     })
 }

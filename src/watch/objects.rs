@@ -1,4 +1,5 @@
-//! The live object store: one `kube::runtime` reflector store per kind. Writers are fed by
+//! The live object store: one `kube::runtime` reflector store per kind — Events excepted,
+//! which are far more numerous and kept packed (`watch::events`). Writers are fed by
 //! watchers (live) or by a bundle (`--from`, `--replay`); readers copy the objects of one
 //! partition into a typed [`Objects`] for the analyzers.
 //!
@@ -12,8 +13,10 @@ use kube::runtime::reflector::{self, Store, store::Writer};
 use kube::runtime::watcher;
 use serde::{Deserialize, Deserializer};
 
+pub use super::events::Events;
+use super::events::{EventsWriter, Home, Packed};
 use crate::model::edge::Edge;
-use crate::model::{Kind, Objects};
+use crate::model::{Kind, ObjectRef, Objects};
 
 /// An API object as it enters k8sops: deserialized through [`Edge`].
 #[derive(Debug, Clone)]
@@ -48,31 +51,48 @@ impl<T: k8s_openapi::Metadata<Ty = ObjectMeta>> k8s_openapi::Metadata for Entry<
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Touch {
     pub kind: Kind,
-    /// `None` for cluster-scoped objects.
+    /// `None` for cluster-scoped objects and for changes that concern every partition (a
+    /// relist, a kind's watch failing).
     pub namespace: Option<String>,
-    /// For events: the kind of the involved object (an event about a Node concerns the
-    /// cluster partition).
-    pub about: Option<String>,
-    /// A relist replaced the whole kind: every partition may have changed.
-    pub relisted: bool,
+    /// `None` when the touch is not about one object (logs of the namespace arrived).
+    pub name: Option<String>,
+    /// For events: the object the event is about.
+    pub about: Option<ObjectRef>,
+    /// For pods: what node capacity reads of it (node, phase, requests) changed.
+    pub capacity: bool,
 }
 
 impl Touch {
-    fn of(kind: Kind, meta: &ObjectMeta, about: Option<String>) -> Self {
+    fn of(kind: Kind, meta: &ObjectMeta, about: Option<ObjectRef>, capacity: bool) -> Self {
         Touch {
             kind,
             namespace: meta.namespace.clone().filter(|n| !n.is_empty()),
+            name: meta.name.clone(),
             about,
-            relisted: false,
+            capacity,
         }
     }
 
-    fn relist(kind: Kind) -> Self {
+    /// A change every partition may see: a relist of `kind`, its watch failing or coming
+    /// back.
+    pub fn everywhere(kind: Kind) -> Self {
         Touch {
             kind,
             namespace: None,
+            name: None,
             about: None,
-            relisted: true,
+            capacity: false,
+        }
+    }
+
+    /// Container logs of pods in `namespace` arrived.
+    pub fn logs(namespace: String) -> Self {
+        Touch {
+            kind: Kind::Pod,
+            namespace: Some(namespace),
+            name: None,
+            about: None,
+            capacity: false,
         }
     }
 }
@@ -88,14 +108,36 @@ where
     Entry<T>: kube::Resource<DynamicType = ()> + Clone,
     T: Route,
 {
-    writer.apply_watcher_event(event);
-    match event {
+    let touched = match event {
         watcher::Event::Apply(o) | watcher::Event::Delete(o) => {
+            let capacity = T::STUBBED && {
+                let old = writer.as_reader().get(&reflector::ObjectRef::from_obj(o));
+                let new = matches!(event, watcher::Event::Apply(_)).then_some(&o.0);
+                T::capacity_changed(old.as_deref().map(|e| &e.0), new)
+            };
             let meta = k8s_openapi::Metadata::metadata(&o.0);
-            Some(Touch::of(kind, meta, o.0.involved_kind()))
+            Some(Touch::of(kind, meta, o.0.involved(), capacity))
         }
-        watcher::Event::InitDone => Some(Touch::relist(kind)),
+        watcher::Event::InitDone => Some(Touch::everywhere(kind)),
         watcher::Event::Init | watcher::Event::InitApply(_) => None,
+    };
+    writer.apply_watcher_event(event);
+    touched
+}
+
+/// What the watcher events of one kind are applied to: a reflector store's writer, or
+/// the packed events store (`watch::events`).
+pub trait Apply<T> {
+    fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<T>>) -> Option<Touch>;
+}
+
+impl<T> Apply<T> for Writer<Entry<T>>
+where
+    Entry<T>: kube::Resource<DynamicType = ()> + Clone,
+    T: Route,
+{
+    fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<T>>) -> Option<Touch> {
+        apply(kind, self, event)
     }
 }
 
@@ -105,8 +147,10 @@ pub trait Sort {
     fn object(&self, kind: Kind, meta: &ObjectMeta, full: &mut Vec<usize>);
     /// Buckets that get the pod in full, and those that get only its [`Route::stub`].
     fn pod(&self, pod: &Pod, full: &mut Vec<usize>, stub: &mut Vec<usize>);
+    /// Whether any bucket may want events of `home` (the others are not even looked at).
+    fn wants_events(&self, home: &Home) -> bool;
     /// Buckets that get the event.
-    fn event(&self, event: &k8s_openapi::api::core::v1::Event, full: &mut Vec<usize>);
+    fn event(&self, home: &Home, event: &Packed, full: &mut Vec<usize>);
 }
 
 /// How one kind is routed by a [`Sort`]; most kinds go by their metadata alone.
@@ -115,34 +159,60 @@ pub trait Route: k8s_openapi::Metadata<Ty = ObjectMeta> + Sized {
         sort.object(kind, self.metadata(), full);
     }
 
+    /// Whether some partitions hold only a [`Route::stub`] of objects of this kind.
+    const STUBBED: bool = false;
+
     /// The reduced copy given to partitions that need only part of the object.
     fn stub(&self) -> Option<Self> {
         None
     }
 
-    /// The kind of object an event is about; `None` for everything but Events.
-    fn involved_kind(&self) -> Option<String> {
+    /// The object an event is about; `None` for everything but Events.
+    fn involved(&self) -> Option<ObjectRef> {
         None
+    }
+
+    /// Whether a change from `old` to `new` (`None`: absent) alters the [`Route::stub`]
+    /// that partitions needing capacity hold.
+    fn capacity_changed(_old: Option<&Self>, _new: Option<&Self>) -> bool {
+        false
     }
 }
 
 impl Route for k8s_openapi::api::core::v1::Event {
-    fn route(&self, _: Kind, sort: &dyn Sort, full: &mut Vec<usize>, _: &mut Vec<usize>) {
-        sort.event(self, full);
-    }
-
-    fn involved_kind(&self) -> Option<String> {
-        self.involved_object.kind.clone()
+    fn involved(&self) -> Option<ObjectRef> {
+        let o = &self.involved_object;
+        let namespace = o
+            .namespace
+            .as_deref()
+            .or(self.metadata.namespace.as_deref())
+            .filter(|n| !n.is_empty());
+        Some(ObjectRef::new(
+            o.kind.clone().unwrap_or_default(),
+            namespace,
+            o.name.clone().unwrap_or_default(),
+        ))
     }
 }
 
 impl Route for Pod {
+    const STUBBED: bool = true;
+
     fn route(&self, _: Kind, sort: &dyn Sort, full: &mut Vec<usize>, stub: &mut Vec<usize>) {
         sort.pod(self, full, stub);
     }
 
     fn stub(&self) -> Option<Self> {
         Some(super::partition::capacity_stub(self))
+    }
+
+    fn capacity_changed(old: Option<&Self>, new: Option<&Self>) -> bool {
+        // Only pods bound to a node are held as stubs.
+        let held = |p: Option<&Pod>| {
+            p.filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_some()))
+                .map(super::partition::capacity_stub)
+        };
+        held(old) != held(new)
     }
 }
 
@@ -152,21 +222,27 @@ macro_rules! stores {
         #[derive(Clone)]
         pub struct Readers {
             $(pub $field: Store<Entry<$ty>>,)*
+            pub events: Events,
         }
 
         /// Writers of every kind's store; each is moved to the task that feeds it.
         pub struct Writers {
             $(pub $field: Writer<Entry<$ty>>,)*
+            pub events: EventsWriter,
         }
 
-
-        /// Every kind held, in the order of the registry.
-        pub const STORED: &[Kind] = &[$(Kind::$variant),*];
+        /// Every kind held in a reflector store, in the order of the registry (Events
+        /// have their own store).
+        pub const REFLECTED: &[Kind] = &[$(Kind::$variant),*];
 
         /// A fresh, empty set of stores.
         pub fn stores() -> (Readers, Writers) {
             $(let $field = reflector::store::<Entry<$ty>>();)*
-            (Readers { $($field: $field.0.clone(),)* }, Writers { $($field: $field.1,)* })
+            let (events, events_writer) = super::events::store();
+            (
+                Readers { $($field: $field.0.clone(),)* events },
+                Writers { $($field: $field.1,)* events: events_writer },
+            )
         }
 
         impl Readers {
@@ -192,13 +268,23 @@ macro_rules! stores {
                         }
                     }
                 )*
-            }
-
-            /// How many objects each kind holds, for the header.
-            pub fn count(&self, kind: Kind) -> usize {
-                match kind {
-                    $(Kind::$variant => self.$field.state().len(),)*
-                }
+                self.events.each(
+                    |home| sort.wants_events(home),
+                    |home, packed, unpack| {
+                        full.clear();
+                        sort.event(home, packed, &mut full);
+                        if full.is_empty() {
+                            return;
+                        }
+                        if let Some(event) = unpack() {
+                            for &b in &full {
+                                if let Some(bucket) = buckets.get_mut(b) {
+                                    bucket.events.push(event.clone());
+                                }
+                            }
+                        }
+                    },
+                );
             }
 
             /// Every namespace that holds an object, or is one.
@@ -214,6 +300,7 @@ macro_rules! stores {
                         }
                     }
                 )*
+                self.events.namespaces(&mut out);
                 out
             }
 
@@ -223,12 +310,13 @@ macro_rules! stores {
                     m.name.as_deref() == Some(name)
                         && m.namespace.as_deref().filter(|n| !n.is_empty()) == namespace
                 };
-                match kind {
+                let value = match kind {
                     $(Kind::$variant => self.$field
                         .find(|o| wanted(k8s_openapi::Metadata::metadata(&o.0)))
-                        .and_then(|o| serde_json::to_value(&o.0).ok())
-                        .map(|v| crate::model::with_type_meta(v, Kind::$variant.info())),)*
-                }
+                        .and_then(|o| serde_json::to_value(&o.0).ok()),)*
+                    Kind::Event => self.events.get(namespace, name).and_then(|e| serde_json::to_value(&e).ok()),
+                };
+                value.map(|v| crate::model::with_type_meta(v, kind.info()))
             }
 
             /// Every pod, shared (no copy).
@@ -249,13 +337,20 @@ macro_rules! stores {
                     }
                     touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::InitDone));
                 )*
+                let events = &mut self.events;
+                touched.extend(events.apply(Kind::Event, &watcher::Event::Init));
+                for o in objects.events {
+                    touched.extend(events.apply(Kind::Event, &watcher::Event::InitApply(Entry(o))));
+                }
+                touched.extend(events.apply(Kind::Event, &watcher::Event::InitDone));
                 touched
             }
 
             /// Starts one watcher per watched kind, each feeding its store.
             pub fn spawn(self, feed: &super::live::Feed) -> Vec<tokio::task::JoinHandle<()>> {
                 let mut handles = Vec::new();
-                $(handles.extend(super::live::spawn::<$ty>(Kind::$variant, self.$field, feed));)*
+                $(handles.extend(super::live::spawn::<$ty, _>(Kind::$variant, self.$field, feed));)*
+                handles.extend(super::live::spawn::<k8s_openapi::api::core::v1::Event, _>(Kind::Event, self.events, feed));
                 handles
             }
 
@@ -267,6 +362,9 @@ macro_rules! stores {
                         touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::Apply(Entry(o))));
                     }
                 )*
+                for o in objects.events {
+                    touched.extend(self.events.apply(Kind::Event, &watcher::Event::Apply(Entry(o))));
+                }
                 touched
             }
         }
@@ -313,14 +411,14 @@ plain_route!(
     Secret
 );
 
-// The same list as `model::kinds` (checked by the test below), typed for the watchers.
+// The same list as `model::kinds` but Events (checked by the test below), typed for the
+// watchers.
 stores! {
     Namespace: Namespace => namespaces;
     Node: Node => nodes;
     PersistentVolume: PersistentVolume => persistent_volumes;
     StorageClass: StorageClass => storage_classes;
     Pod: Pod => pods;
-    Event: k8s_openapi::api::core::v1::Event => events;
     Deployment: Deployment => deployments;
     ReplicaSet: ReplicaSet => replica_sets;
     StatefulSet: StatefulSet => stateful_sets;
@@ -342,9 +440,15 @@ stores! {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Kind;
+
     #[test]
     fn every_registered_kind_has_a_store() {
-        let registry: Vec<_> = crate::model::KINDS.iter().map(|k| k.kind).collect();
-        assert_eq!(super::STORED, registry.as_slice());
+        let registry: Vec<_> = crate::model::KINDS
+            .iter()
+            .map(|k| k.kind)
+            .filter(|k| *k != Kind::Event)
+            .collect();
+        assert_eq!(super::REFLECTED, registry.as_slice());
     }
 }

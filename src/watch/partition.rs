@@ -16,15 +16,25 @@
 //!
 //! The cluster partition holds the cluster-scoped objects, the pods in trouble, their
 //! events (evictions are read from them) and the owners that name their workloads.
+//!
+//! Events about pods that are not in trouble go into no partition, and change none.
+//!
+//! A change makes dirty its own partition and those holding the object as context. Events
+//! about a pod that is not in trouble make nothing dirty: analyzers read a pod's events
+//! only while it is in trouble (`tests/watch_incremental.rs` checks this too), and when
+//! the pod gets into trouble its own change brings its namespace, events included, back.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStatus, Event, Pod, PodSpec,
-    PodStatus, ResourceRequirements,
+    Container, ContainerState, ContainerStateRunning, ContainerStatus, Pod, PodSpec, PodStatus,
+    ResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use kube::runtime::reflector;
+
+use super::events::{Home, Packed};
 use super::objects::{Readers, Sort, Touch};
 use crate::model::{Kind, ObjectRef, Objects, pod_is_healthy};
 
@@ -61,41 +71,101 @@ impl Dirty {
         !self.all && self.partitions.is_empty()
     }
 
-    /// Records one change. Changes to objects that are context for troubled namespaces
-    /// (pods, Services, EndpointSlices, Endpoints) make those namespaces dirty too;
-    /// `troubled` is the engine's view of them from the previous pass.
-    pub fn record(&mut self, touch: &Touch, troubled: &BTreeSet<String>) {
-        let cluster_level = |kind: Option<&str>| {
-            kind.and_then(Kind::from_kind_field)
-                .is_some_and(|k| !k.info().namespaced)
-        };
-        if touch.relisted || touch.namespace.is_none() || cluster_level(touch.about.as_deref()) {
+    /// Records one change: its own partition, and the partitions that hold the changed
+    /// object as context (see the module docs). A change nothing reads makes nothing
+    /// dirty: analyzers read a pod's events only while the pod is in trouble.
+    pub fn record(&mut self, touch: &Touch, seen: &Seen<'_>) {
+        let (Some(ns), false) = (touch.namespace.as_deref(), cluster_level(touch)) else {
             self.all = true;
             return;
-        }
-        let ns = touch.namespace.clone().unwrap_or_default();
-        let here = Partition::Namespace(ns);
+        };
+        let before = seen.before;
+        let mut here = Partition::Namespace(ns.to_string());
         match touch.kind {
             Kind::Pod => {
                 self.urgent.insert(here.clone());
-                self.partitions.insert(Partition::Cluster);
-                self.context_of_troubled(troubled);
+                if touch
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| seen.troubled(ns, name))
+                {
+                    self.partitions.insert(Partition::Cluster);
+                }
+                if ns == "kube-system" {
+                    self.context_of(&before.troubled);
+                }
+                if touch.capacity {
+                    self.context_of(&before.unscheduled);
+                }
             }
             Kind::Event => {
-                self.partitions.insert(Partition::Cluster);
+                if let Some(about) = touch.about.as_ref().filter(|a| a.kind == "Pod") {
+                    let ns = about.namespace.as_deref().unwrap_or(ns);
+                    if !seen.troubled(ns, &about.name) {
+                        return;
+                    }
+                    here = Partition::Namespace(ns.to_string());
+                    self.partitions.insert(Partition::Cluster);
+                }
             }
             Kind::Service | Kind::EndpointSlice | Kind::Endpoints => {
-                self.context_of_troubled(troubled);
+                self.context_of(&before.troubled);
+            }
+            k if names_workloads(k) && before.troubled.contains(ns) => {
+                self.partitions.insert(Partition::Cluster);
             }
             _ => {}
         }
         self.partitions.insert(here);
     }
 
-    fn context_of_troubled(&mut self, troubled: &BTreeSet<String>) {
-        for ns in troubled {
+    fn context_of(&mut self, namespaces: &BTreeSet<String>) {
+        for ns in namespaces {
             self.partitions.insert(Partition::Namespace(ns.clone()));
         }
+    }
+}
+
+/// A cluster-scoped object, or an event about one: every partition holds those.
+fn cluster_level(touch: &Touch) -> bool {
+    let cluster_scoped =
+        |kind: &str| Kind::from_kind_field(kind).is_some_and(|k| !k.info().namespaced);
+    touch
+        .about
+        .as_ref()
+        .is_some_and(|a| cluster_scoped(&a.kind))
+}
+
+/// Owners on the chain from a pod to the workload a human would fix (Pod → ReplicaSet →
+/// Deployment, Pod → Job → CronJob): the cluster partition holds those of pods in trouble.
+fn names_workloads(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::ReplicaSet
+            | Kind::Deployment
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::Job
+            | Kind::CronJob
+    )
+}
+
+/// What a change is judged against: the pods as the previous pass saw them, and as the
+/// stores hold them now.
+pub struct Seen<'a> {
+    pub before: &'a PodFacts,
+    pub readers: &'a Readers,
+}
+
+impl Seen<'_> {
+    /// Whether a pod is in trouble now, or was at the previous pass.
+    fn troubled(&self, namespace: &str, name: &str) -> bool {
+        self.before.is_troubled(namespace, name)
+            || self
+                .readers
+                .pods
+                .get(&reflector::ObjectRef::new(name).within(namespace))
+                .is_some_and(|p| in_trouble(&p.0))
     }
 }
 
@@ -106,8 +176,8 @@ pub struct PodFacts {
     pub troubled: BTreeSet<String>,
     /// Namespaces with a pod waiting for a node.
     pub unscheduled: BTreeSet<String>,
-    /// Pods in trouble, for the cluster partition (namespace, name).
-    pub troubled_pods: HashSet<(String, String)>,
+    /// Pods in trouble, for the cluster partition: namespace → names.
+    troubled_pods: HashMap<String, HashSet<String>>,
 }
 
 /// A pod that analyzers look at: not healthy, or restarted (a superset of what
@@ -132,6 +202,12 @@ fn unscheduled(pod: &Pod) -> bool {
 }
 
 impl PodFacts {
+    pub fn is_troubled(&self, namespace: &str, name: &str) -> bool {
+        self.troubled_pods
+            .get(namespace)
+            .is_some_and(|names| names.contains(name))
+    }
+
     pub fn read(readers: &Readers) -> PodFacts {
         let mut facts = PodFacts::default();
         for p in readers.pods() {
@@ -141,7 +217,9 @@ impl PodFacts {
                 facts.troubled.insert(ns.clone());
                 facts
                     .troubled_pods
-                    .insert((ns.clone(), pod.metadata.name.clone().unwrap_or_default()));
+                    .entry(ns.clone())
+                    .or_default()
+                    .insert(pod.metadata.name.clone().unwrap_or_default());
             }
             if unscheduled(pod) {
                 facts.unscheduled.insert(ns);
@@ -272,12 +350,14 @@ struct Router<'a> {
     groups: &'a [Group],
     facts: &'a PodFacts,
     /// Namespace → the group holding it in full.
-    home: BTreeMap<&'a str, usize>,
+    home: HashMap<&'a str, usize>,
+    /// The cluster group, when in this batch.
+    cluster: Option<usize>,
 }
 
 impl<'a> Router<'a> {
     fn new(groups: &'a [Group], facts: &'a PodFacts) -> Self {
-        let mut home = BTreeMap::new();
+        let mut home = HashMap::new();
         for (i, g) in groups.iter().enumerate() {
             for ns in &g.namespaces {
                 home.insert(ns.as_str(), i);
@@ -287,6 +367,7 @@ impl<'a> Router<'a> {
             groups,
             facts,
             home,
+            cluster: groups.iter().position(|g| g.cluster),
         }
     }
 
@@ -310,19 +391,8 @@ impl Sort for Router<'_> {
                 }
             }
         }
-        // The owner chain names the workload of a pod in trouble (Pod → ReplicaSet →
-        // Deployment, Pod → Job → CronJob).
-        let owner = matches!(
-            kind,
-            Kind::ReplicaSet
-                | Kind::Deployment
-                | Kind::StatefulSet
-                | Kind::DaemonSet
-                | Kind::Job
-                | Kind::CronJob
-        );
-        if owner && self.facts.troubled.contains(ns) {
-            full.extend(self.groups.iter().position(|g| g.cluster));
+        if names_workloads(kind) && self.facts.troubled.contains(ns) {
+            full.extend(self.cluster);
         }
     }
 
@@ -330,10 +400,9 @@ impl Sort for Router<'_> {
         let ns = pod.metadata.namespace.as_deref().unwrap_or("");
         let home = self.home.get(ns).copied();
         full.extend(home);
-        let troubled = self.facts.troubled_pods.contains(&(
-            ns.to_string(),
-            pod.metadata.name.clone().unwrap_or_default(),
-        ));
+        let troubled = self
+            .facts
+            .is_troubled(ns, pod.metadata.name.as_deref().unwrap_or(""));
         let bound = pod
             .spec
             .as_ref()
@@ -351,26 +420,29 @@ impl Sort for Router<'_> {
         }
     }
 
-    fn event(&self, event: &Event, full: &mut Vec<usize>) {
-        let obj = &event.involved_object;
-        let kind = obj.kind.as_deref().and_then(Kind::from_kind_field);
-        if kind.is_some_and(|k| !k.info().namespaced) {
+    fn wants_events(&self, home: &Home) -> bool {
+        match home.namespace() {
+            None => true,
+            Some(ns) => {
+                self.home.contains_key(ns)
+                    || (self.cluster.is_some() && self.facts.troubled.contains(ns))
+            }
+        }
+    }
+
+    fn event(&self, home: &Home, event: &Packed, full: &mut Vec<usize>) {
+        let Some(ns) = home.namespace() else {
             return self.cluster_scoped(full);
+        };
+        if event.about_kind() == "Pod" {
+            // Analyzers read a pod's events only while it is in trouble (see the module
+            // docs): the events of the others, most of any cluster's, are not copied.
+            if !self.facts.is_troubled(ns, event.about_name()) {
+                return;
+            }
+            full.extend(self.cluster);
         }
-        let ns = obj
-            .namespace
-            .as_deref()
-            .or(event.metadata.namespace.as_deref())
-            .unwrap_or("");
         full.extend(self.home.get(ns).copied());
-        if kind == Some(Kind::Pod)
-            && self
-                .facts
-                .troubled_pods
-                .contains(&(ns.to_string(), obj.name.clone().unwrap_or_default()))
-        {
-            full.extend(self.groups.iter().position(|g| g.cluster));
-        }
     }
 }
 
@@ -379,4 +451,107 @@ pub fn copy(readers: &Readers, batch: &[Group], facts: &PodFacts) -> Vec<Objects
     let mut buckets: Vec<Objects> = batch.iter().map(|_| Objects::default()).collect();
     readers.copy_into(&Router::new(batch, facts), &mut buckets);
     buckets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The crash-loop example: `shop/orders-…` pods restart, every other pod runs fine.
+    fn stores() -> Readers {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/crash-loop");
+        let snapshot = crate::source::bundle::read(std::path::Path::new(path)).expect("reads");
+        let (readers, mut writers) = super::super::objects::stores();
+        writers.load(snapshot.objects);
+        readers
+    }
+
+    fn touch(kind: Kind, ns: Option<&str>, name: &str, about: Option<ObjectRef>) -> Touch {
+        Touch {
+            kind,
+            namespace: ns.map(str::to_string),
+            name: Some(name.to_string()),
+            about,
+            capacity: false,
+        }
+    }
+
+    fn event_about(ns: &str, kind: &str, name: &str) -> Touch {
+        let about = ObjectRef::new(kind, (kind != "Node").then_some(ns), name);
+        touch(Kind::Event, Some(ns), &format!("{name}.17"), Some(about))
+    }
+
+    fn dirty(readers: &Readers, touches: &[Touch]) -> Dirty {
+        let before = PodFacts::read(readers);
+        let seen = Seen {
+            before: &before,
+            readers,
+        };
+        let mut d = Dirty::default();
+        for t in touches {
+            d.record(t, &seen);
+        }
+        d
+    }
+
+    fn namespaces(names: &[&str]) -> BTreeSet<Partition> {
+        names
+            .iter()
+            .map(|n| match *n {
+                "(cluster)" => Partition::Cluster,
+                n => Partition::Namespace(n.to_string()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_about_pods_running_fine_make_nothing_dirty() {
+        let r = stores();
+        let d = dirty(&r, &[event_about("shop", "Pod", "cart-n8mrdb6q9j-4s8h4")]);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn an_event_about_a_pod_in_trouble_dirties_its_namespace_and_the_cluster() {
+        let r = stores();
+        let d = dirty(&r, &[event_about("shop", "Pod", "orders-9hp9g6842b-2nzkj")]);
+        assert_eq!(d.partitions, namespaces(&["shop", "(cluster)"]));
+        assert!(!d.all);
+    }
+
+    #[test]
+    fn a_pod_change_dirties_its_namespace_first_and_the_cluster_only_for_trouble() {
+        let r = stores();
+        let fine = dirty(&r, &[touch(Kind::Pod, Some("shop"), "redis-0", None)]);
+        assert_eq!(fine.partitions, namespaces(&["shop"]));
+        assert_eq!(fine.urgent, namespaces(&["shop"]));
+        let crashing = touch(Kind::Pod, Some("shop"), "orders-9hp9g6842b-g6k84", None);
+        assert_eq!(
+            dirty(&r, &[crashing]).partitions,
+            namespaces(&["shop", "(cluster)"])
+        );
+    }
+
+    #[test]
+    fn kube_system_pods_are_context_of_every_namespace_in_trouble() {
+        let r = stores();
+        let dns = touch(
+            Kind::Pod,
+            Some("kube-system"),
+            "coredns-lkcd4gr5px-d877v",
+            None,
+        );
+        assert_eq!(
+            dirty(&r, &[dns]).partitions,
+            namespaces(&["kube-system", "shop"])
+        );
+    }
+
+    #[test]
+    fn nodes_and_events_about_them_concern_every_partition() {
+        let r = stores();
+        let node = touch(Kind::Node, None, "worker-1", None);
+        assert!(dirty(&r, &[node]).all);
+        assert!(dirty(&r, &[event_about("default", "Node", "worker-1")]).all);
+    }
 }

@@ -176,12 +176,7 @@ pub async fn play(
     set(&position, captured.max(now));
     // One more pass at the final position.
     let _ = touches
-        .send(Touch {
-            kind: crate::model::Kind::Namespace,
-            namespace: None,
-            about: None,
-            relisted: true,
-        })
+        .send(Touch::everywhere(crate::model::Kind::Namespace))
         .await;
 }
 
