@@ -14,6 +14,8 @@
 #             K8SOPS_BENCH_WRAP="heaptrack -o /tmp/watch" runs the watcher under a profiler
 #   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
 #             same corpus and mix
+#   ci        CI job logs: failing step and first error found in the fixtures, a 50 MB log
+#             parsed (and sanitized, and read out of a run archive)
 #
 # The synthetic bundle is generated once into bench-data/ (git-ignored).
 set -euo pipefail
@@ -53,7 +55,12 @@ section_peers() {
   scripts/bench-sanitize-peers.sh
 }
 
-ALL=(snapshot sanitize watch peers)
+section_ci() {
+  echo "== ci: job log parsing (release, one thread)"
+  cargo bench --quiet --bench ci
+}
+
+ALL=(snapshot sanitize watch peers ci)
 if [ $# -eq 0 ]; then
   set -- "${ALL[@]}"
 fi

@@ -73,11 +73,22 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour a stream that is (or is not) a terminal; `auto` honours NO_COLOR.
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find the root cause of what is broken, with evidence, ranked hypotheses and a fix
     #[command(
-        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection."
+        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n  k8sops diagnose deploy/web -n shop --fix --repo ~/src/gitops --dry-run\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection, 4 the fix was refused (policy, no confirmation)."
     )]
     Diagnose(DiagnoseArgs),
 
@@ -92,6 +103,27 @@ pub enum Command {
         after_help = "Each scenario is a bundle directory with an expected.json:\n  {\"category\": \"oom-killed\", \"namespace\": \"shop\", \"workload\": \"Deployment/web\", \"cause_mentions\": [\"512Mi\"]}\n\nExamples:\n  k8sops eval examples\n  k8sops eval examples -o json | jq .accuracy"
     )]
     Eval(EvalArgs),
+
+    /// Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the
+    /// GitOps repository, after you confirm the diff
+    #[command(
+        after_help = "Reads the DiagnosisList JSON that `k8sops diagnose -o json` prints, picks the top remedy \
+(or lets you choose), finds the manifest, kustomization or Helm values file that sets the field in a \
+fresh worktree of the base branch, shows the diff and, once you confirm, pushes branch \
+k8sops/<category>-<workload>-<hash> with your own git credentials and opens (or updates) the pull request. \
+The cluster is never changed.\n\n\
+Examples:\n  k8sops diagnose deploy/web -n shop -o json > web.json\n  k8sops fix web.json --repo ~/src/gitops --dry-run\n  k8sops fix web.json --repo ~/src/gitops --yes\n\n\
+Exit codes: 0 ok (or declined), 2 usage, input, git or GitHub error, 4 refused (policy, no terminal without --yes, \
+several candidate files, or a remedy with no value to write)."
+    )]
+    Fix(FixArgs),
+
+    /// List the audit log: every proposal, confirmation, refusal, commit, push and PR
+    #[command(
+        after_help = "The log is $XDG_STATE_HOME/k8sops/audit.jsonl (else ~/.local/state/k8sops/audit.jsonl), \
+one JSON object per line.\n\nExamples:\n  k8sops audit\n  k8sops audit --limit 20\n  k8sops audit -o json | jq 'select(.event == \"refusal\")'"
+    )]
+    Audit(AuditArgs),
 
     /// Redact secrets and personal data from text: FILE (or stdin) to stdout
     #[command(
@@ -111,6 +143,18 @@ Examples:\n  k8sops watch -A\n  k8sops watch --from examples/oom-killed\n  k8sop
 Exit codes: 0 ok, 2 usage, config or input error, 3 some kinds could not be watched (the status line and the `status` JSON lines say which)."
     )]
     Watch(WatchArgs),
+    /// Reports for people: the daily health report
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// GitHub Actions: recent workflow runs, and why a run failed
+    #[command(
+        subcommand,
+        after_help = "The repository is --repo OWNER/NAME, else [ci] repo in the config file or K8SOPS_CI_REPO, \
+else the `origin` remote of the current directory's clone. The token comes from GITHUB_TOKEN, GH_TOKEN, \
+the [github] table or `gh auth token`; GITHUB_API_URL selects GitHub Enterprise (https://HOST/api/v3).\n\n\
+Examples:\n  k8sops ci runs --status failure --limit 10\n  k8sops ci diagnose --latest-failed --workflow deploy.yml\n  k8sops ci diagnose 11893475023 -o json"
+    )]
+    Ci(CiCommand),
 
     /// Show the configuration k8sops runs with
     #[command(subcommand)]
@@ -141,6 +185,135 @@ pub struct SourceArgs {
     /// Log bytes per container to fetch at most
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
     pub log_bytes: u64,
+
+    /// GitHub repository whose Actions runs are joined with failing workloads (default:
+    /// [ci] repo or K8SOPS_CI_REPO, else the current directory's git remote; with --from,
+    /// runs are fetched only when this is given)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = parse_repo)]
+    pub ci_repo: Option<(String, String)>,
+}
+
+fn parse_repo(s: &str) -> Result<(String, String), String> {
+    crate::github::parse_repo(s)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CiCommand {
+    /// Recent workflow runs: status, conclusion, duration, commit, branch, actor, URL
+    #[command(
+        after_help = "Examples:\n  k8sops ci runs\n  k8sops ci runs --repo acme/shop --workflow deploy.yml --branch main\n  k8sops ci runs --status failure --limit 5 -o json | jq '.items[0].url'\n\nExit codes: 0 ok, 2 usage, configuration or GitHub error (the message says which)."
+    )]
+    Runs(CiRunsArgs),
+
+    /// Why a run failed: the failing step, its error lines, the kind of failure and the fix
+    #[command(
+        after_help = "Reads the failed jobs' logs (each job's log, else the run's log archive), finds the failing \
+step and its error region, sanitizes it and diagnoses it by rules (category ci-failure, kind test, build, \
+lint, deploy, infrastructure or secret-permission).\n\n\
+Examples:\n  k8sops ci diagnose --latest-failed\n  k8sops ci diagnose 11893475023\n  k8sops ci diagnose https://github.com/acme/shop/actions/runs/11893475023 -o json\n\n\
+Exit codes: 0 ok, 1 failures found with --exit-code, 2 usage, configuration or GitHub error, 3 partial (a log could not be read; the output says which)."
+    )]
+    Diagnose(CiDiagnoseArgs),
+}
+
+/// Filters and repository shared by the `ci` commands.
+#[derive(Debug, Args)]
+pub struct CiScope {
+    /// The repository (default: [ci] repo or K8SOPS_CI_REPO, else the current directory's
+    /// git remote)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = parse_repo)]
+    pub repo: Option<(String, String)>,
+
+    /// Only runs of this workflow file (e.g. deploy.yml)
+    #[arg(long, value_name = "FILE")]
+    pub workflow: Option<String>,
+
+    /// Only runs on this branch
+    #[arg(long, value_name = "B")]
+    pub branch: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CiRunsArgs {
+    #[command(flatten)]
+    pub scope: CiScope,
+
+    /// Only runs with this status or conclusion
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<RunStatusFilter>,
+
+    /// Runs to show at most
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = RunsFormat::Table)]
+    pub output: RunsFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CiDiagnoseArgs {
+    /// The run: its id, or its URL (…/OWNER/NAME/actions/runs/ID). Without it: the latest
+    /// failed run
+    #[arg(value_name = "RUN_ID", conflicts_with = "latest_failed")]
+    pub run: Option<String>,
+
+    /// Diagnose the most recent failed run (of --workflow, on --branch)
+    #[arg(long)]
+    pub latest_failed: bool,
+
+    #[command(flatten)]
+    pub scope: CiScope,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = crate::render::Format::Text)]
+    pub output: crate::render::Format,
+
+    /// Exit with 1 when the run failed (for scripts)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+/// Statuses and conclusions GitHub filters runs by, spelled as GitHub spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunStatusFilter {
+    Failure,
+    Success,
+    Cancelled,
+    #[value(name = "timed_out", alias = "timed-out")]
+    TimedOut,
+    #[value(name = "in_progress", alias = "in-progress")]
+    InProgress,
+    Queued,
+    Completed,
+    #[value(name = "action_required", alias = "action-required")]
+    ActionRequired,
+    Skipped,
+    Waiting,
+}
+
+impl RunStatusFilter {
+    /// The `status` query parameter.
+    pub fn as_api(self) -> &'static str {
+        match self {
+            RunStatusFilter::Failure => "failure",
+            RunStatusFilter::Success => "success",
+            RunStatusFilter::Cancelled => "cancelled",
+            RunStatusFilter::TimedOut => "timed_out",
+            RunStatusFilter::InProgress => "in_progress",
+            RunStatusFilter::Queued => "queued",
+            RunStatusFilter::Completed => "completed",
+            RunStatusFilter::ActionRequired => "action_required",
+            RunStatusFilter::Skipped => "skipped",
+            RunStatusFilter::Waiting => "waiting",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunsFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +333,65 @@ pub struct DiagnoseArgs {
     /// Exit with 1 when problems are found (for scripts and CI gates)
     #[arg(long)]
     pub exit_code: bool,
+
+    /// Propose the top remedy as a pull request on the GitOps repository (see `k8sops fix`)
+    #[arg(long)]
+    pub fix: bool,
+
+    #[command(flatten)]
+    pub fix_options: FixOptions,
+}
+
+/// How a remedy becomes a pull request (`diagnose --fix` and `fix`).
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+pub struct FixOptions {
+    /// The local clone of the GitOps repository (default: repo in the [fix] table,
+    /// K8SOPS_FIX_REPO)
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// The GitHub repository for the pull request (default: github_repo in [fix], else
+    /// the clone's remote)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo)]
+    pub github_repo: Option<(String, String)>,
+
+    /// The branch the pull request targets (default: base in [fix], else the remote's
+    /// default branch)
+    #[arg(long, value_name = "BRANCH")]
+    pub base: Option<String>,
+
+    /// Do not ask: confirm the diff (needed without a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show the diff and stop: nothing is committed, pushed or opened
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Propose even when the confidence is below the policy's min_confidence
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The saved diagnosis: a file written by `k8sops diagnose -o json`, or `-` for stdin
+    #[arg(value_name = "DIAGNOSIS.json")]
+    pub diagnosis: PathBuf,
+
+    #[command(flatten)]
+    pub options: FixOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only the last N entries
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = EvalFormat::Text)]
+    pub output: EvalFormat,
 }
 
 fn parse_target(s: &str) -> Result<crate::model::Target, String> {
@@ -247,6 +479,94 @@ pub struct SanitizeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The health report a team reads every morning: status per namespace, a score and grade,
+    /// issues, rollouts and CI runs in the window, resource use and recommendations
+    #[command(
+        after_help = "The score: each section (pods, workloads, nodes, containers) scores \
+100 × (passed + ½ warned) / checked; the score is their mean; A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, E ≥ 50, else F.\n\n\
+Examples:\n  k8sops report daily --from examples/oom-killed\n  k8sops report daily -A -o report.html\n  \
+k8sops report daily -A --context prod --context staging -o report.md\n  \
+k8sops report daily -A -o today.json --previous yesterday.json --post slack\n  \
+k8sops report daily --all-contexts -A --create-issue --repo acme/platform\n\n\
+Exit codes: 0 ok, 1 issues found with --exit-code, 2 usage, config or input error (also a failed post), \
+3 partial: a context or a kind could not be read (the report says which)."
+    )]
+    Daily(DailyArgs),
+}
+
+/// Formats of `report daily`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+/// Where `report daily --post` sends a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PostTarget {
+    /// A Block Kit summary to the incoming webhook of [slack] or K8SOPS_SLACK_WEBHOOK_URL
+    Slack,
+}
+
+#[derive(Debug, Args)]
+pub struct DailyArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// A kubeconfig context to report on; repeat it for several clusters, one section each
+    /// (default: the current context)
+    // Same id as the global flag: clap then does not propagate the single-valued global
+    // into this command, and this repeatable one takes its place.
+    #[arg(long = "context", id = "context", value_name = "NAME", action = clap::ArgAction::Append)]
+    pub contexts: Vec<String>,
+
+    /// Every context of the kubeconfig, one section each
+    #[arg(long, conflicts_with_all = ["context", "from"])]
+    pub all_contexts: bool,
+
+    /// How far back to look for issues, rollouts and CI runs (e.g. 24h, 90m, 7d)
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    pub since: Duration,
+
+    /// Write the report to FILE instead of stdout; .html or .json picks the format
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The format (default: from the extension of -o, else markdown)
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// A report written earlier with -o FILE.json: say what is new and what was resolved
+    #[arg(long, value_name = "FILE.json")]
+    pub previous: Option<PathBuf>,
+
+    /// Also send a summary there (repeatable)
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub post: Vec<PostTarget>,
+
+    /// File a GitHub issue for each critical finding; an open issue with the same
+    /// fingerprint gets a comment instead
+    #[arg(long)]
+    pub create_issue: bool,
+
+    /// The repository for --create-issue (default: repo in [report] or
+    /// K8SOPS_REPORT_REPO, else the origin of the current checkout)
+    #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo, requires = "create_issue")]
+    pub repo: Option<(String, String)>,
+
+    /// Keep secrets in the report as collected (by default they are redacted, as in
+    /// bundles, so the report can be shared; what is posted is always redacted)
+    #[arg(long)]
+    pub no_sanitize: bool,
+
+    /// Exit with 1 when the report lists issues (for scripts and CI gates)
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked
     Show,
@@ -254,7 +574,7 @@ pub enum ConfigCommand {
     Path,
 }
 
-/// `30`, `30s`, `500ms`, `2m`, `1h`.
+/// `30`, `30s`, `500ms`, `2m`, `1h`, `7d`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -267,8 +587,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => Ok(Duration::from_millis(n)),
         "m" => Ok(Duration::from_secs(n * 60)),
         "h" => Ok(Duration::from_secs(n * 3600)),
+        "d" => Ok(Duration::from_secs(n * 86_400)),
         _ => Err(format!(
-            "'{s}' has an unknown unit '{unit}'; use ms, s, m or h"
+            "'{s}' has an unknown unit '{unit}'; use ms, s, m, h or d"
         )),
     }
 }
@@ -282,8 +603,51 @@ mod tests {
         assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
         assert!(parse_duration("2 weeks").is_err());
         assert!(parse_duration("s").is_err());
+    }
+
+    #[test]
+    fn report_daily_takes_several_contexts_and_other_commands_one() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args);
+        let cli = parse(&[
+            "k8sops",
+            "report",
+            "daily",
+            "--context",
+            "a",
+            "--context",
+            "b",
+        ])
+        .expect("repeatable");
+        let Command::Report(ReportCommand::Daily(daily)) = cli.command else {
+            panic!("report daily")
+        };
+        assert_eq!(daily.contexts, ["a", "b"]);
+        // The global spelling before the subcommand still reaches the report.
+        let cli = parse(&["k8sops", "--context", "a", "report", "daily"]).expect("global");
+        let Command::Report(ReportCommand::Daily(daily)) = cli.command else {
+            panic!("report daily")
+        };
+        assert_eq!(daily.contexts, ["a"]);
+        assert_eq!(cli.global.context.as_deref(), Some("a"));
+        // Elsewhere --context stays single-valued, as kubectl's is.
+        let err =
+            parse(&["k8sops", "diagnose", "--context", "a", "--context", "b"]).expect_err("single");
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert!(
+            parse(&[
+                "k8sops",
+                "report",
+                "daily",
+                "--all-contexts",
+                "--context",
+                "a"
+            ])
+            .is_err()
+        );
+        assert!(parse(&["k8sops", "report", "daily", "--repo", "acme/ops"]).is_err());
     }
 
     #[test]

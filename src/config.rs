@@ -14,9 +14,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::ci::CiConfig;
 use crate::error::{Error, Result};
 use crate::github::GithubConfig;
 use crate::notify::slack::SlackConfig;
+use crate::remediate::{FixConfig, PolicyConfig};
+use crate::report::ReportConfig;
 use crate::sanitize::{SanitizeConfig, Sanitizer};
 
 /// The merged configuration.
@@ -31,6 +34,14 @@ pub struct Config {
     pub slack: SlackConfig,
     /// `k8sops watch`: debounces and limits.
     pub watch: WatchConfig,
+    /// What `fix` may propose as a pull request.
+    pub policy: PolicyConfig,
+    /// Where `fix` opens pull requests: the local clone, remote, base branch, labels.
+    pub fix: FixConfig,
+    /// Where `report daily --create-issue` files issues, and recommendation thresholds.
+    pub report: ReportConfig,
+    /// The default repository and rate-limit patience of the `ci` commands.
+    pub ci: CiConfig,
 }
 
 /// The `[watch]` table.
@@ -242,6 +253,9 @@ impl Config {
     fn apply_env(&mut self, env: &Env<'_>) {
         self.github.apply_env(env);
         self.slack.apply_env(env);
+        self.fix.apply_env(env);
+        self.report.apply_env(env);
+        self.ci.apply_env(env);
     }
 
     /// Checks what the types cannot: that user sanitize rules compile.
@@ -250,6 +264,16 @@ impl Config {
             path: path.map(Path::to_path_buf),
             message: e.to_string(),
             hint: "fix the [sanitize] table; rules are Rust regexes (https://docs.rs/regex)".into(),
+        })?;
+        self.policy.validate().map_err(|message| Error::Config {
+            path: path.map(Path::to_path_buf),
+            message,
+            hint: "fix the [policy] table (`k8sops config show` prints the defaults)".into(),
+        })?;
+        self.ci.validate().map_err(|message| Error::Config {
+            path: path.map(Path::to_path_buf),
+            message,
+            hint: "write the repository as OWNER/NAME, e.g. repo = \"acme/shop\"".into(),
         })?;
         Ok(())
     }
@@ -355,12 +379,70 @@ mod tests {
     }
 
     #[test]
+    fn the_ci_table_takes_a_repo_and_the_environment_overrides_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[ci]\nrepo = \"acme/shop\"\nrate_limit_wait = 5\n").expect("write");
+        let loaded = Config::load_with(Some(&path), &env(&[])).expect("reads");
+        assert_eq!(loaded.config.ci.repo.as_deref(), Some("acme/shop"));
+        assert_eq!(
+            loaded.config.ci.rate_limit_wait(),
+            std::time::Duration::from_secs(5)
+        );
+        let loaded =
+            Config::load_with(Some(&path), &env(&[("K8SOPS_CI_REPO", "acme/web")])).expect("reads");
+        assert_eq!(loaded.config.ci.repo.as_deref(), Some("acme/web"));
+        std::fs::write(&path, "[ci]\nrepo = \"shop\"\n").expect("write");
+        let err = Config::load_with(Some(&path), &env(&[])).expect_err("not OWNER/NAME");
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(err.to_string().contains("[ci] repo"), "{err}");
+    }
+
+    #[test]
     fn secrets_never_print() {
         let s = Secret::new("sk-live-abcdef");
         assert_eq!(format!("{s:?}"), "Secret(<masked>)");
         let json = serde_json::to_string(&s).expect("serializes");
         assert!(!json.contains("abcdef"), "{json}");
         assert_eq!(s.expose(), "sk-live-abcdef");
+    }
+
+    #[test]
+    fn policy_and_fix_tables_read_with_defaults_and_env_overrides() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[policy]\nmax_memory_factor = 3.0\nforbidden_namespaces = [\"kube-system\", \"prod-db\"]\n\n[fix]\nrepo = \"/src/gitops\"\nlabels = [\"k8sops\", \"sre\"]\n",
+        )
+        .expect("write");
+        let loaded = Config::load_with(
+            Some(&path),
+            &env(&[("K8SOPS_FIX_GITHUB_REPO", "acme/gitops")]),
+        )
+        .expect("reads");
+        let c = loaded.config;
+        assert_eq!(c.policy.max_memory_factor, 3.0);
+        assert_eq!(
+            c.policy.min_confidence, 0.8,
+            "unset keys keep their defaults"
+        );
+        assert_eq!(c.policy.forbidden_namespaces, ["kube-system", "prod-db"]);
+        assert_eq!(c.fix.repo, Some(PathBuf::from("/src/gitops")));
+        assert_eq!(c.fix.remote, "origin");
+        assert_eq!(c.fix.github_repo.as_deref(), Some("acme/gitops"));
+        let shown = c.show();
+        assert!(
+            shown.contains("[policy]") && shown.contains("[fix]"),
+            "{shown}"
+        );
+
+        std::fs::write(&path, "[policy]\nmax_memory_factor = 0.5\n").expect("write");
+        let err = Config::load_with(Some(&path), &env(&[])).expect_err("factor < 1");
+        assert!(err.to_string().contains("max_memory_factor"), "{err}");
+        let err = Config::parse("[policy]\nmax_factor = 2\n", Path::new("c.toml"))
+            .expect_err("unknown key");
+        assert!(err.to_string().contains("max_factor"), "{err}");
     }
 
     #[test]

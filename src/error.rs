@@ -90,6 +90,27 @@ pub enum Error {
     #[error("sanitizing {what} failed, so nothing was sent or written: {message}")]
     Sanitize { what: String, message: String },
 
+    /// k8sops refused to write a change: policy, no confirmation, several candidate
+    /// sources, or a remedy that is no manifest edit. Nothing was written (exit 4).
+    #[error("refused: {reason}")]
+    Refused { reason: String, hint: String },
+
+    /// A git command failed; `what` says which step ("pushing k8sops/… to origin").
+    #[error("{what}: {message}")]
+    Git {
+        what: String,
+        message: String,
+        hint: String,
+    },
+
+    /// The GitOps repository holds no source for the object, or not in a form k8sops edits.
+    #[error("{target}: {message}")]
+    Locate {
+        target: String,
+        message: String,
+        hint: String,
+    },
+
     #[error("{flag}: {message}")]
     Usage {
         flag: String,
@@ -117,7 +138,10 @@ impl Error {
             | Error::Usage { hint, .. }
             | Error::Config { hint, .. }
             | Error::Github { hint, .. }
-            | Error::Notify { hint, .. } => hint.clone(),
+            | Error::Notify { hint, .. }
+            | Error::Refused { hint, .. }
+            | Error::Git { hint, .. }
+            | Error::Locate { hint, .. } => hint.clone(),
             Error::Sanitize { .. } => "check the [sanitize] rules in the config file (`k8sops config show`); this is a bug if it happens with the built-in rules".into(),
             Error::UnknownContext { .. } => "pick one with --context NAME (see `kubectl config get-contexts`)".into(),
             Error::Unreachable { .. } => "check the cluster is up and the kubeconfig's server URL (`kubectl cluster-info`), VPN or proxy".into(),
@@ -129,9 +153,13 @@ impl Error {
         }
     }
 
-    /// The process exit code (DESIGN §5): 2 for usage, config and input errors.
+    /// The process exit code (DESIGN §5): 4 when k8sops refused to write a change, 2 for
+    /// usage, config and input errors.
     pub fn exit_code(&self) -> i32 {
-        2
+        match self {
+            Error::Refused { .. } => 4,
+            _ => 2,
+        }
     }
 
     /// An I/O error on `path`; a missing file becomes [`Error::NotFound`].

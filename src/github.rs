@@ -239,6 +239,11 @@ pub fn repo_of_remote(url: &str) -> Option<(String, String)> {
 
 /// `OWNER/NAME` of the `origin` remote of the git repository at `dir`.
 pub fn repo_of_checkout(dir: &Path) -> Option<(String, String)> {
+    repo_of_remote(&origin_url(dir)?)
+}
+
+/// The URL of the `origin` remote of the git repository at `dir`.
+pub fn origin_url(dir: &Path) -> Option<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -248,7 +253,7 @@ pub fn repo_of_checkout(dir: &Path) -> Option<(String, String)> {
     if !out.status.success() {
         return None;
     }
-    repo_of_remote(&String::from_utf8_lossy(&out.stdout))
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Parses `OWNER/NAME` as given to `--repo`.

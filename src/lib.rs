@@ -4,6 +4,8 @@
 //! a `source` produces a `model::Snapshot`, everything downstream consumes one.
 
 pub mod analyze;
+pub mod audit;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -12,7 +14,9 @@ pub mod github;
 pub mod model;
 pub mod notify;
 pub mod rca;
+pub mod remediate;
 pub mod render;
+pub mod report;
 pub mod sanitize;
 pub mod source;
 pub mod tui;

@@ -1,5 +1,6 @@
 //! The k8sops binary: parse flags, build the runtime, dispatch, and turn errors into one
-//! clear message plus a hint and an exit code (0 ok, 2 usage/config/input, 3 partial).
+//! clear message plus a hint and an exit code (0 ok, 2 usage/config/input, 3 partial,
+//! 4 refused by policy).
 
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser as _};
 use k8sops::cli::{
     Cli, ColorChoice, Command, ConfigCommand, DiagnoseArgs, EvalArgs, EvalFormat, Global,
-    SanitizeArgs, SnapshotArgs, SourceArgs,
+    ReportCommand, SanitizeArgs, SnapshotArgs, SourceArgs,
 };
 use k8sops::config::{Config, Loaded};
 use k8sops::model::{Snapshot, pod_is_healthy, pod_ready, pod_status};
@@ -67,11 +68,7 @@ fn init_tracing(verbose: u8) {
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
-    }
+    choice.enabled(terminal)
 }
 
 async fn run(cli: Cli) -> k8sops::Result<u8> {
@@ -80,7 +77,13 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
         Command::Snapshot(args) => snapshot(&cli.global, args).await,
         Command::Eval(args) => eval(args),
         Command::Watch(args) => k8sops::watch::command::run(&cli.global, &args).await,
+        Command::Fix(args) => k8sops::remediate::command::run(&cli.global, &args).await,
+        Command::Audit(args) => k8sops::audit::run(&args),
         Command::Sanitize(args) => sanitize(&cli.global, args),
+        Command::Report(ReportCommand::Daily(args)) => {
+            k8sops::report::daily::run(&cli.global, &args).await
+        }
+        Command::Ci(cmd) => k8sops::ci::command::run(&cli.global, &cmd).await,
         Command::Config(cmd) => config(&cli.global, cmd),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -103,8 +106,18 @@ fn warn_all(snapshot: &Snapshot) {
 }
 
 async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
+    if !args.fix && k8sops::remediate::command::any_option(&args.fix_options) {
+        return Err(k8sops::Error::Usage {
+            flag: "--fix".into(),
+            message:
+                "--repo, --github-repo, --base, --yes, --dry-run and --force only apply with --fix"
+                    .into(),
+            hint: "add --fix to propose the top remedy as a pull request".into(),
+        });
+    }
     let opts = live_options(global, &args.source);
-    let loaded = source::load(args.source.from.as_deref(), &opts).await?;
+    let mut loaded = source::load(args.source.from.as_deref(), &opts).await?;
+    k8sops::ci::command::attach(global, &args.source, &mut loaded.snapshot).await;
     let snapshot = &loaded.snapshot;
     let mut list = k8sops::rca::run(snapshot);
     if let Some(target) = &args.target {
@@ -124,6 +137,11 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
             });
         };
         list.items.retain(|d| d.subject == subject);
+    }
+    if args.fix {
+        warn_all(snapshot);
+        return k8sops::remediate::command::fix(global, &list, Some(snapshot), &args.fix_options)
+            .await;
     }
     let now = snapshot.meta.captured_at;
     let rendered = match args.output {
@@ -183,7 +201,8 @@ async fn snapshot(global: &Global, args: SnapshotArgs) -> k8sops::Result<u8> {
     };
     let opts = live_options(global, &args.source);
     let loaded = source::load(args.source.from.as_deref(), &opts).await?;
-    let snapshot = loaded.snapshot;
+    let mut snapshot = loaded.snapshot;
+    k8sops::ci::command::attach(global, &args.source, &mut snapshot).await;
     warn_all(&snapshot);
     let options = bundle::WriteOptions {
         sanitizer: sanitizer.as_ref(),

@@ -10,7 +10,8 @@
 //! - a symptom (a finding another finding explains) keeps half its confidence, so a cause
 //!   always outranks the symptoms it produces. Analyzers mark symptoms they recognise
 //!   themselves; `EXPLAINED_BY` below adds the ones that take two families to see (a crash
-//!   loop is the symptom when the same workload misses a ConfigMap key).
+//!   loop is the symptom when the same workload misses a ConfigMap key; a missing image is
+//!   the symptom when the CI run that should have pushed it failed).
 
 use std::collections::BTreeMap;
 
@@ -154,6 +155,7 @@ const EXPLAINED_BY: &[(Category, &[Category])] = &[
             Category::Volume,
         ],
     ),
+    (Category::ImagePull, &[Category::CiFailure]),
     (
         Category::ProbeFailure,
         &[
@@ -175,6 +177,7 @@ const EXPLAINED_BY: &[(Category, &[Category])] = &[
             Category::Permission,
             Category::Volume,
             Category::NetworkDns,
+            Category::CiFailure,
         ],
     ),
     (Category::Unknown, &Category::ALL),

@@ -41,7 +41,10 @@ fn partitioned_analysis_equals_a_full_diagnose_on_every_example() {
             readers,
             logs,
             Arc::new(move || captured),
-            Origin::default(),
+            Origin {
+                ci: snapshot.ci.clone().map(Arc::new),
+                ..Origin::default()
+            },
             Duration::ZERO,
         );
         let dirty = Dirty {
@@ -111,12 +114,13 @@ fn events_about_pods_not_in_trouble_change_no_diagnosis() {
                 added += 1;
             }
         }
-        let chatty = Snapshot::new(
+        let mut chatty = Snapshot::new(
             snapshot.meta.clone(),
             objects,
             snapshot.logs.clone(),
             snapshot.warnings.clone(),
         );
+        chatty.ci = snapshot.ci.clone();
         assert_eq!(
             k8sops::rca::run(&chatty).items,
             full,

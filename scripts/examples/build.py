@@ -17,6 +17,7 @@ try:
     import scenarios2  # noqa: E402,F401
 except ImportError:
     pass
+import scenarios_ci  # noqa: E402,F401
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 

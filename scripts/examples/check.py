@@ -9,7 +9,9 @@ uid); pod/ReplicaSet/Deployment labels and selectors agree; containerStatuses ma
 containers; PVC <-> PV binding; EndpointSlice/Endpoints targetRefs; Secret values are empty;
 timestamps are RFC3339 UTC and not after the capture time; logs.txt/previous-logs.txt headers
 name existing pods/containers and blocks are balanced; each scenario has a new-style
-scheduler event; expected.json has the right shape and its workload exists.
+scheduler event; expected.json has the right shape and its workload exists; ci/runs.json (when
+present) has k8sops' run model: GitHub-shaped ids, SHAs, URLs, statuses, ordered times before the
+capture, steps numbered in order with the failing one matching the job's failure.
 
 usage: scripts/examples/check.py [--unlabelled] [DIR ...]     (exit 1 on any problem)
        --unlabelled: do not require expected.json (e.g. for scripts/gen-synthetic.py output)
@@ -49,6 +51,12 @@ TS_KEYS = {"creationTimestamp", "deletionTimestamp", "lastTransitionTime", "last
            "startedAt", "finishedAt", "startTime", "firstTimestamp", "lastTimestamp", "eventTime", "lastObservedTime",
            "lastScheduleTime", "lastSuccessfulTime", "completionTime", "lastScaleTime", "timeAdded", "lastPhaseTransitionTime"}
 HDR = re.compile(r"^==== (START|END) logs for container (\S+) of pod (\S+)/(\S+) ====$")
+CI_RUNS = os.path.join("ci", "runs.json")
+SHA = re.compile(r"^[0-9a-f]{40}$")
+STATUSES = {"queued", "in_progress", "completed", "waiting", "requested", "pending"}
+CONCLUSIONS = {"success", "failure", "cancelled", "timed_out", "skipped", "neutral", "action_required", "stale",
+               "startup_failure"}
+FAILURE_KINDS = {"test", "build", "lint", "deploy", "infrastructure", "secret-permission", "unknown"}
 
 
 class Checker:
@@ -78,7 +86,7 @@ class Checker:
     def index(self):
         for rel, doc in self.files.items():
             base = os.path.basename(rel)
-            if base == "expected.json":
+            if base == "expected.json" or rel == CI_RUNS:
                 continue
             if base not in LISTS:
                 self.err("unknown file %s" % rel)
@@ -112,7 +120,7 @@ class Checker:
                     self.err("namespace %s lacks %s" % (name, f))
         for rel in self.files:
             parts = rel.split(os.sep)
-            if len(parts) == 2 and ("Namespace", None, parts[0]) not in self.by:
+            if rel != CI_RUNS and len(parts) == 2 and ("Namespace", None, parts[0]) not in self.by:
                 self.err("directory %s is not a listed namespace" % parts[0])
 
     def timestamps(self, o, where, capture):
@@ -223,6 +231,77 @@ class Checker:
                     self.err("%s: Scheduled to %s but pod is on %s" % (where, node, t[2]["spec"].get("nodeName")))
         if not new_style:
             self.err("no new-style (eventTime/series) scheduler event")
+        self.check_ci(capture_limit)
+
+    def check_ci(self, capture):
+        doc = self.files.get(CI_RUNS)
+        if doc is None:
+            return
+        if set(doc) != {"apiVersion", "repo", "collected_at", "runs"} or doc["apiVersion"] != "k8sops/v1":
+            self.err("%s: keys %s" % (CI_RUNS, sorted(doc)))
+            return
+        if not re.match(r"^[\w.-]+/[\w.-]+$", doc["repo"]):
+            self.err("%s: repo %r is not OWNER/NAME" % (CI_RUNS, doc["repo"]))
+        limit = capture and capture.replace(microsecond=0)
+        def ts(where, v, optional=False):
+            if v is None and optional:
+                return None
+            if not isinstance(v, str) or not TS.match(v):
+                self.err("%s: %r is not RFC3339 UTC" % (where, v))
+                return None
+            t = parse(v)
+            if limit and t > limit:
+                self.err("%s: %s is after the capture time" % (where, v))
+            return t
+        ts("%s collected_at" % CI_RUNS, doc["collected_at"])
+        created = [r.get("created_at", "") for r in doc["runs"]]
+        if created != sorted(created, reverse=True):
+            self.err("%s: runs are not newest first" % CI_RUNS)
+        for r in doc["runs"]:
+            where = "%s run %s" % (CI_RUNS, r.get("id"))
+            if not isinstance(r.get("id"), int) or not isinstance(r.get("number"), int):
+                self.err("%s: id and number must be integers" % where)
+            if not SHA.match(r.get("commit", "")):
+                self.err("%s: commit %r is not a 40-hex SHA" % (where, r.get("commit")))
+            if r.get("url") != "https://github.com/%s/actions/runs/%s" % (doc["repo"], r.get("id")):
+                self.err("%s: url %r" % (where, r.get("url")))
+            if not r.get("workflow_file", "").endswith((".yml", ".yaml")):
+                self.err("%s: workflow_file %r" % (where, r.get("workflow_file")))
+            if r.get("status") not in STATUSES or r.get("conclusion", "success") not in CONCLUSIONS:
+                self.err("%s: status/conclusion %s/%s" % (where, r.get("status"), r.get("conclusion")))
+            c, s, u = ts(where, r.get("created_at")), ts(where, r.get("started_at"), True), ts(where, r.get("updated_at"), True)
+            if c and s and u and not (c <= s <= u):
+                self.err("%s: created/started/updated out of order" % where)
+            if s and u and r.get("duration") is not None and abs((u - s).total_seconds() - r["duration"]) > 1:
+                self.err("%s: duration %s != updated - started" % (where, r["duration"]))
+            if r.get("conclusion") == "failure" and not any(j.get("conclusion") == "failure" for j in r.get("jobs", [])):
+                if r.get("jobs"):
+                    self.err("%s: failed run without a failed job" % where)
+            for j in r.get("jobs", []):
+                jw = "%s job %s" % (where, j.get("name"))
+                if not j.get("url", "").startswith(r["url"] + "/job/"):
+                    self.err("%s: url %r" % (jw, j.get("url")))
+                js, je = ts(jw, j.get("started_at")), ts(jw, j.get("completed_at"))
+                if js and je and js > je:
+                    self.err("%s: started after completed" % jw)
+                nums = [st.get("number") for st in j.get("steps", [])]
+                if nums != list(range(1, len(nums) + 1)):
+                    self.err("%s: steps not numbered 1..n" % jw)
+                for st in j.get("steps", []):
+                    a, z = ts(jw, st.get("started_at")), ts(jw, st.get("completed_at"))
+                    if a and z and js and je and not (js <= a <= z <= je):
+                        self.err("%s: step %s outside the job's time" % (jw, st.get("name")))
+                failed = [st["name"] for st in j.get("steps", []) if st.get("conclusion") == "failure"]
+                f = j.get("failure")
+                if j.get("conclusion") == "failure" and len(failed) != 1:
+                    self.err("%s: failed job with %d failed steps" % (jw, len(failed)))
+                if f:
+                    if f.get("kind") not in FAILURE_KINDS or f.get("source") not in ("job-log", "run-archive"):
+                        self.err("%s: failure kind/source %s/%s" % (jw, f.get("kind"), f.get("source")))
+                    if failed and f.get("step") != failed[0]:
+                        self.err("%s: failure step %r is not the failed step %r" % (jw, f.get("step"), failed[0]))
+                    if f.get("first_error") and f["first_error"] not in f.get("excerpt", []):
+                        self.err("%s: first_error not in the excerpt" % jw)
 
     def check_target(self, ref, where):
         if not ref:

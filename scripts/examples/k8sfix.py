@@ -197,6 +197,7 @@ class Bundle:
         self.svc_ip_used = set()
         self.expected = None
         self.node_images = defaultdict(set)
+        self.ci = None  # ci/runs.json (see cifix.py)
 
     # ---- primitives
     def t(self, minutes_ago=0.0):
@@ -1268,6 +1269,9 @@ class Bundle:
                     with open(os.path.join(pd, fname), "w") as fh:
                         fh.write(s)
                     total += len(s)
+        if self.ci:
+            os.makedirs(os.path.join(root, "ci"), exist_ok=True)
+            dump(os.path.join(root, "ci", "runs.json"), self.ci)
         if self.expected:
             dump(os.path.join(root, "expected.json"), self.expected)
         return total

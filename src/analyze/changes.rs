@@ -91,6 +91,11 @@ pub fn what_changed(snapshot: &Snapshot, workload: &ObjectRef) -> Vec<ChangeReco
     let [.., old, new] = revs.as_slice() else {
         return Vec::new();
     };
+    changes_between(old, new)
+}
+
+/// What revision `new` changed compared with `old` (any two revisions of one workload).
+pub fn changes_between(old: &Revision, new: &Revision) -> Vec<ChangeRecord> {
     let mut out = Vec::new();
     let containers = |t: &PodTemplateSpec| -> Vec<Container> {
         t.spec

@@ -165,6 +165,25 @@ impl Analyzer for ImagePull {
     }
 }
 
+/// Whether this container cannot pull its image because the image is not there (the
+/// registry says not found, or only a back-off is visible): what a build that never pushed
+/// the image looks like from the cluster.
+pub(super) fn image_missing(pod: &PodContext<'_>, c: &ContainerView<'_>) -> bool {
+    let Some(reason) = c.waiting_reason().filter(|r| PULL_REASONS.contains(r)) else {
+        return false;
+    };
+    let Some(image) = image_of(c) else {
+        return false;
+    };
+    let events = pull_events(pod, image);
+    let mut texts: Vec<&str> = vec![c.waiting_message().unwrap_or("")];
+    texts.extend(events.iter().filter_map(|e| e.message.as_deref()));
+    matches!(
+        classify(Some(reason), &texts),
+        PullFailure::NotFound(_) | PullFailure::Unknown
+    )
+}
+
 /// The image a container is trying to pull: the spec's, else the status's.
 fn image_of<'a>(c: &ContainerView<'a>) -> Option<&'a str> {
     c.spec
@@ -534,7 +553,7 @@ fn pull_secret_suggestion(
 
 /// The image of `container` in the newest earlier revision that ran (had ready pods) with a
 /// different image.
-fn last_working_image(
+pub(super) fn last_working_image(
     snapshot: &Snapshot,
     workload: &ObjectRef,
     container: &str,

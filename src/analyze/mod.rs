@@ -5,6 +5,7 @@ pub mod changes;
 mod context;
 mod finding;
 
+mod ci_correlation;
 mod config_missing;
 mod crash_loop;
 mod image_pull;
@@ -24,6 +25,9 @@ pub use context::{ContainerView, Context, PodContext};
 pub use finding::{
     Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength,
 };
+/// Kubernetes quantities (`250m`, `512Mi`), shared with the policy checks and the report's
+/// resource arithmetic.
+pub use unschedulable::{format_bytes, format_cpu, parse_quantity};
 
 use crate::model::Snapshot;
 
@@ -51,6 +55,7 @@ pub fn registry() -> Vec<Box<dyn Analyzer>> {
         Box::new(quota::QuotaLimits),
         Box::new(rollout::RolloutStuck),
         Box::new(job::JobFailed),
+        Box::new(ci_correlation::CiCorrelation),
         Box::new(unknown::Unknown),
     ]
 }

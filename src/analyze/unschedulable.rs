@@ -4,7 +4,8 @@
 //! the requested amount against the largest node, the taint, or the node selector.
 //! Also owns the small Kubernetes quantity parser the resource analyzers share.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -24,11 +25,61 @@ impl Analyzer for Unschedulable {
     }
 
     fn analyze(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let usage = NodeUsage::new(cx.snapshot);
         for pc in &cx.pods {
-            if let Some(f) = analyze_pod(cx.snapshot, pc) {
+            if let Some(f) = analyze_pod(&usage, pc) {
                 out.push(f);
             }
         }
+    }
+}
+
+/// What the pods bound to each node request, summed once per snapshot and only when a
+/// pending pod asks: per pending pod, re-summing every node's pods was quadratic.
+struct NodeUsage<'s> {
+    snapshot: &'s Snapshot,
+    requested: OnceCell<HashMap<&'s str, BTreeMap<String, f64>>>,
+}
+
+impl<'s> NodeUsage<'s> {
+    fn new(snapshot: &'s Snapshot) -> Self {
+        NodeUsage {
+            snapshot,
+            requested: OnceCell::new(),
+        }
+    }
+
+    /// `resource` requested on node `name` by pods that still hold it (not Succeeded or
+    /// Failed).
+    fn requested(&self, name: &str, resource: &str) -> f64 {
+        let by_node = self.requested.get_or_init(|| {
+            let mut by_node: HashMap<&'s str, BTreeMap<String, f64>> = HashMap::new();
+            for pod in &self.snapshot.objects.pods {
+                let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+                    continue;
+                };
+                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+                if matches!(phase, Some("Succeeded" | "Failed")) {
+                    continue;
+                }
+                let sums = by_node.entry(node).or_default();
+                for (k, v) in pod_requests(pod) {
+                    *sums.entry(k).or_default() += v;
+                }
+            }
+            by_node
+        });
+        by_node
+            .get(name)
+            .and_then(|r| r.get(resource))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Allocatable minus requested.
+    fn free_on(&self, node: &Node, resource: &str) -> Option<f64> {
+        let name = node.metadata.name.as_deref()?;
+        Some(allocatable(node, resource)? - self.requested(name, resource))
     }
 }
 
@@ -151,7 +202,8 @@ fn split_outside_braces(s: &str) -> Vec<&str> {
     out
 }
 
-fn analyze_pod(snapshot: &Snapshot, pc: &PodContext<'_>) -> Option<Finding> {
+fn analyze_pod(usage: &NodeUsage<'_>, pc: &PodContext<'_>) -> Option<Finding> {
+    let snapshot = usage.snapshot;
     let spec = pc.pod.spec.as_ref()?;
     let status = pc.pod.status.as_ref()?;
     // A pod on a node is scheduled: old FailedScheduling events are history.
@@ -209,7 +261,7 @@ fn analyze_pod(snapshot: &Snapshot, pc: &PodContext<'_>) -> Option<Finding> {
     match &primary {
         Reason::Insufficient(resource) => {
             insufficient(
-                snapshot,
+                usage,
                 pc,
                 nodes,
                 &requests,
@@ -379,7 +431,7 @@ fn others(parsed: &Parsed, primary: &Reason) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn insufficient(
-    snapshot: &Snapshot,
+    usage: &NodeUsage<'_>,
     pc: &PodContext<'_>,
     nodes: &[Node],
     requests: &BTreeMap<String, f64>,
@@ -431,11 +483,11 @@ fn insufficient(
             "Lower the {resource} request of {} below {largest_text} (what the app really needs), or add a node pool with more than {req_text} allocatable {resource}.",
             pc.workload
         )];
-        finding.remedy = fitting_remedy(snapshot, pc, &candidates, resource, requested);
+        finding.remedy = fitting_remedy(usage, pc, &candidates, resource, requested);
     } else {
         let free = candidates
             .iter()
-            .filter_map(|n| Some((free_on(snapshot, n, resource)?, n.metadata.name.as_deref()?)))
+            .filter_map(|n| Some((usage.free_on(n, resource)?, n.metadata.name.as_deref()?)))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let free_text = free
             .map(|(f, n)| {
@@ -518,28 +570,10 @@ fn allocatable(node: &Node, resource: &str) -> Option<f64> {
     parse_quantity(&q.0)
 }
 
-/// Allocatable minus the requests of the pods already bound to the node.
-fn free_on(snapshot: &Snapshot, node: &Node, resource: &str) -> Option<f64> {
-    let name = node.metadata.name.as_deref()?;
-    let alloc = allocatable(node, resource)?;
-    let used: f64 = snapshot
-        .index()
-        .pods_on_node(name)
-        .iter()
-        .filter_map(|&i| snapshot.objects.pods.get(i))
-        .filter(|p| {
-            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
-            !matches!(phase, Some("Succeeded" | "Failed"))
-        })
-        .map(|p| pod_requests(p).get(resource).copied().unwrap_or(0.0))
-        .sum();
-    Some(alloc - used)
-}
-
 /// A request that fits the node with the most room, rounded down; only for the largest
 /// container, and only when that still leaves it a positive request.
 fn fitting_remedy(
-    snapshot: &Snapshot,
+    usage: &NodeUsage<'_>,
     pc: &PodContext<'_>,
     nodes: &[&Node],
     resource: &str,
@@ -552,7 +586,7 @@ fn fitting_remedy(
         .iter()
         .filter_map(|n| {
             Some((
-                free_on(snapshot, n, resource)?,
+                usage.free_on(n, resource)?,
                 n.metadata.name.clone()?,
                 allocatable(n, resource)?,
             ))
@@ -756,7 +790,7 @@ const TI: f64 = GI * 1024.0;
 
 /// A Kubernetes quantity (`3605684Ki`, `6Gi`, `1930m`, `1.5`, `2e3`) as a plain number:
 /// bytes for memory and storage, cores for cpu.
-pub(super) fn parse_quantity(s: &str) -> Option<f64> {
+pub fn parse_quantity(s: &str) -> Option<f64> {
     let s = s.trim();
     let split = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
@@ -805,7 +839,7 @@ pub(super) fn format_quantity(resource: &str, value: f64) -> String {
 }
 
 /// `6Gi`, `3.4Gi`, `512Mi`, `1843200Ki` → `1.8Gi`.
-pub(super) fn format_bytes(bytes: f64) -> String {
+pub fn format_bytes(bytes: f64) -> String {
     for (unit, size) in [("Ti", TI), ("Gi", GI), ("Mi", MI), ("Ki", KI)] {
         if bytes >= size {
             let v = bytes / size;
@@ -835,7 +869,7 @@ pub(super) fn exact_quantity(resource: &str, value: f64) -> String {
 }
 
 /// `1`, `1.5`, `250m`.
-pub(super) fn format_cpu(cores: f64) -> String {
+pub fn format_cpu(cores: f64) -> String {
     if (cores - cores.round()).abs() < 1e-9 {
         format!("{}", cores.round() as i64)
     } else {

@@ -77,7 +77,6 @@ plain_edge!(
     Node,
     PersistentVolume,
     StorageClass,
-    Pod,
     Event,
     Deployment,
     ReplicaSet,
@@ -95,6 +94,75 @@ plain_edge!(
     ResourceQuota,
     LimitRange
 );
+
+impl Edge for Pod {
+    fn deserialize_edge<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pod = Pod::deserialize(deserializer)?;
+        pod.metadata.managed_fields = None;
+        drop_service_account_volume(&mut pod);
+        Ok(pod)
+    }
+}
+
+/// Where the ServiceAccount admission controller mounts the API token in every container.
+const SERVICE_ACCOUNT_MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// Drops the token volume that the ServiceAccount admission controller injects into every
+/// pod (`kube-api-access-xxxxx`: a projected token, the `kube-root-ca.crt` ConfigMap and
+/// the namespace) and its mounts. It is identical in every pod, nothing is diagnosed from
+/// it (a FailedMount on it is diagnosed from the event), and in memory it is ~5 KB per
+/// pod — the largest part of a typical pod spec. Only the exact injected shape is
+/// dropped; a user-defined projected volume stays.
+fn drop_service_account_volume(pod: &mut Pod) {
+    let Some(spec) = pod.spec.as_mut() else {
+        return;
+    };
+    let Some(volumes) = spec.volumes.as_mut() else {
+        return;
+    };
+    let before = volumes.len();
+    let mut dropped = Vec::new();
+    volumes.retain(|v| {
+        let injected = v.name.starts_with("kube-api-access-") && is_injected_projection(v);
+        if injected {
+            dropped.push(v.name.clone());
+        }
+        !injected
+    });
+    if volumes.len() == before {
+        return;
+    }
+    if volumes.is_empty() {
+        spec.volumes = None;
+    }
+    let containers = spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten());
+    for c in containers {
+        if let Some(mounts) = c.volume_mounts.as_mut() {
+            mounts
+                .retain(|m| !(dropped.contains(&m.name) && m.mount_path == SERVICE_ACCOUNT_MOUNT));
+            if mounts.is_empty() {
+                c.volume_mounts = None;
+            }
+        }
+    }
+}
+
+fn is_injected_projection(v: &k8s_openapi::api::core::v1::Volume) -> bool {
+    let Some(sources) = v.projected.as_ref().and_then(|p| p.sources.as_ref()) else {
+        return false;
+    };
+    sources.len() == 3
+        && sources.iter().any(|s| s.service_account_token.is_some())
+        && sources.iter().any(|s| {
+            s.config_map
+                .as_ref()
+                .is_some_and(|c| c.name == "kube-root-ca.crt")
+        })
+        && sources.iter().any(|s| s.downward_api.is_some())
+}
 
 /// A ConfigMap or Secret as read at the edge: metadata and key names, values skipped.
 #[derive(Deserialize)]
@@ -191,4 +259,66 @@ pub fn secret_keys(secret: &Secret) -> impl Iterator<Item = &str> {
         .iter()
         .flat_map(|d| d.keys())
         .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(volumes: serde_json::Value) -> Pod {
+        let json = serde_json::json!({
+            "metadata": {"name": "web-1", "namespace": "shop"},
+            "spec": {
+                "containers": [{"name": "web", "image": "web:1", "volumeMounts": [
+                    {"name": "kube-api-access-x2k4p", "mountPath": SERVICE_ACCOUNT_MOUNT, "readOnly": true},
+                    {"name": "config", "mountPath": "/etc/web"}
+                ]}],
+                "volumes": volumes
+            }
+        });
+        Pod::from_raw(&json.to_string()).expect("pod parses")
+    }
+
+    fn injected() -> serde_json::Value {
+        serde_json::json!({"name": "kube-api-access-x2k4p", "projected": {"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+        ]}})
+    }
+
+    #[test]
+    fn the_injected_token_volume_and_its_mount_are_dropped() {
+        let p = pod(
+            serde_json::json!([injected(), {"name": "config", "configMap": {"name": "web-config"}}]),
+        );
+        let spec = p.spec.expect("spec");
+        let volumes: Vec<&str> = spec
+            .volumes
+            .iter()
+            .flatten()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(volumes, ["config"]);
+        let mounts: Vec<&str> = spec.containers[0]
+            .volume_mounts
+            .iter()
+            .flatten()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(mounts, ["config"]);
+    }
+
+    #[test]
+    fn a_projected_volume_of_the_users_own_stays() {
+        let mut own = injected();
+        own["projected"]["sources"][1]["configMap"]["name"] = "my-ca".into();
+        let p = pod(serde_json::json!([own]));
+        let spec = p.spec.expect("spec");
+        assert_eq!(spec.volumes.map(|v| v.len()), Some(1));
+        assert_eq!(
+            spec.containers[0].volume_mounts.as_ref().map(Vec::len),
+            Some(2)
+        );
+    }
 }

@@ -9,7 +9,19 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::{KINDS, Kind, ObjectRef, Objects};
 
-type NameKey = (Kind, String, String);
+/// `kind\0namespace\0name` in one allocation: a tuple of Strings costs two, and at 100k
+/// objects the index would weigh more than the objects it points into.
+type NameKey = Box<str>;
+
+fn name_key(kind: &str, namespace: &str, name: &str) -> NameKey {
+    let mut key = String::with_capacity(kind.len() + namespace.len() + name.len() + 2);
+    key.push_str(kind);
+    key.push('\0');
+    key.push_str(namespace);
+    key.push('\0');
+    key.push_str(name);
+    key.into_boxed_str()
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -17,15 +29,16 @@ pub struct Index {
     by_uid: HashMap<String, (Kind, usize)>,
     pods_by_node: HashMap<String, Vec<usize>>,
     events_by_uid: HashMap<String, Vec<usize>>,
-    events_by_name: HashMap<(String, String, String), Vec<usize>>,
+    /// By the involved object's `kind\0namespace\0name`.
+    events_by_name: HashMap<NameKey, Vec<usize>>,
     slices_by_service: HashMap<(String, String), Vec<usize>>,
     namespaces: BTreeSet<String>,
 }
 
-fn key_parts(meta: &ObjectMeta) -> (String, String) {
+fn key_parts(meta: &ObjectMeta) -> (&str, &str) {
     (
-        meta.namespace.clone().unwrap_or_default(),
-        meta.name.clone().unwrap_or_default(),
+        meta.namespace.as_deref().unwrap_or_default(),
+        meta.name.as_deref().unwrap_or_default(),
     )
 }
 
@@ -33,13 +46,13 @@ macro_rules! index_kind {
     ($index:ident, $objects:ident, $($field:ident => $kind:ident),*) => {$(
         for (i, o) in $objects.$field.iter().enumerate() {
             let (ns, name) = key_parts(&o.metadata);
-            if Kind::$kind.info().namespaced && !ns.is_empty() {
-                $index.namespaces.insert(ns.clone());
+            if Kind::$kind.info().namespaced && !ns.is_empty() && !$index.namespaces.contains(ns) {
+                $index.namespaces.insert(ns.to_string());
             }
             if let Some(uid) = &o.metadata.uid {
                 $index.by_uid.insert(uid.clone(), (Kind::$kind, i));
             }
-            $index.by_name.insert((Kind::$kind, ns, name), i);
+            $index.by_name.insert(name_key(Kind::$kind.info().name, ns, name), i);
         }
     )*};
 }
@@ -49,7 +62,7 @@ impl Index {
         let mut index = Index::default();
         index_kind!(index, objects,
             namespaces => Namespace, nodes => Node, persistent_volumes => PersistentVolume,
-            storage_classes => StorageClass, pods => Pod, events => Event,
+            storage_classes => StorageClass, pods => Pod,
             deployments => Deployment, replica_sets => ReplicaSet, stateful_sets => StatefulSet,
             daemon_sets => DaemonSet, controller_revisions => ControllerRevision,
             replication_controllers => ReplicationController, jobs => Job, cron_jobs => CronJob,
@@ -58,10 +71,12 @@ impl Index {
             horizontal_pod_autoscalers => HorizontalPodAutoscaler,
             resource_quotas => ResourceQuota, limit_ranges => LimitRange,
             config_maps => ConfigMap, secrets => Secret);
+        // Events are looked up by the object they are about (below), never by their own
+        // name or uid; indexing 100k of them by name would cost more than the rest.
         debug_assert_eq!(
             KINDS.len(),
             23,
-            "every kind in the registry is indexed above"
+            "every kind in the registry but Event is indexed above"
         );
 
         for (i, pod) in objects.pods.iter().enumerate() {
@@ -70,19 +85,29 @@ impl Index {
             }
         }
         for (i, event) in objects.events.iter().enumerate() {
+            if let Some(ns) = event.metadata.namespace.as_ref()
+                && !index.namespaces.contains(ns)
+            {
+                index.namespaces.insert(ns.clone());
+            }
             let obj = &event.involved_object;
-            if let Some(uid) = obj.uid.as_ref().filter(|u| !u.is_empty()) {
-                index.events_by_uid.entry(uid.clone()).or_default().push(i);
+            if let Some(uid) = obj.uid.as_deref().filter(|u| !u.is_empty()) {
+                match index.events_by_uid.get_mut(uid) {
+                    Some(v) => v.push(i),
+                    None => {
+                        index.events_by_uid.insert(uid.to_string(), vec![i]);
+                    }
+                }
             }
             let ns = obj
                 .namespace
-                .clone()
-                .or_else(|| event.metadata.namespace.clone())
+                .as_deref()
+                .or(event.metadata.namespace.as_deref())
                 .unwrap_or_default();
-            let key = (
-                obj.kind.clone().unwrap_or_default(),
+            let key = name_key(
+                obj.kind.as_deref().unwrap_or_default(),
                 ns,
-                obj.name.clone().unwrap_or_default(),
+                obj.name.as_deref().unwrap_or_default(),
             );
             index.events_by_name.entry(key).or_default().push(i);
         }
@@ -107,7 +132,7 @@ impl Index {
     /// Position of the object `kind ns/name` in its vector (`ns` empty for cluster-scoped).
     pub fn position(&self, kind: Kind, namespace: &str, name: &str) -> Option<usize> {
         self.by_name
-            .get(&(kind, namespace.to_string(), name.to_string()))
+            .get(&name_key(kind.info().name, namespace, name))
             .copied()
     }
 
@@ -136,10 +161,7 @@ impl Index {
             .and_then(|u| self.events_by_uid.get(u))
             .cloned()
             .unwrap_or_default();
-        if let Some(by_name) =
-            self.events_by_name
-                .get(&(kind.to_string(), namespace.to_string(), name.to_string()))
-        {
+        if let Some(by_name) = self.events_by_name.get(&name_key(kind, namespace, name)) {
             out.extend(by_name);
         }
         out.sort_unstable();
@@ -242,7 +264,7 @@ impl super::Snapshot {
         let (ns, name) = key_parts(meta);
         let mut events: Vec<&Event> = self
             .index()
-            .events_for(kind.info().name, &ns, &name, meta.uid.as_deref())
+            .events_for(kind.info().name, ns, name, meta.uid.as_deref())
             .into_iter()
             .filter_map(|i| self.objects.events.get(i))
             .collect();

@@ -5,6 +5,7 @@ pub mod edge;
 mod events;
 mod index;
 pub mod kinds;
+pub mod metrics;
 mod object_ref;
 mod pod;
 mod target;
@@ -13,9 +14,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ci::CiRuns;
+
 pub use events::{event_count, event_first_seen, event_last_seen};
 pub use index::Index;
 pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
+pub use metrics::Metrics;
 pub use object_ref::ObjectRef;
 pub use pod::{pod_is_healthy, pod_ready, pod_status};
 pub use target::Target;
@@ -105,6 +109,11 @@ pub struct Snapshot {
     pub logs: BTreeMap<LogKey, String>,
     /// What could not be collected or read, for the user (partial results).
     pub warnings: Vec<String>,
+    /// Resource usage from metrics.k8s.io, when the source asked for it.
+    pub metrics: Metrics,
+    /// The CI runs of the commits its workloads carry, when they were collected
+    /// (see [`Snapshot::with_ci`]).
+    pub ci: Option<CiRuns>,
     index: Index,
 }
 
@@ -123,8 +132,16 @@ impl Snapshot {
             objects,
             logs,
             warnings,
+            metrics: Metrics::default(),
+            ci: None,
             index,
         }
+    }
+
+    /// The snapshot with these CI runs.
+    pub fn with_ci(mut self, ci: CiRuns) -> Self {
+        self.ci = Some(ci);
+        self
     }
 
     pub fn index(&self) -> &Index {
@@ -166,6 +183,9 @@ impl Snapshot {
             .map(|k| format!("{} {}", self.objects.count(k.kind), k.plural))
             .collect();
         parts.push(format!("{} logs", self.logs.len()));
+        if let Some(ci) = &self.ci {
+            parts.push(format!("{} CI runs of {}", ci.runs.len(), ci.repo));
+        }
         parts.join(", ")
     }
 }

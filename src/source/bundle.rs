@@ -3,7 +3,8 @@
 //!
 //! Layout (a superset of kubectl's): `meta.json`; cluster-scoped Lists at the root
 //! (`nodes.json`, …); namespaced Lists in `<ns>/<kind>.json`; logs in `<ns>/<pod>/logs.txt`
-//! and `<ns>/<pod>/previous-logs.txt` as blocks.
+//! and `<ns>/<pod>/previous-logs.txt` as blocks; the CI runs in `ci/runs.json` (no `kind`
+//! field, so readers that predate it skip it as a non-Kubernetes file).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -16,11 +17,22 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{self, Parsed};
 use super::kubectl_dump::{self, CURRENT_LOGS, PREVIOUS_LOGS};
+use crate::ci::CiRuns;
 use crate::error::{Error, Result};
 use crate::model::{KINDS, Kind, LogKey, Objects, Snapshot, SnapshotMeta};
 use crate::sanitize::Sanitizer;
 
 const META: &str = "meta.json";
+const CI_RUNS: &str = "ci/runs.json";
+
+/// `ci/runs.json` of a k8sops bundle.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CiFile {
+    api_version: String,
+    #[serde(flatten)]
+    ci: CiRuns,
+}
 
 /// `meta.json` of a k8sops bundle.
 #[derive(Debug, Serialize, Deserialize)]
@@ -103,6 +115,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, out: &mut Vec<String>) -> Result<
 enum Job {
     Document(String),
     Logs(String, bool),
+    CiRuns(String),
 }
 
 fn classify(rel: &str) -> Option<Job> {
@@ -110,6 +123,7 @@ fn classify(rel: &str) -> Option<Job> {
     let name = *parts.last()?;
     match (parts.len(), name) {
         (1, META) => None,
+        _ if rel == CI_RUNS => Some(Job::CiRuns(rel.to_string())),
         (1 | 2, _) if document::is_document(Path::new(name)) => {
             Some(Job::Document(rel.to_string()))
         }
@@ -208,6 +222,7 @@ struct Partial {
     logs: BTreeMap<LogKey, String>,
     warnings: Vec<String>,
     documents: usize,
+    ci: Option<CiRuns>,
 }
 
 fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
@@ -226,7 +241,7 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
     if let Files::Dir(root) = &files {
         jobs.sort_by_cached_key(|j| {
             let rel = match j {
-                Job::Document(r) | Job::Logs(r, _) => r,
+                Job::Document(r) | Job::Logs(r, _) | Job::CiRuns(r) => r,
             };
             std::cmp::Reverse(
                 std::fs::metadata(root.join(rel))
@@ -260,6 +275,7 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
         total.logs.append(&mut partial.logs);
         total.warnings.append(&mut partial.warnings);
         total.documents += partial.documents;
+        total.ci = total.ci.or(partial.ci);
     }
     if meta.is_none() && total.documents == 0 {
         return Err(Error::NotABundle {
@@ -268,12 +284,11 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
     }
     total.warnings.sort();
     let meta = meta.unwrap_or_else(|| inferred_meta(&total.objects));
-    Ok(Snapshot::new(
-        meta,
-        total.objects,
-        total.logs,
-        total.warnings,
-    ))
+    let snapshot = Snapshot::new(meta, total.objects, total.logs, total.warnings);
+    Ok(match total.ci {
+        Some(ci) => snapshot.with_ci(ci),
+        None => snapshot,
+    })
 }
 
 fn run_jobs(files: &Files, jobs: &[Job], next: &AtomicUsize) -> Result<Partial> {
@@ -297,6 +312,17 @@ fn run_jobs(files: &Files, jobs: &[Job], next: &AtomicUsize) -> Result<Partial> 
                 let bytes = files.read(rel)?;
                 let text = String::from_utf8_lossy(&bytes);
                 kubectl_dump::parse_log_blocks(&text, *previous, &mut partial.logs);
+            }
+            Job::CiRuns(rel) => {
+                let bytes = files.read(rel)?;
+                let file: CiFile =
+                    serde_json::from_slice(&bytes).map_err(|e| Error::Malformed {
+                        path: files.display(rel),
+                        line: e.line(),
+                        column: e.column(),
+                        message: e.to_string(),
+                    })?;
+                partial.ci = Some(file.ci);
             }
         }
     }
@@ -495,6 +521,22 @@ fn bundle_files(
         }
     }
 
+    if let Some(ci) = &snapshot.ci {
+        let file = CiFile {
+            api_version: "k8sops/v1".into(),
+            ci: ci.clone(),
+        };
+        let mut value = serde_json::to_value(&file).map_err(|e| to_err(CI_RUNS, e))?;
+        if let Some(s) = sanitizer {
+            s.sanitize_json(&mut value)
+                .map_err(|e| sanitize_err(CI_RUNS, e))?;
+        }
+        files.push((
+            CI_RUNS.to_string(),
+            json(&value).map_err(|e| to_err(CI_RUNS, e))?,
+        ));
+    }
+
     // One file per (namespace, pod, previous), holding every container's block.
     type PodLogs<'a> = Vec<(&'a LogKey, Cow<'a, str>)>;
     let mut by_pod: BTreeMap<(&str, &str, bool), PodLogs<'_>> = BTreeMap::new();
@@ -538,6 +580,7 @@ pub fn restrict_to_namespace(snapshot: Snapshot, namespace: &str) -> Snapshot {
         mut objects,
         mut logs,
         warnings,
+        ci,
         ..
     } = snapshot;
     objects.retain(|kind, m| {
@@ -548,5 +591,10 @@ pub fn restrict_to_namespace(snapshot: Snapshot, namespace: &str) -> Snapshot {
     objects.retain(|kind, m| kind != Kind::Namespace || m.name.as_deref() == Some(namespace));
     logs.retain(|k, _| k.namespace == namespace);
     meta.scope.namespaces = vec![namespace.to_string()];
-    Snapshot::new(meta, objects, logs, warnings)
+    let restricted = Snapshot::new(meta, objects, logs, warnings);
+    // CI runs belong to a repository, not a namespace.
+    match ci {
+        Some(ci) => restricted.with_ci(ci),
+        None => restricted,
+    }
 }

@@ -31,6 +31,8 @@ pub struct LiveOptions {
     pub timeout: Duration,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// Also read usage from metrics.k8s.io (two more requests; see `source::metrics`).
+    pub metrics: bool,
 }
 
 impl Default for LiveOptions {
@@ -45,6 +47,7 @@ impl Default for LiveOptions {
             log_bytes: 256 * 1024,
             timeout: Duration::from_secs(30),
             concurrency: 8,
+            metrics: false,
         }
     }
 }
@@ -115,6 +118,17 @@ pub async fn connect(opts: &LiveOptions) -> Result<Connection> {
     // The overall deadline (`--timeout`) bounds reads; only connecting gets its own limit.
     config.connect_timeout = Some(opts.timeout.min(Duration::from_secs(10)));
     build(config, context)
+}
+
+/// The context names of the kubeconfig `opts` resolves to, in file order (`--all-contexts`).
+pub fn context_names(opts: &LiveOptions) -> Result<Vec<String>> {
+    match load_kubeconfig(opts)? {
+        Some(kubeconfig) => Ok(kubeconfig.contexts.into_iter().map(|c| c.name).collect()),
+        None => Err(Error::Kubeconfig {
+            message: "no kubeconfig found (--kubeconfig, $KUBECONFIG, ~/.kube/config) to list contexts from".into(),
+            hint: "set KUBECONFIG or pass --kubeconfig PATH; --all-contexts needs a kubeconfig".into(),
+        }),
+    }
 }
 
 fn load_kubeconfig(opts: &LiveOptions) -> Result<Option<Kubeconfig>> {
@@ -243,7 +257,7 @@ fn list_path(info: &KindInfo, namespace: Option<&str>, selector: Option<&str>) -
 }
 
 /// Percent-encodes a query value.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -435,6 +449,13 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
         &progress,
     )
     .await;
+    let metrics = match opts.metrics {
+        true => {
+            progress.set("reading metrics.k8s.io");
+            super::metrics::collect(&conn.client, &scope, deadline).await
+        }
+        false => Default::default(),
+    };
     progress.finish();
 
     let mut meta = SnapshotMeta::new(jiff::Timestamp::now());
@@ -442,7 +463,9 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
     meta.server = Some(conn.server.clone());
     meta.server_version = (!version.is_empty()).then_some(version);
     meta.scope = scope;
-    Ok(Snapshot::new(meta, objects, logs, warnings))
+    let mut snapshot = Snapshot::new(meta, objects, logs, warnings);
+    snapshot.metrics = metrics;
+    Ok(snapshot)
 }
 
 /// With `-l`, events about objects outside the selection are noise.

@@ -1,10 +1,13 @@
-//! Where snapshots come from: the live API (`live`), bundles on disk (`bundle`,
-//! `kubectl_dump`, `document`).
+//! Where snapshots come from: the live API (`live`, with usage from `metrics`), bundles on
+//! disk (`bundle`, `kubectl_dump`, `document`); and the CI runs joined into them (`ci`,
+//! GitHub Actions).
 
 pub mod bundle;
+pub mod ci;
 pub mod document;
 pub mod kubectl_dump;
 pub mod live;
+pub mod metrics;
 
 use std::path::Path;
 

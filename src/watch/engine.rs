@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::objects::{Readers, Touch};
 use super::partition::{self, Dirty, Partition, PodFacts, Seen};
+use crate::ci::CiRuns;
 use crate::model::{LogKey, Scope, Snapshot, SnapshotMeta};
 use crate::rca::Diagnosis;
 
@@ -30,6 +31,9 @@ pub struct Origin {
     pub server: Option<String>,
     pub server_version: Option<String>,
     pub scope: Scope,
+    /// The CI runs a bundle was captured with (`ci/runs.json`): the CI correlation reads
+    /// them in every partition, as `diagnose --from` does.
+    pub ci: Option<Arc<CiRuns>>,
 }
 
 /// How one pass went, for the bench and the status line.
@@ -240,7 +244,11 @@ impl Engine {
                 .collect(),
             Err(_) => BTreeMap::new(),
         };
-        Snapshot::new(meta, objects, logs, Vec::new())
+        let snapshot = Snapshot::new(meta, objects, logs, Vec::new());
+        match &self.origin.ci {
+            Some(ci) => snapshot.with_ci(CiRuns::clone(ci)),
+            None => snapshot,
+        }
     }
 
     /// Every partition's diagnoses, ranked as `diagnose` ranks them.

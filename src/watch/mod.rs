@@ -169,6 +169,7 @@ pub async fn start(input: Input, debounce: Duration) -> Result<Session> {
                 server: Some(conn.server.clone()),
                 server_version: version,
                 scope,
+                ci: None,
             };
             (origin, Arc::new(jiff::Timestamp::now), None)
         }
@@ -186,6 +187,7 @@ pub async fn start(input: Input, debounce: Duration) -> Result<Session> {
                 server: meta.server.clone(),
                 server_version: meta.server_version.clone(),
                 scope: meta.scope.clone(),
+                ci: snapshot.ci.clone().map(Arc::new),
             };
             match replay {
                 None => {

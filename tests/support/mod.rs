@@ -10,4 +10,7 @@ pub mod apiserver;
 pub mod fixture;
 
 pub use apiserver::ApiServer;
+pub mod github_actions;
+pub mod github_pulls;
+pub mod gitops;
 pub mod http;

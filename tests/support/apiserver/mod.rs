@@ -14,6 +14,7 @@
 //! server.faults().drop_watch_after(2);                     // abort watch streams after 2 events
 //! server.faults().forbid_logs();                           // 403 on pods/log
 //! server.faults().clear();
+//! server.metrics().serve(node_list, pod_list);            // metrics.k8s.io (404 until set)
 //! server.push(Kind::Pod, "MODIFIED", pod_json);            // store + resourceVersion + fan-out
 //! server.push_log("shop", "api-0", "api", true, text);     // what pods/api-0/log?previous=true serves
 //! server.compact();                                        // older resourceVersions → 410 Gone
@@ -45,6 +46,7 @@
 //! every [`ApiServer::push`] bumps it and stamps the pushed object with it.
 
 mod faults;
+mod metrics;
 mod routes;
 mod select;
 mod table;
@@ -61,6 +63,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 pub use faults::Faults;
+pub use metrics::MetricsApi;
 
 /// The server version `/version` reports when the snapshot does not say.
 pub const DEFAULT_SERVER_VERSION: &str = "v1.32.4";
@@ -125,6 +128,7 @@ pub(crate) struct Store {
 pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Faults,
+    pub metrics: MetricsApi,
     /// Container logs by (namespace, pod, container, previous); [`ApiServer::push_log`] sets them.
     pub logs: Mutex<BTreeMap<LogKey, String>>,
     pub server_version: String,
@@ -220,6 +224,7 @@ impl ApiServer {
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
             faults: Faults::default(),
+            metrics: MetricsApi::default(),
             logs: Mutex::new(snapshot.logs.clone()),
             server_version: snapshot
                 .meta
@@ -271,6 +276,11 @@ impl ApiServer {
 
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// What `/apis/metrics.k8s.io/v1beta1/…` answers (404, no metrics-server, until set).
+    pub fn metrics(&self) -> &MetricsApi {
+        &self.shared.metrics
     }
 
     /// Requests served so far (every path, discovery included).

@@ -74,6 +74,7 @@ async fn handle(
         ["api", version] => resource_list("", version),
         ["apis", group, version] => resource_list(group, version),
         ["api", version, rest @ ..] => req.resource("", version, rest).await,
+        ["apis", "metrics.k8s.io", "v1beta1", rest @ ..] => shared.metrics.handle(rest, &query),
         ["apis", group, version, rest @ ..] => req.resource(group, version, rest).await,
         _ => not_found_path(),
     }

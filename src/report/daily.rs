@@ -1,0 +1,259 @@
+//! `k8sops report daily`: collect (one snapshot per context, or a bundle), build the
+//! report, write it, then publish. The effects of the command live here; building and
+//! rendering are pure.
+//!
+//! Everything that can be checked before collecting is (the output format, the previous
+//! report, the Slack webhook, the repository and token for issues), so a misconfigured
+//! CronJob fails in a second with a clear message rather than after a full collection.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::cli::{DailyArgs, Global, PostTarget, ReportFormat};
+use crate::config::{Config, Env};
+use crate::error::{Error, Result};
+use crate::github::Github;
+use crate::notify::github_issue::{self, Filed};
+use crate::notify::slack;
+use crate::sanitize::Sanitizer;
+use crate::source::live::{self, LiveOptions};
+
+use super::{ClusterInput, Input};
+
+/// Runs the command; the exit code follows DESIGN §5 (3 when a cluster or a kind could not
+/// be read, 1 with `--exit-code` when there are issues).
+pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
+    let config = Config::load(global.config.as_deref())?.config;
+    let format = format_of(args);
+    let previous = args
+        .previous
+        .as_deref()
+        .map(super::previous::read)
+        .transpose()?;
+    let sanitizer = Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
+        what: "the configured rules".into(),
+        message: e.to_string(),
+    })?;
+    let webhook = match args.post.contains(&PostTarget::Slack) {
+        true => Some(config.slack.webhook()?.clone()),
+        false => None,
+    };
+    let issues_to = match args.create_issue {
+        true => Some((
+            repository(args, &config)?,
+            Github::connect(&config.github, &Env::process())?,
+        )),
+        false => None,
+    };
+
+    let (clusters, partial) = collect(global, args).await?;
+    let mut report = super::build(Input {
+        clusters,
+        ci_runs: None,
+        since: args.since,
+        config: &config.report,
+        now: jiff::Timestamp::now(),
+    });
+    if let Some(p) = &previous {
+        report.since_previous = Some(super::previous::delta(p, &report));
+    }
+    // What leaves the machine is always the sanitized report; the file is too by default.
+    let shared = super::sanitized(&report, &sanitizer)?;
+    let report = match args.no_sanitize {
+        true => report,
+        false => shared.clone(),
+    };
+
+    let rendered = match format {
+        ReportFormat::Markdown => super::markdown(&report),
+        ReportFormat::Html => super::html(&report),
+        ReportFormat::Json => super::json(&report),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    let mut err = std::io::stderr().lock();
+    for w in &report.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    drop(err);
+
+    if let Some(webhook) = &webhook {
+        slack::post(webhook, &super::slack_message(&shared), &sanitizer).await?;
+        eprintln!("posted the summary to Slack");
+    }
+    if let Some(((owner, repo), gh)) = &issues_to {
+        let drafts = super::issue_drafts(&shared);
+        let filed = github_issue::file(
+            gh,
+            (owner, repo),
+            &config.report.issue_labels,
+            &drafts,
+            &sanitizer,
+        )
+        .await?;
+        for (fingerprint, f) in filed {
+            match f {
+                Filed::Created { number, url } => {
+                    eprintln!("created {owner}/{repo}#{number} for {fingerprint}: {url}")
+                }
+                Filed::Commented { number, url } => {
+                    eprintln!("commented on {owner}/{repo}#{number} ({fingerprint}): {url}")
+                }
+            }
+        }
+        if drafts.is_empty() {
+            eprintln!("no critical issues: nothing filed in {owner}/{repo}");
+        }
+    }
+
+    let problems = report.clusters.iter().any(|c| !c.issues.is_empty());
+    Ok(match (partial, args.exit_code && problems) {
+        (true, _) => 3,
+        (false, true) => 1,
+        (false, false) => 0,
+    })
+}
+
+/// `--format`, else the extension of `-o`, else Markdown.
+fn format_of(args: &DailyArgs) -> ReportFormat {
+    if let Some(f) = args.format {
+        return f;
+    }
+    let ext = args
+        .output
+        .as_deref()
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html" | "htm") => ReportFormat::Html,
+        Some("json") => ReportFormat::Json,
+        _ => ReportFormat::Markdown,
+    }
+}
+
+/// `--repo`, else `[report] repo` / `K8SOPS_REPORT_REPO`, else the `origin` of the current
+/// directory's checkout.
+fn repository(args: &DailyArgs, config: &Config) -> Result<(String, String)> {
+    if let Some(repo) = &args.repo {
+        return Ok(repo.clone());
+    }
+    if let Some(repo) = &config.report.repo {
+        return crate::github::parse_repo(repo).map_err(|message| Error::Usage {
+            flag: "[report] repo / K8SOPS_REPORT_REPO".into(),
+            message,
+            hint: "write it as OWNER/NAME, e.g. repo = \"acme/platform\"".into(),
+        });
+    }
+    let here = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    crate::github::repo_of_checkout(&here).ok_or_else(|| Error::Usage {
+        flag: "--create-issue".into(),
+        message: "no repository to file issues in".into(),
+        hint: "pass --repo OWNER/NAME, set repo in the [report] table or K8SOPS_REPORT_REPO, or run inside a checkout with a GitHub origin".into(),
+    })
+}
+
+fn live_options(global: &Global, args: &DailyArgs, context: Option<String>) -> LiveOptions {
+    LiveOptions {
+        kubeconfig: global.kubeconfig.clone(),
+        context,
+        namespace: global.namespace.clone(),
+        all_namespaces: global.all_namespaces,
+        selector: global.selector.clone(),
+        tail: args.source.tail,
+        log_bytes: args.source.log_bytes,
+        timeout: global.timeout,
+        metrics: true,
+        ..LiveOptions::default()
+    }
+}
+
+/// One input per cluster and whether any was read only in part. One cluster that cannot be
+/// read is an error (as in `diagnose`); one of several is a section saying why, and exit 3.
+async fn collect(global: &Global, args: &DailyArgs) -> Result<(Vec<ClusterInput>, bool)> {
+    if let Some(from) = &args.source.from {
+        if args.contexts.len() > 1 {
+            return Err(Error::Usage {
+                flag: "--context".into(),
+                message: "several contexts are read from clusters, and --from reads one bundle"
+                    .into(),
+                hint: "drop --from to report on several clusters, or the extra --context flags"
+                    .into(),
+            });
+        }
+        let loaded = crate::source::load(Some(from), &live_options(global, args, None)).await?;
+        let name = loaded.snapshot.meta.context.clone().unwrap_or_else(|| {
+            from.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| from.display().to_string())
+        });
+        let name = name.trim_end_matches(".tar.gz").to_string();
+        return Ok((
+            vec![ClusterInput {
+                name,
+                snapshot: Ok(loaded.snapshot),
+            }],
+            loaded.partial,
+        ));
+    }
+    let contexts: Vec<Option<String>> = match (args.all_contexts, args.contexts.as_slice()) {
+        (true, _) => live::context_names(&live_options(global, args, None))?
+            .into_iter()
+            .map(Some)
+            .collect(),
+        (false, []) => vec![global.context.clone()],
+        (false, named) => named.iter().cloned().map(Some).collect(),
+    };
+    let single = contexts.len() == 1;
+    let results = futures::future::join_all(contexts.iter().map(|context| {
+        let opts = live_options(global, args, context.clone());
+        async move { crate::source::load(None, &opts).await }
+    }))
+    .await;
+    let mut clusters = Vec::new();
+    let mut partial = false;
+    for (context, result) in contexts.into_iter().zip(results) {
+        match result {
+            Ok(loaded) => {
+                partial |= loaded.partial;
+                let name = context
+                    .or_else(|| loaded.snapshot.meta.context.clone())
+                    .unwrap_or_else(|| "current context".into());
+                clusters.push(ClusterInput {
+                    name,
+                    snapshot: Ok(loaded.snapshot),
+                });
+            }
+            Err(e) if single => return Err(e),
+            Err(e) => {
+                partial = true;
+                clusters.push(ClusterInput {
+                    name: context.unwrap_or_else(|| "current context".into()),
+                    snapshot: Err(format!("{e} (hint: {})", e.hint())),
+                });
+            }
+        }
+    }
+    Ok((clusters, partial))
+}
+
+/// Stdout, or the file (a closed pipe is not an error).
+fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::write(p, text).map_err(|e| Error::Usage {
+                flag: "-o".into(),
+                message: format!("cannot write {}: {e}", p.display()),
+                hint: "check that the directory exists and is writable".into(),
+            })?;
+            eprintln!("wrote {}", p.display());
+            Ok(())
+        }
+        _ => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
+                _ => Ok(()),
+            }
+        }
+    }
+}
