@@ -115,6 +115,7 @@ fn frames(snapshot: &k8sops::model::Snapshot) {
     writers.load(snapshot.objects.clone());
     let list = k8sops::rca::run(snapshot);
     let problems = list.items.len();
+    let rows = rows::compute(&readers, None, &list.items);
     let mut app = App::new(Default::default());
     app.apply(Action::Update(Box::new(k8sops::watch::Update {
         diagnoses: Arc::new(list.items),
@@ -122,7 +123,6 @@ fn frames(snapshot: &k8sops::model::Snapshot) {
         complete: true,
         stats: Default::default(),
     })));
-    let rows = rows::compute(&readers, None);
     let pods = rows.pods.len();
     app.apply(Action::Rows(Arc::new(rows)));
     let mut terminal =

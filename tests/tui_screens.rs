@@ -31,13 +31,14 @@ fn app_for(example: &str) -> App {
         mode: Some("bundle".into()),
         watched_namespace: None,
     });
+    let rows = rows::compute(&readers, None, &list.items);
     app.apply(Action::Update(Box::new(Update {
         diagnoses: Arc::new(list.items),
         at: snapshot.meta.captured_at,
         complete: true,
         stats: PassStats::default(),
     })));
-    app.apply(Action::Rows(Arc::new(rows::compute(&readers, None))));
+    app.apply(Action::Rows(Arc::new(rows)));
     app
 }
 
@@ -70,6 +71,24 @@ fn detail_pane_shows_hypotheses_evidence_and_remedy_of_the_selection() {
 }
 
 #[test]
+fn the_header_scores_the_cluster_as_the_daily_report_does() {
+    for example in ["oom-killed", "crash-loop", "node-problem"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
+        let snapshot = bundle::read(&path).expect("example reads");
+        let report = k8sops::report::score::health(&snapshot, &k8sops::rca::run(&snapshot).items);
+        assert!(
+            report.score < 100,
+            "{example}: a broken cluster scores below 100"
+        );
+        let text = screen(&app_for(example), 140, 40);
+        let header = format!("health {} {}", report.score, report.grade);
+        assert!(text.contains(&header), "{example}: {header} not in\n{text}");
+    }
+}
+
+#[test]
 fn help_lists_every_key() {
     let mut app = app_for("oom-killed");
     press(&mut app, KeyCode::Char('?'));
@@ -99,6 +118,8 @@ fn an_empty_cluster_says_everything_is_healthy() {
         complete: true,
         stats: PassStats::default(),
     })));
+    let (readers, _writers) = stores();
+    app.apply(Action::Rows(Arc::new(rows::compute(&readers, None, &[]))));
     let text = screen(&app, 100, 24);
     assert!(text.contains("No problems found"), "{text}");
     assert!(text.contains("health 100 A"), "{text}");

@@ -12,7 +12,7 @@ use super::action::Action;
 use super::component::Component;
 use super::style;
 use crate::analyze::Severity;
-use crate::watch::health::{self, Health};
+use crate::report::score::Score;
 
 /// What the header says about where the data comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,7 +29,8 @@ pub struct Source {
 
 pub struct Header {
     source: Source,
-    health: Health,
+    /// The daily report's score, computed with the rows.
+    health: Option<Score>,
     problems: usize,
     critical: usize,
     warning: usize,
@@ -45,7 +46,7 @@ impl Header {
     pub fn new(source: Source) -> Self {
         Header {
             source,
-            health: health::score(&[]),
+            health: None,
             problems: 0,
             critical: 0,
             warning: 0,
@@ -68,7 +69,6 @@ impl Component for Header {
         match action {
             Action::Update(u) => {
                 let count = |sev| u.diagnoses.iter().filter(|d| d.severity == sev).count();
-                self.health = health::score(&u.diagnoses);
                 self.problems = u.diagnoses.len();
                 self.critical = count(Severity::Critical);
                 self.warning = count(Severity::Warning);
@@ -78,6 +78,7 @@ impl Component for Header {
                 self.pods = r.pods_total;
                 self.pods_unhealthy = r.pods_unhealthy;
                 self.namespaces = r.namespaces;
+                self.health.clone_from(&r.health);
             }
             Action::Status(s) => {
                 self.speed = s.speed;
@@ -111,18 +112,20 @@ impl Component for Header {
                 Style::new().fg(Color::Magenta),
             ));
         }
-        let grade = match self.health.grade {
-            'A' | 'B' => Style::new().fg(Color::Green),
-            'C' => Style::new().fg(Color::Yellow),
+        let (health, grade) = match &self.health {
+            Some(h) => (format!("{} {}", h.score, h.grade), h.grade.as_str()),
+            None => ("-".to_string(), ""),
+        };
+        let grade = match grade {
+            "A" | "B" => Style::new().fg(Color::Green),
+            "C" | "D" => Style::new().fg(Color::Yellow),
+            "" => style::dim(),
             _ => Style::new().fg(Color::Red),
         }
         .add_modifier(Modifier::BOLD);
         let mut second = vec![
             Span::raw("health "),
-            Span::styled(
-                format!("{} {}", self.health.score, self.health.grade),
-                grade,
-            ),
+            Span::styled(health, grade),
             Span::raw(format!("  problems {} (", self.problems)),
             Span::styled(
                 format!("{} critical", self.critical),

@@ -30,6 +30,7 @@ use tokio::sync::mpsc;
 
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
+use crate::rca::Diagnosis;
 use crate::watch::{Session, Switch, live};
 use action::{Action, Request, Status};
 use app::App;
@@ -97,6 +98,7 @@ where
                 None => return Ok(()),
             },
             Some(update) = session.updates.recv() => {
+                wires.diagnoses = update.diagnoses.clone();
                 wires.rows(&session, app.namespace());
                 let mut out = app.apply(Action::Status(Box::new(status_of(&session))));
                 out.extend(app.apply(Action::Update(Box::new(update))));
@@ -198,6 +200,8 @@ struct Wires {
     actions: mpsc::Receiver<Action>,
     requests: mpsc::Sender<Request>,
     worker: tokio::task::JoinHandle<()>,
+    /// The engine's latest diagnoses, which the health score in the rows is of.
+    diagnoses: Arc<Vec<Diagnosis>>,
     /// Rows are being computed; `again` when they are wanted anew meanwhile.
     pending: bool,
     again: bool,
@@ -221,6 +225,7 @@ impl Wires {
             actions,
             requests,
             worker,
+            diagnoses: Arc::default(),
             pending: false,
             again: false,
         }
@@ -236,8 +241,9 @@ impl Wires {
         let readers = session.readers.clone();
         let namespace = namespace.map(str::to_string);
         let tx = self.tx.clone();
+        let diagnoses = self.diagnoses.clone();
         tokio::task::spawn_blocking(move || {
-            let rows = rows::compute(&readers, namespace.as_deref());
+            let rows = rows::compute(&readers, namespace.as_deref(), &diagnoses);
             let _ = tx.blocking_send(Action::Rows(Arc::new(rows)));
         });
     }

@@ -1,9 +1,17 @@
-//! What the tables show, computed from the stores in the background after each update so
-//! a frame only draws what is visible: pods sorted unhealthy first, and the newest events.
+//! What the tables and the header show, computed from the stores in the background after
+//! each update so a frame only draws what is visible: pods sorted unhealthy first, the
+//! newest events, and the health score.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::model::{
-    ObjectRef, event_count, event_last_seen, pod_is_healthy, pod_ready, pod_status,
+    ObjectRef, Objects, Snapshot, SnapshotMeta, event_count, event_last_seen, pod_is_healthy,
+    pod_ready, pod_status,
 };
+use crate::rca::Diagnosis;
+use crate::report::score::{self, Score};
 use crate::watch::Readers;
 
 /// Events kept for the stream.
@@ -32,20 +40,24 @@ pub struct EventRow {
     pub about: Option<ObjectRef>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rows {
     pub pods: Vec<PodRow>,
     pub events: Vec<EventRow>,
     pub pods_total: usize,
     pub pods_unhealthy: usize,
     pub namespaces: usize,
+    /// The daily report's score of what is shown; `None` before the first computation.
+    pub health: Option<Score>,
 }
 
-/// Rows for the pods in `namespace` (all when `None`).
-pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
+/// Rows for the pods in `namespace` (all when `None`), and the health score of that view
+/// given the current `diagnoses`.
+pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Rows {
     let in_scope = |ns: Option<&str>| namespace.is_none_or(|n| ns == Some(n));
     let mut rows = Rows {
         namespaces: readers.namespaces().len(),
+        health: Some(health(readers, namespace, diagnoses)),
         ..Rows::default()
     };
     for p in readers.pods.state() {
@@ -113,4 +125,47 @@ pub fn compute(readers: &Readers, namespace: Option<&str>) -> Rows {
         })
         .collect();
     rows
+}
+
+/// `report::score::health` over the objects it reads (pods, nodes, workloads), copied out
+/// of the stores: the header and `report daily` give the same cluster the same score. A
+/// view narrowed to one namespace is scored on that namespace alone, without the nodes.
+fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Score {
+    let keep = |meta: &ObjectMeta| namespace.is_none_or(|n| meta.namespace.as_deref() == Some(n));
+    let mut objects = Objects::default();
+    macro_rules! copy {
+        ($($field:ident),*) => {
+            $(objects.$field = readers
+                .$field
+                .state()
+                .iter()
+                .filter(|o| keep(&o.0.metadata))
+                .map(|o| o.0.clone())
+                .collect();)*
+        };
+    }
+    copy!(
+        pods,
+        deployments,
+        replica_sets,
+        stateful_sets,
+        daemon_sets,
+        jobs,
+        cron_jobs
+    );
+    if namespace.is_none() {
+        objects.nodes = readers.nodes.state().iter().map(|n| n.0.clone()).collect();
+    }
+    let shown: Vec<Diagnosis> = diagnoses
+        .iter()
+        .filter(|d| namespace.is_none() || d.subject.namespace.as_deref() == namespace)
+        .cloned()
+        .collect();
+    let snapshot = Snapshot::new(
+        SnapshotMeta::new(jiff::Timestamp::now()),
+        objects,
+        BTreeMap::new(),
+        Vec::new(),
+    );
+    score::health(&snapshot, &shown)
 }

@@ -2,9 +2,9 @@
 //!
 //! Data flows as the analyzers expect it, only incrementally: a feed (`live` watchers, or a
 //! bundle through `replay`) writes into per-kind reflector stores (`objects`; Events packed
-//! in `events`) and reports what it touched; the `engine` debounces those touches, re-runs the analyzers over the
-//! dirty `partition`s only, and sends ranked diagnoses. `track` turns successive results
-//! into new and resolved findings, `headless` prints them, `health` scores them, and
+//! in `events`) and reports what it touched; the `engine` debounces those touches, re-runs
+//! the analyzers over the dirty `partition`s only, and sends ranked diagnoses. `track`
+//! turns successive results into new and resolved findings, `headless` prints them, and
 //! `assist` holds the seams to the LLM and fix engines.
 
 pub mod assist;
@@ -12,7 +12,6 @@ pub mod command;
 pub mod engine;
 pub mod events;
 pub mod headless;
-pub mod health;
 pub mod live;
 pub mod objects;
 pub mod partition;
