@@ -164,7 +164,7 @@ fn f_and_e_go_through_their_seams_as_requests() {
     let fix = k8sops::watch::assist::propose_fix(app.current().expect("selected"), Some("prod"));
     assert_eq!(
         fix.command,
-        "k8sops diagnose deploy/web -n shop --context prod --fix"
+        "k8sops diagnose deploy/web -n shop --context prod --fix --repo PATH"
     );
     assert!(
         fix.remedy.as_deref().unwrap_or("").contains("memory limit"),

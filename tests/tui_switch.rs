@@ -5,111 +5,17 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use k8sops::config::WatchConfig;
+use crossterm::event::KeyCode;
 use k8sops::source::bundle;
-use k8sops::source::live::LiveOptions;
-use k8sops::tui::app::App;
-use k8sops::watch::{Input, Session, start};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use support::apiserver::kubeconfig;
+use k8sops::watch::{Input, start};
+use support::dashboard::{dashboard, live};
 use support::{ApiServer, fixture};
-use tokio::sync::mpsc;
 
 /// The fixture's crash-looping pod, as the problems list shows it.
 const CRASHING_ROW: &str = "shop/web-7d9f8b6c5d-x2k9p pod";
-
-/// Types into the dashboard and reads what it drew last.
-struct Ui {
-    keys: mpsc::UnboundedSender<Event>,
-    screen: Arc<Mutex<String>>,
-}
-
-impl Ui {
-    fn press(&self, code: KeyCode) {
-        let _ = self
-            .keys
-            .send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    /// Types a `:` command and enter.
-    fn command(&self, line: &str) {
-        self.press(KeyCode::Char(':'));
-        for c in line.chars() {
-            self.press(KeyCode::Char(c));
-        }
-        self.press(KeyCode::Enter);
-    }
-
-    /// Waits (at most 20 s) until the screen shows every one of `wanted`; returns it.
-    async fn shows(&self, wanted: &[&str]) -> String {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.screen.lock().map(|s| s.clone()).unwrap_or_default();
-            if wanted.iter().all(|w| screen.contains(w)) {
-                return screen;
-            }
-            if tokio::time::Instant::now() > deadline {
-                panic!("the screen did not show {wanted:?} within 20 s:\n{screen}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-/// Runs the dashboard on `session` while `script` types into it; `script` ends with `q`.
-async fn dashboard<F, Fut>(session: Session, script: F)
-where
-    F: FnOnce(Ui) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let (tx, rx) = mpsc::unbounded_channel::<Event>();
-    let keys = Box::pin(futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|e| (Ok(e), rx))
-    }));
-    let screen: Arc<Mutex<String>> = Arc::default();
-    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
-    let drawn = screen.clone();
-    let draw = move |app: &App| {
-        terminal.draw(|f| app.draw(f)).expect("draws");
-        if let Ok(mut s) = drawn.lock() {
-            *s = terminal.backend().to_string();
-        }
-        Ok(())
-    };
-    let config = WatchConfig::default();
-    let ui = Ui { keys: tx, screen };
-    let (result, ()) = tokio::join!(
-        k8sops::tui::run_on(session, &config, keys, draw),
-        script(ui)
-    );
-    result.expect("the dashboard ends without an error");
-}
-
-/// Writes a kubeconfig with `contexts` and starts a live session on its current context.
-async fn live(
-    dir: &Path,
-    contexts: &[(&str, &ApiServer, Option<&str>)],
-    all_namespaces: bool,
-) -> Session {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let path = dir.join("kubeconfig");
-    std::fs::write(&path, kubeconfig(contexts)).expect("kubeconfig");
-    let opts = LiveOptions {
-        kubeconfig: Some(path),
-        all_namespaces,
-        timeout: Duration::from_secs(10),
-        ..LiveOptions::default()
-    };
-    start(Input::Live(opts), Duration::from_millis(50))
-        .await
-        .expect("session starts")
-}
 
 fn example(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -137,7 +43,7 @@ async fn ctx_connects_the_dashboard_to_the_other_cluster() {
         true,
     )
     .await;
-    dashboard(session, |ui| async move {
+    dashboard(session, Default::default(), |ui| async move {
         ui.shows(&["ctx alpha", CRASHING_ROW]).await;
         ui.command("ctx beta");
         let screen = ui
@@ -168,7 +74,7 @@ async fn ns_rescopes_a_watch_of_one_namespace() {
         false,
     )
     .await;
-    dashboard(session, |ui| async move {
+    dashboard(session, Default::default(), |ui| async move {
         ui.shows(&["namespace kube-system", "No problems found"])
             .await;
         server.reset_requests();
@@ -192,7 +98,7 @@ async fn ns_narrows_the_view_when_every_namespace_is_watched() {
     let server = ApiServer::start(fixture::snapshot()).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let session = live(dir.path(), &[("alpha", &server, None)], true).await;
-    dashboard(session, |ui| async move {
+    dashboard(session, Default::default(), |ui| async move {
         ui.shows(&[CRASHING_ROW, "kube-system/coredns"]).await;
         server.reset_requests();
         ui.command("ns kube-system");
@@ -221,7 +127,7 @@ async fn a_switch_that_cannot_connect_leaves_the_dashboard_where_it_was() {
     let server = ApiServer::start(fixture::snapshot()).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let session = live(dir.path(), &[("alpha", &server, None)], true).await;
-    dashboard(session, |ui| async move {
+    dashboard(session, Default::default(), |ui| async move {
         ui.shows(&[CRASHING_ROW]).await;
         ui.command("ctx nowhere");
         ui.shows(&[
@@ -246,7 +152,7 @@ async fn a_bundle_has_no_context_to_switch_to() {
     let session = start(input, Duration::from_millis(10))
         .await
         .expect("session starts");
-    dashboard(session, |ui| async move {
+    dashboard(session, Default::default(), |ui| async move {
         ui.shows(&["shop/web deployment"]).await;
         ui.command("ctx prod");
         ui.shows(&["this is a bundle", "shop/web deployment"]).await;

@@ -22,7 +22,21 @@ pub enum Request {
     Describe(ObjectRef),
     Yaml(ObjectRef),
     Explain(Box<Diagnosis>),
+    /// Propose a fix: the diff, to confirm.
     Fix(Box<Diagnosis>),
+    /// `y` on the diff: open the pull request.
+    OpenPr,
+    /// `esc` on the diff: drop the proposal.
+    DeclineFix,
+}
+
+/// A text view that asks: `y` sends `yes` to the worker, `esc` sends `no`.
+#[derive(Debug, Clone)]
+pub struct Ask {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub yes: Request,
+    pub no: Request,
 }
 
 /// What the loop reads from the session on every tick.
@@ -56,6 +70,10 @@ pub enum Action {
         title: String,
         lines: Vec<String>,
     },
+    /// A text view that asks (the fix diff).
+    Ask(Box<Ask>),
+    /// The answer to the popup on top that asked: it closes, and the request goes out.
+    Answer(Request),
     Help,
     /// Close the popup on top (`esc`).
     Back,

@@ -161,6 +161,13 @@ impl App {
                 Action::Show { title, lines } => self
                     .popups
                     .push(Box::new(popup::Text::new(title.clone(), lines.clone()))),
+                Action::Ask(ask) => self
+                    .popups
+                    .push(Box::new(popup::Text::asking(ask.as_ref().clone()))),
+                Action::Answer(request) => {
+                    self.popups.pop();
+                    queue.push_back(Action::Request(request.clone()));
+                }
                 Action::Back => {
                     self.popups.pop();
                 }

@@ -12,6 +12,7 @@ pub mod app;
 pub mod component;
 pub mod detail;
 pub mod events;
+pub mod fix;
 pub mod header;
 pub mod pods;
 pub mod popup;
@@ -31,6 +32,7 @@ use tokio::sync::mpsc;
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::rca::Diagnosis;
+use crate::watch::assist::Explainer;
 use crate::watch::{Session, Switch, live};
 use action::{Action, Request, Status};
 use app::App;
@@ -56,10 +58,19 @@ pub fn source_of(session: &Session) -> Source {
     }
 }
 
+/// What the worker's `e` and `f` keys use, built once from the configuration.
+#[derive(Clone, Default)]
+pub struct Assist {
+    /// `None` without an LLM: `e` says so.
+    pub explainer: Option<Arc<dyn Explainer>>,
+    /// `None` without a GitOps repository: `f` shows the command to run.
+    pub fix: Option<Arc<fix::FixFlow>>,
+}
+
 /// Runs the dashboard on the terminal until `q`.
-pub async fn run(session: Session, config: &WatchConfig) -> Result<()> {
+pub async fn run(session: Session, config: &WatchConfig, assist: Assist) -> Result<()> {
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("the terminal", e))?;
-    let result = run_on(session, config, EventStream::new(), |app| {
+    let result = run_on(session, config, assist, EventStream::new(), |app| {
         terminal
             .draw(|f| app.draw(f))
             .map(drop)
@@ -75,6 +86,7 @@ pub async fn run(session: Session, config: &WatchConfig) -> Result<()> {
 pub async fn run_on<K>(
     mut session: Session,
     config: &WatchConfig,
+    assist: Assist,
     mut keys: K,
     mut draw: impl FnMut(&App) -> Result<()>,
 ) -> Result<()>
@@ -82,7 +94,7 @@ where
     K: Stream<Item = std::io::Result<Event>> + Unpin,
 {
     let mut app = App::new(source_of(&session));
-    let mut wires = Wires::new(&session);
+    let mut wires = Wires::new(&session, &assist);
     let (switched_tx, mut switched) = mpsc::channel::<(Switch, Result<Session>)>(1);
     let mut tick = tokio::time::interval(Duration::from_millis(config.tick_ms.max(50)));
     let mut frame = tokio::time::interval(Duration::from_millis(config.frame_ms.max(10)));
@@ -116,7 +128,7 @@ where
                 Ok(new) => {
                     session = new;
                     app = App::new(source_of(&session));
-                    wires = Wires::new(&session);
+                    wires = Wires::new(&session, &assist);
                     app.apply(Action::Message(format!("now watching {}", switch.describe())))
                 }
                 Err(e) => app.apply(Action::Message(format!(
@@ -208,7 +220,7 @@ struct Wires {
 }
 
 impl Wires {
-    fn new(session: &Session) -> Wires {
+    fn new(session: &Session, assist: &Assist) -> Wires {
         let (tx, actions) = mpsc::channel::<Action>(256);
         let (requests, incoming) = mpsc::channel::<Request>(32);
         let worker = worker::Worker {
@@ -216,7 +228,8 @@ impl Wires {
             logs: session.logs.clone(),
             client: session.client.clone(),
             context: session.origin.context.clone(),
-            explainer: crate::watch::assist::explainer(),
+            explainer: assist.explainer.clone(),
+            fix: assist.fix.clone(),
             tail: 200,
         };
         let worker = tokio::spawn(worker.run(incoming, tx.clone()));

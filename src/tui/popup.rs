@@ -8,7 +8,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::action::Action;
+use super::action::{Action, Ask, Request};
 use super::component::{Component, Handled};
 
 /// The keys, as the help shows them.
@@ -85,6 +85,8 @@ pub struct Text {
     title: String,
     lines: Vec<String>,
     scroll: u16,
+    /// What `y` and `esc` answer, when the text asks (the fix diff).
+    ask: Option<(Request, Request)>,
 }
 
 impl Text {
@@ -93,6 +95,15 @@ impl Text {
             title,
             lines,
             scroll: 0,
+            ask: None,
+        }
+    }
+
+    /// A text that asks: `y` answers `yes`, `esc` (or `n`, `q`) answers `no`.
+    pub fn asking(ask: Ask) -> Self {
+        Text {
+            ask: Some((ask.yes, ask.no)),
+            ..Text::new(ask.title, ask.lines)
         }
     }
 
@@ -114,15 +125,27 @@ impl Component for Text {
             KeyCode::PageDown | KeyCode::Char(' ') => self.scroll(10),
             KeyCode::PageUp => self.scroll(-10),
             KeyCode::Char('?') => return Handled::Then(Action::Help),
-            _ => return close_or_keep(&key),
+            code => match (&self.ask, code) {
+                (Some((yes, _)), KeyCode::Char('y')) => {
+                    return Handled::Then(Action::Answer(yes.clone()));
+                }
+                (Some((_, no)), KeyCode::Esc | KeyCode::Char('n' | 'q')) => {
+                    return Handled::Then(Action::Answer(no.clone()));
+                }
+                _ => return close_or_keep(&key),
+            },
         }
         Handled::Yes
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, _focused: bool) {
+        let keys = match self.ask {
+            Some(_) => "y to confirm, esc to cancel",
+            None => "esc to close",
+        };
         let block = Block::new()
             .borders(Borders::ALL)
-            .title(format!(" {} — esc to close ", self.title));
+            .title(format!(" {} — {keys} ", self.title));
         let text: Vec<Line> = self.lines.iter().map(|l| Line::raw(l.clone())).collect();
         frame.render_widget(Clear, area);
         frame.render_widget(

@@ -1,14 +1,18 @@
-//! The dashboard's async worker: everything that reads the network or walks the stores
-//! runs here, and answers with an [`Action::Show`]. The `e` and `f` keys end up in the
-//! `watch::assist` seams.
+//! The dashboard's async worker: everything that reads the network, walks the stores or
+//! runs git happens here, and answers with an [`Action::Show`] (or, for a fix, an
+//! [`Action::Ask`] over the diff). The `e` key ends up in the `watch::assist` seam, `f`
+//! in the [`FixFlow`].
 
 use std::sync::Arc;
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::Api;
 use tokio::sync::mpsc;
 
-use super::action::{Action, Request};
+use super::action::{Action, Ask, Request};
+use super::fix::{self, FixFlow};
 use crate::model::{Kind, ObjectRef};
+use crate::remediate::Hints;
 use crate::watch::assist::{self, Explainer};
 use crate::watch::{Logs, Readers};
 
@@ -18,6 +22,8 @@ pub struct Worker {
     pub client: Option<kube::Client>,
     pub context: Option<String>,
     pub explainer: Option<Arc<dyn Explainer>>,
+    /// `None` without a GitOps repository: `f` then shows the command to run.
+    pub fix: Option<Arc<FixFlow>>,
     pub tail: u32,
 }
 
@@ -29,21 +35,23 @@ impl Worker {
             let me = me.clone();
             let out = out.clone();
             tokio::spawn(async move {
-                let (title, lines) = me.answer(request).await;
-                let _ = out.send(Action::Show { title, lines }).await;
+                if let Some(answer) = me.answer(request, &out).await {
+                    let _ = out.send(answer).await;
+                }
             });
         }
     }
 
-    async fn answer(&self, request: Request) -> (String, Vec<String>) {
+    async fn answer(&self, request: Request, out: &mpsc::Sender<Action>) -> Option<Action> {
+        let show = |(title, lines): (String, Vec<String>)| Some(Action::Show { title, lines });
         match request {
             Request::Logs {
                 pod,
                 container,
                 previous,
-            } => self.logs(&pod, container, previous).await,
-            Request::Describe(o) => (format!("describe {o}"), self.describe(&o)),
-            Request::Yaml(o) => (format!("yaml {o}"), self.yaml(&o)),
+            } => show(self.logs(&pod, container, previous).await),
+            Request::Describe(o) => show((format!("describe {o}"), self.describe(&o))),
+            Request::Yaml(o) => show((format!("yaml {o}"), self.yaml(&o))),
             Request::Explain(d) => {
                 let text = match &self.explainer {
                     Some(e) => match e.explain(&d).await {
@@ -52,29 +60,69 @@ impl Worker {
                     },
                     None => assist::ExplainError::NotConfigured.to_string(),
                 };
-                (
+                show((
                     format!("explain {}", d.subject),
                     text.lines().map(str::to_string).collect(),
-                )
+                ))
             }
             Request::Fix(d) => {
-                let p = assist::propose_fix(&d, self.context.as_deref());
-                let mut lines = vec![match &p.remedy {
-                    Some(r) => format!("Top remedy: {r}"),
-                    None => "The rules found no typed remedy for this one; the fix steps:".into(),
-                }];
-                lines.extend(p.steps.iter().map(|s| format!("  - {s}")));
-                lines.push(String::new());
-                lines.push(
-                    "Run the diff-confirm-PR flow (it shows the diff and asks before writing):"
-                        .into(),
-                );
-                lines.push(format!("  {}", p.command));
-                lines.push(String::new());
-                lines.push("The dashboard is read-only: nothing was changed.".into());
-                (format!("fix {}", p.subject), lines)
+                let title = format!("fix {}", d.subject);
+                let Some(flow) = self.fix.clone() else {
+                    let p = assist::propose_fix(&d, self.context.as_deref());
+                    return show((title, fix::unconfigured_lines(&p)));
+                };
+                let _ = out
+                    .send(Action::Message(format!(
+                        "proposing a fix for {} (fetching the GitOps repository)…",
+                        d.subject
+                    )))
+                    .await;
+                let hints = self.hints(&d.subject);
+                let proposed = tokio::task::spawn_blocking(move || flow.propose(*d, hints)).await;
+                match proposed {
+                    Ok(Ok(lines)) => Some(Action::Ask(Box::new(Ask {
+                        title,
+                        lines,
+                        yes: Request::OpenPr,
+                        no: Request::DeclineFix,
+                    }))),
+                    Ok(Err(e)) => show((
+                        title,
+                        vec![
+                            format!("No fix proposed: {e}"),
+                            format!("hint: {}", e.hint()),
+                            "Nothing was changed.".into(),
+                        ],
+                    )),
+                    Err(e) => show((title, vec![format!("The fix proposal failed: {e}")])),
+                }
+            }
+            Request::OpenPr => {
+                let flow = self.fix.as_ref()?;
+                let _ = out
+                    .send(Action::Message(
+                        "committing, pushing and opening the pull request…".into(),
+                    ))
+                    .await;
+                show(("pull request".into(), flow.open().await))
+            }
+            Request::DeclineFix => {
+                if let Some(flow) = &self.fix {
+                    flow.decline(None);
+                }
+                Some(Action::Message(
+                    "fix cancelled: nothing was committed or pushed".into(),
+                ))
             }
         }
+    }
+
+    /// What locating the source file learns from the live object (Argo CD, Flux, Helm).
+    fn hints(&self, subject: &ObjectRef) -> Hints {
+        self.object(subject)
+            .and_then(|(_, v)| serde_json::from_value::<ObjectMeta>(v["metadata"].clone()).ok())
+            .map(|meta| Hints::from_meta(&meta))
+            .unwrap_or_default()
     }
 
     fn object(&self, o: &ObjectRef) -> Option<(Kind, serde_json::Value)> {

@@ -49,7 +49,7 @@ pub struct FixProposal {
     pub remedy: Option<String>,
     /// The fix steps of the top hypothesis.
     pub steps: Vec<String>,
-    /// `k8sops diagnose deploy/web -n shop --fix`
+    /// `k8sops diagnose deploy/web -n shop --fix --repo PATH`
     pub command: String,
 }
 
@@ -83,7 +83,7 @@ pub fn propose_fix(diagnosis: &Diagnosis, context: Option<&str>) -> FixProposal 
     if let Some(c) = context {
         command.push_str(&format!(" --context {c}"));
     }
-    command.push_str(" --fix");
+    command.push_str(" --fix --repo PATH");
     FixProposal {
         subject: subject.clone(),
         remedy,

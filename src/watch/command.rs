@@ -8,7 +8,7 @@ use super::headless::{Headless, Limits, Slack};
 use super::policy::RateLimit;
 use super::{Input, Session, live, replay, start};
 use crate::cli::{Global, WatchArgs};
-use crate::config::{Config, WatchConfig};
+use crate::config::{Config, Env, WatchConfig};
 use crate::error::{Error, Result};
 use crate::sanitize::Sanitizer;
 use crate::source::bundle;
@@ -26,7 +26,7 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
         )),
         false => None,
     };
-    let config = full.watch;
+    let config = full.watch.clone();
     if !args.speed.is_finite() || args.speed < 0.0 {
         return Err(Error::Usage {
             flag: "--speed".into(),
@@ -49,7 +49,11 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
     if args.headless {
         return headless(session, &config, slack).await;
     }
-    crate::tui::run(session, &config).await?;
+    let assist = crate::tui::Assist {
+        explainer: super::assist::explainer(),
+        fix: crate::tui::fix::FixFlow::from_config(&full, &Env::process())?,
+    };
+    crate::tui::run(session, &config, assist).await?;
     Ok(0)
 }
 

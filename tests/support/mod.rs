@@ -10,6 +10,7 @@ pub mod apiserver;
 pub mod fixture;
 
 pub use apiserver::ApiServer;
+pub mod dashboard;
 pub mod github_actions;
 pub mod github_pulls;
 pub mod gitops;
