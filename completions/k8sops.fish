@@ -59,6 +59,13 @@ markdown\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l repo -d 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l github-repo -d 'The GitHub repository for the pull request (default: github_repo in [fix], else the clone\'s remote)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l base -d 'The branch the pull request targets (default: base in [fix], else the remote\'s default branch)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm -d 'When to ask the LLM: auto (ambiguous, multi-signal or unknown cases), always, never. Default: [llm] mode in the config file, else auto. Without an endpoint configured the rules engine answers alone' -r -f -a "auto\t'Only for ambiguous, multi-signal or `unknown` diagnoses (and all with `--explain`)'
+always\t'For every diagnosis'
+never\t'Never: rules engine only'"
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm-base-url -d 'OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 (env K8SOPS_LLM_BASE_URL). The API key comes from K8SOPS_LLM_API_KEY or OPENAI_API_KEY, never from a flag' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm-model -d 'Model name, or the Azure deployment\'s model (env K8SOPS_LLM_MODEL)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context-tokens -d 'Token budget of the evidence sent per diagnosis [default: 6000]' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm-timeout -d 'Give up on one LLM answer after this long, retries included (e.g. 60s) [default: 120s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -73,9 +80,11 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l fix -d 'Propo
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s y -l yes -d 'Do not ask: confirm the diff (needed without a terminal)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l dry-run -d 'Show the diff and stop: nothing is committed, pushed or opened'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l force -d 'Propose even when the confidence is below the policy\'s min_confidence'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l explain -d 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l no-cache -d 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l log-bytes -d 'Log bytes per container to fetch at most' -r
@@ -269,6 +278,13 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcom
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''
 markdown\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l llm -d 'When to ask the LLM: auto (ambiguous, multi-signal or unknown cases), always, never. Default: [llm] mode in the config file, else auto. Without an endpoint configured the rules engine answers alone' -r -f -a "auto\t'Only for ambiguous, multi-signal or `unknown` diagnoses (and all with `--explain`)'
+always\t'For every diagnosis'
+never\t'Never: rules engine only'"
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l llm-base-url -d 'OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 (env K8SOPS_LLM_BASE_URL). The API key comes from K8SOPS_LLM_API_KEY or OPENAI_API_KEY, never from a flag' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l llm-model -d 'Model name, or the Azure deployment\'s model (env K8SOPS_LLM_MODEL)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l context-tokens -d 'Token budget of the evidence sent per diagnosis [default: 6000]' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l llm-timeout -d 'Give up on one LLM answer after this long, retries included (e.g. 60s) [default: 120s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -280,9 +296,11 @@ never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l latest-failed -d 'Diagnose the most recent failed run (of --workflow, on --branch)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l exit-code -d 'Exit with 1 when the run failed (for scripts)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l explain -d 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l no-cache -d 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "runs" -d 'Recent workflow runs: status, conclusion, duration, commit, branch, actor, URL'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "diagnose" -d 'Why a run failed: the failing step, its error lines, the kind of failure and the fix'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

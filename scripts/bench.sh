@@ -16,6 +16,8 @@
 #             same corpus and mix
 #   ci        CI job logs: failing step and first error found in the fixtures, a 50 MB log
 #             parsed (and sanitized, and read out of a run archive)
+#   context   LLM context vs a naive dump (describe + all events + last 200 log lines) for
+#             every example: tokens, ratio (target: median >= 5x smaller), build time
 #
 # The synthetic bundle is generated once into bench-data/ (git-ignored).
 set -euo pipefail
@@ -60,7 +62,12 @@ section_ci() {
   cargo bench --quiet --bench ci
 }
 
-ALL=(snapshot sanitize watch peers ci)
+section_context() {
+  echo "== context: LLM context vs naive dump per example (release, o200k tokens)"
+  cargo bench --quiet --bench context
+}
+
+ALL=(snapshot sanitize watch peers ci context)
 if [ $# -eq 0 ]; then
   set -- "${ALL[@]}"
 fi

@@ -88,7 +88,7 @@ impl ColorChoice {
 pub enum Command {
     /// Find the root cause of what is broken, with evidence, ranked hypotheses and a fix
     #[command(
-        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n  k8sops diagnose deploy/web -n shop --fix --repo ~/src/gitops --dry-run\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection, 4 the fix was refused (policy, no confirmation)."
+        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n  K8SOPS_LLM_BASE_URL=http://127.0.0.1:11434/v1 K8SOPS_LLM_MODEL=qwen2.5:7b k8sops diagnose -n shop --explain\n  k8sops diagnose --from examples/unknown --llm always --no-cache -o json | jq .usage\n  k8sops diagnose deploy/web -n shop --fix --repo ~/src/gitops --dry-run\n\nThe LLM engine is optional: with no endpoint configured, or when it fails, the rules engine answers alone (a note or warning says so).\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection, 4 the fix was refused (policy, no confirmation), 130 interrupted (Ctrl-C; the rules result is printed)."
     )]
     Diagnose(DiagnoseArgs),
 
@@ -272,6 +272,9 @@ pub struct CiDiagnoseArgs {
     /// Exit with 1 when the run failed (for scripts)
     #[arg(long)]
     pub exit_code: bool,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 /// Statuses and conclusions GitHub filters runs by, spelled as GitHub spells them.
@@ -340,6 +343,9 @@ pub struct DiagnoseArgs {
 
     #[command(flatten)]
     pub fix_options: FixOptions,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 /// How a remedy becomes a pull request (`diagnose --fix` and `fix`).
@@ -392,6 +398,56 @@ pub struct AuditArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = EvalFormat::Text)]
     pub output: EvalFormat,
+}
+
+/// The LLM engine's flags, shared by every command that can use it.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "LLM engine")]
+pub struct LlmArgs {
+    /// When to ask the LLM: auto (ambiguous, multi-signal or unknown cases), always, never.
+    /// Default: [llm] mode in the config file, else auto. Without an endpoint configured
+    /// the rules engine answers alone
+    #[arg(long = "llm", value_enum, value_name = "WHEN")]
+    pub mode: Option<crate::llm::Mode>,
+
+    /// Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)
+    #[arg(long)]
+    pub explain: bool,
+
+    /// OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 (env K8SOPS_LLM_BASE_URL).
+    /// The API key comes from K8SOPS_LLM_API_KEY or OPENAI_API_KEY, never from a flag
+    #[arg(long, value_name = "URL")]
+    pub llm_base_url: Option<String>,
+
+    /// Model name, or the Azure deployment's model (env K8SOPS_LLM_MODEL)
+    #[arg(long, value_name = "NAME")]
+    pub llm_model: Option<String>,
+
+    /// Token budget of the evidence sent per diagnosis [default: 6000]
+    #[arg(long, value_name = "TOKENS")]
+    pub context_tokens: Option<usize>,
+
+    /// Give up on one LLM answer after this long, retries included (e.g. 60s) [default: 120s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub llm_timeout: Option<Duration>,
+
+    /// Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl LlmArgs {
+    /// The flags as overrides of the `[llm]` table.
+    pub fn overrides(&self) -> crate::llm::Overrides {
+        crate::llm::Overrides {
+            mode: self.mode,
+            base_url: self.llm_base_url.clone(),
+            model: self.llm_model.clone(),
+            context_tokens: self.context_tokens,
+            timeout: self.llm_timeout,
+            no_cache: self.no_cache,
+        }
+    }
 }
 
 fn parse_target(s: &str) -> Result<crate::model::Target, String> {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::ci::CiConfig;
 use crate::error::{Error, Result};
 use crate::github::GithubConfig;
+use crate::llm::LlmConfig;
 use crate::notify::slack::SlackConfig;
 use crate::remediate::{FixConfig, PolicyConfig};
 use crate::report::ReportConfig;
@@ -42,6 +43,8 @@ pub struct Config {
     pub report: ReportConfig,
     /// The default repository and rate-limit patience of the `ci` commands.
     pub ci: CiConfig,
+    /// The optional LLM engine: endpoint, model, budgets.
+    pub llm: LlmConfig,
 }
 
 /// The `[watch]` table.
@@ -223,6 +226,7 @@ impl Config {
         let mut loaded = Loaded { config, path };
         loaded.config.watch.apply_env(env)?;
         loaded.config.apply_env(env);
+        loaded.config.llm_from_env(env)?;
         loaded.config.validate(loaded.path.as_deref())?;
         Ok(loaded)
     }
@@ -258,6 +262,63 @@ impl Config {
         self.ci.apply_env(env);
     }
 
+    /// `K8SOPS_LLM_*` over the `[llm]` table; the API key falls back to `OPENAI_API_KEY`
+    /// (and `AZURE_OPENAI_API_KEY` for Azure), the Azure endpoint to `AZURE_OPENAI_ENDPOINT`.
+    fn llm_from_env(&mut self, env: &Env<'_>) -> Result<()> {
+        let llm = &mut self.llm;
+        if let Some(v) = env.get("K8SOPS_LLM_BASE_URL") {
+            llm.base_url = Some(v);
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_MODEL") {
+            llm.model = Some(v);
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_AZURE_DEPLOYMENT") {
+            llm.azure.deployment = Some(v);
+        }
+        if let Some(v) = env
+            .get("K8SOPS_LLM_AZURE_API_VERSION")
+            .or_else(|| env.get("OPENAI_API_VERSION"))
+        {
+            llm.azure.api_version = v;
+        }
+        let azure = llm.azure.deployment.is_some();
+        if azure && llm.base_url.is_none() {
+            llm.base_url = env.get("AZURE_OPENAI_ENDPOINT");
+        }
+        let key = env.get("K8SOPS_LLM_API_KEY").or_else(|| {
+            llm.api_key
+                .is_none()
+                .then(|| {
+                    azure
+                        .then(|| env.get("AZURE_OPENAI_API_KEY"))
+                        .flatten()
+                        .or_else(|| env.get("OPENAI_API_KEY"))
+                })
+                .flatten()
+        });
+        if let Some(k) = key {
+            llm.api_key = Some(Secret::new(k));
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_MODE") {
+            llm.mode = match v.as_str() {
+                "auto" => crate::llm::Mode::Auto,
+                "always" => crate::llm::Mode::Always,
+                "never" => crate::llm::Mode::Never,
+                _ => return Err(env_error("K8SOPS_LLM_MODE", &v, "auto, always or never")),
+            };
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_CONTEXT_TOKENS") {
+            llm.context_tokens = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                env_error(
+                    "K8SOPS_LLM_CONTEXT_TOKENS",
+                    &v,
+                    "a positive number of tokens",
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     /// Checks what the types cannot: that user sanitize rules compile.
     fn validate(&self, path: Option<&Path>) -> Result<()> {
         Sanitizer::with_config(&self.sanitize).map_err(|e| Error::Config {
@@ -282,6 +343,14 @@ impl Config {
     pub fn show(&self) -> String {
         // Plain data with string keys always serializes.
         toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn env_error(var: &str, value: &str, expected: &str) -> Error {
+    Error::Config {
+        path: None,
+        message: format!("{var}={value:?} is not valid"),
+        hint: format!("set {var} to {expected}, or unset it"),
     }
 }
 
@@ -443,6 +512,76 @@ mod tests {
         let err = Config::parse("[policy]\nmax_factor = 2\n", Path::new("c.toml"))
             .expect_err("unknown key");
         assert!(err.to_string().contains("max_factor"), "{err}");
+    }
+
+    #[test]
+    fn the_llm_table_is_read_and_variables_override_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[llm]\nbase_url = \"http://file:8080/v1\"\nmodel = \"file-model\"\nmode = \"never\"\ncontext_tokens = 4000\n",
+        )
+        .expect("write");
+        let loaded = Config::load_with(Some(&path), &env(&[])).expect("reads");
+        assert_eq!(loaded.config.llm.model.as_deref(), Some("file-model"));
+        assert_eq!(loaded.config.llm.mode, crate::llm::Mode::Never);
+        assert_eq!(loaded.config.llm.context_tokens, 4000);
+        assert!(loaded.config.llm.api_key.is_none());
+
+        let e = env(&[
+            ("K8SOPS_LLM_MODEL", "env-model"),
+            ("K8SOPS_LLM_MODE", "always"),
+            ("OPENAI_API_KEY", "sk-from-openai-var"),
+        ]);
+        let llm = Config::load_with(Some(&path), &e)
+            .expect("reads")
+            .config
+            .llm;
+        assert_eq!(llm.base_url.as_deref(), Some("http://file:8080/v1"));
+        assert_eq!(llm.model.as_deref(), Some("env-model"));
+        assert_eq!(llm.mode, crate::llm::Mode::Always);
+        assert_eq!(
+            llm.api_key.as_ref().map(Secret::expose),
+            Some("sk-from-openai-var")
+        );
+
+        let e = env(&[
+            ("K8SOPS_LLM_API_KEY", "sk-k8sops"),
+            ("OPENAI_API_KEY", "sk-other"),
+        ]);
+        let llm = Config::load_with(Some(&path), &e)
+            .expect("reads")
+            .config
+            .llm;
+        assert_eq!(llm.api_key.as_ref().map(Secret::expose), Some("sk-k8sops"));
+        let shown = Config::load_with(Some(&path), &e)
+            .expect("reads")
+            .config
+            .show();
+        assert!(!shown.contains("sk-k8sops"), "{shown}");
+
+        let e = env(&[
+            ("K8SOPS_LLM_AZURE_DEPLOYMENT", "gpt-4o-prod"),
+            ("AZURE_OPENAI_ENDPOINT", "https://acme.openai.azure.com"),
+            ("AZURE_OPENAI_API_KEY", "azure-key"),
+        ]);
+        let llm = Config::load_with(None, &e).expect("reads").config.llm;
+        assert_eq!(
+            llm.base_url.as_deref(),
+            Some("https://acme.openai.azure.com")
+        );
+        assert_eq!(llm.azure.deployment.as_deref(), Some("gpt-4o-prod"));
+        assert_eq!(llm.api_key.as_ref().map(Secret::expose), Some("azure-key"));
+
+        let err = Config::load_with(None, &env(&[("K8SOPS_LLM_CONTEXT_TOKENS", "lots")]))
+            .expect_err("not a number");
+        assert!(
+            err.to_string().contains("K8SOPS_LLM_CONTEXT_TOKENS"),
+            "{err}"
+        );
+        let err = Config::parse("[llm]\nmodle = \"x\"\n", Path::new("c.toml")).expect_err("typo");
+        assert!(err.to_string().contains("modle"), "{err}");
     }
 
     #[test]

@@ -138,7 +138,12 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
         };
         list.items.retain(|d| d.subject == subject);
     }
+    let outcome = k8sops::llm::command::apply(global, &args.llm, snapshot, list).await?;
+    let list = outcome.list;
     if args.fix {
+        if outcome.interrupted {
+            return Ok(130);
+        }
         warn_all(snapshot);
         return k8sops::remediate::command::fix(global, &list, Some(snapshot), &args.fix_options)
             .await;
@@ -157,6 +162,9 @@ async fn diagnose(global: &Global, args: DiagnoseArgs) -> k8sops::Result<u8> {
     let _ = out.write_all(rendered.as_bytes());
     if args.output == Format::Json || args.output == Format::Markdown {
         warn_all(snapshot);
+    }
+    if outcome.interrupted {
+        return Ok(130);
     }
     Ok(
         match (loaded.partial, args.exit_code && !list.items.is_empty()) {

@@ -70,6 +70,17 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub evidence: Vec<Evidence>,
     pub changes: Vec<ChangeRecord>,
+    /// Prose from the LLM engine (`--explain`), absent for the rules engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+}
+
+/// A paragraph for the on-call engineer, and the engine that wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// `llm:<model>`.
+    pub engine: String,
+    pub text: String,
 }
 
 impl Diagnosis {
@@ -82,12 +93,38 @@ impl Diagnosis {
     }
 }
 
-/// LLM usage for the run (zero for the rules engine).
+/// LLM usage for the run (zero for the rules engine). The fields after the first three
+/// appear only when the LLM engine ran, so rules-only output is unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
+    /// Chat completions asked for (async-openai's own retries of one call count once).
     pub llm_requests: u64,
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
+    /// Answers taken from the on-disk cache instead of a request.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub llm_cache_hits: u64,
+    /// Wall time spent waiting for the endpoint, summed over requests.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub llm_latency_ms: u64,
+    /// The slowest single request.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub llm_max_latency_ms: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Usage {
+    pub fn add(&mut self, other: &Usage) {
+        self.llm_requests += other.llm_requests;
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+        self.llm_cache_hits += other.llm_cache_hits;
+        self.llm_latency_ms += other.llm_latency_ms;
+        self.llm_max_latency_ms = self.llm_max_latency_ms.max(other.llm_max_latency_ms);
+    }
 }
 
 /// The `diagnose -o json` document.
@@ -291,7 +328,74 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
         findings,
         evidence,
         changes,
+        explanation: None,
     }
+}
+
+/// Confidence an LLM hypothesis can reach: a model's self-reported probability is not
+/// calibrated, and its evidence is graded by nobody.
+pub const LLM_CAP: f64 = 0.85;
+/// A rules hypothesis at or above this confidence, resting on at least one piece of direct
+/// evidence, is strong: no LLM hypothesis is ranked above it.
+pub const STRONG: f64 = 0.7;
+
+/// Whether a rules hypothesis is strong (see [`STRONG`]).
+pub fn is_strong(d: &Diagnosis, h: &Hypothesis) -> bool {
+    is_strong_in(&d.evidence, h)
+}
+
+/// Merges LLM hypotheses into a diagnosis: one ranking of both engines.
+///
+/// LLM confidences are capped at [`LLM_CAP`]; strong rules hypotheses keep their places at
+/// the top; everything else is ordered by confidence, the rules engine first on a tie.
+/// `evidence` holds the context items the LLM cited that the rules engine had not, so
+/// every cited id resolves in the diagnosis.
+pub fn merge_llm(
+    d: &mut Diagnosis,
+    llm: Vec<Hypothesis>,
+    evidence: Vec<Evidence>,
+    explanation: Option<Explanation>,
+) {
+    for e in evidence {
+        if d.evidence_by_id(&e.id).is_none() {
+            d.evidence.push(e);
+        }
+    }
+    let mut strong = Vec::new();
+    let mut rest = Vec::new();
+    for h in d.hypotheses.drain(..) {
+        // Strong hypotheses are already in the rules ranking's order.
+        if rest.is_empty() && is_strong_in(&d.evidence, &h) {
+            strong.push(h);
+        } else {
+            rest.push(h);
+        }
+    }
+    rest.extend(llm.into_iter().map(|mut h| {
+        h.confidence = (h.confidence.min(LLM_CAP) * 100.0).round() / 100.0;
+        h
+    }));
+    // A stable sort keeps the rules engine's order among equals, and rules before LLM.
+    rest.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then_with(|| (a.engine != "rules").cmp(&(b.engine != "rules")))
+    });
+    d.hypotheses = strong;
+    d.hypotheses.extend(rest);
+    if explanation.is_some() {
+        d.explanation = explanation;
+    }
+}
+
+fn is_strong_in(evidence: &[Evidence], h: &Hypothesis) -> bool {
+    h.engine == "rules"
+        && h.confidence >= STRONG
+        && h.evidence.iter().any(|id| {
+            evidence
+                .iter()
+                .any(|e| &e.id == id && e.strength == Strength::Direct)
+        })
 }
 
 #[cfg(test)]

@@ -1,14 +1,17 @@
 //! `k8sops ci runs` and `k8sops ci diagnose` through the binary, against a GitHub Actions
 //! stand-in on 127.0.0.1 (Enterprise base URL, recorded `acme/web` payloads, job logs behind a
 //! 302, run archives as zips): what is asked of GitHub, what is printed, the fallbacks when
-//! logs are refused, and one clear line for every failure status.
+//! logs are refused, and one clear line for every failure status; and the runs of a
+//! `report daily` window.
 
 mod support;
 
 use std::path::Path;
 
-use serde_json::Value;
-use support::github_actions::{self as github, BUILD_JOB, BUILD_RUN, Logs, Options, TOKEN};
+use serde_json::{Value, json};
+use support::github_actions::{
+    self as github, BUILD_JOB, BUILD_RUN, E2E_RUN, Logs, Options, TOKEN, UNRELATED_RUN,
+};
 use support::http::RecordingServer;
 
 struct Out {
@@ -27,9 +30,23 @@ impl Out {
 /// Runs the binary with GitHub pointed at `server`, from `dir` (not a git clone unless a
 /// test makes it one) and an empty HOME.
 async fn k8sops(server: &RecordingServer, dir: &Path, args: &[&str]) -> Out {
+    k8sops_with(server, dir, args, &[]).await
+}
+
+/// [`k8sops`] with more environment variables.
+async fn k8sops_with(
+    server: &RecordingServer,
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> Out {
     let api = format!("{}/api/v3", server.url());
     let dir = dir.to_path_buf();
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let out = assert_cmd::Command::cargo_bin("k8sops")
             .expect("binary")
@@ -38,10 +55,14 @@ async fn k8sops(server: &RecordingServer, dir: &Path, args: &[&str]) -> Out {
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("K8SOPS_CONFIG")
             .env_remove("K8SOPS_CI_REPO")
+            .env_remove("K8SOPS_LLM_BASE_URL")
+            .env_remove("K8SOPS_LLM_MODEL")
+            .env_remove("OPENAI_API_KEY")
             .env_remove("GH_TOKEN")
             .env("GITHUB_API_URL", api)
             .env("GITHUB_TOKEN", TOKEN)
             .env("NO_COLOR", "1")
+            .envs(env)
             .args(&args)
             .output()
             .expect("runs");
@@ -562,4 +583,168 @@ async fn the_repository_is_inferred_from_the_clone_s_remote_on_the_api_s_host() 
     let out = k8sops(&server, dir.path(), &["ci", "runs", "-o", "json"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["repo"], "acme/web");
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daily_report_lists_the_runs_of_its_window_beside_those_the_bundle_carries() {
+    let (server, dir) = stand_in(Options::default()).await;
+    let bundle = example("ci-failed-build");
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &[
+            "report",
+            "daily",
+            "--from",
+            &bundle,
+            "--ci-repo",
+            "acme/web",
+            "--since",
+            "2h",
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The window ends at the bundle's capture time (09:29:36Z) and starts 2h before.
+    assert_eq!(
+        query_of(&server, RUNS),
+        vec!["created=%3E%3D2026-11-20T07%3A29%3A36Z&per_page=100&page=1"]
+    );
+    let doc = out.json();
+    assert_eq!(doc["warnings"], json!([]));
+    let ci = &doc["ci"];
+    assert_eq!(ci["available"], true);
+    // Five runs since 07:29 — the bundle's four and the feature branch's; the two of the
+    // day before are outside the window.
+    assert_eq!(
+        (&ci["total"], &ci["failed"]),
+        (&json!(5), &json!(3)),
+        "{ci:#}"
+    );
+    let failed: Vec<&str> = ci["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .filter_map(|r| r["url"].as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            format!("https://github.com/acme/web/actions/runs/{UNRELATED_RUN}"),
+            format!("https://github.com/acme/web/actions/runs/{E2E_RUN}"),
+            format!("https://github.com/acme/web/actions/runs/{BUILD_RUN}"),
+        ],
+        "newest first, each once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_whose_ci_repository_cannot_be_read_warns_and_keeps_the_bundle_s_runs() {
+    let (server, dir) = stand_in(Options::default()).await;
+    let bundle = example("ci-failed-build");
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &[
+            "report",
+            "daily",
+            "--from",
+            &bundle,
+            "--ci-repo",
+            "acme/locked",
+            "--format",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("ci: CI runs of acme/locked not listed") && warnings.contains("403"),
+        "{warnings}"
+    );
+    assert_eq!(doc["ci"]["available"], true);
+    assert_eq!(doc["ci"]["total"], 4, "the runs the bundle carries");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ci_diagnose_asks_the_llm_engine_over_the_sanitized_excerpt_when_one_is_configured() {
+    let leaked = "ghp_PlantedInTheBuildLog0000000000000002";
+    let log = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/ci/logs/docker-build.log"),
+    )
+    .expect("fixture")
+    .replace(
+        "#7 2.121 npm error Fix the upstream",
+        &format!("#7 2.121 npm error //npm.pkg.github.com/:_authToken={leaked}\n2026-11-20T08:51:31.5000000Z #7 2.121 npm error Fix the upstream"),
+    );
+    let (server, dir) = stand_in(Options {
+        build_log: Some(log),
+        ..Options::default()
+    })
+    .await;
+    let llm = support::llm_server::LlmServer::start().await;
+    llm.otherwise(support::llm_server::Reply::content(
+        json!({"hypotheses": [{"cause": "npm ci cannot resolve a dependency pinned by the lockfile",
+            "category": "ci-failure", "confidence": 0.6, "evidence": ["ev-1"],
+            "fix": ["update package-lock.json"], "prevention": [], "remedy": null}],
+            "explanation": "The image build stops at npm ci."})
+        .to_string(),
+    ));
+    let out = k8sops_with(
+        &server,
+        dir.path(),
+        &[
+            "ci",
+            "diagnose",
+            &BUILD_RUN.to_string(),
+            "--repo",
+            "acme/web",
+            "--explain",
+            "--no-cache",
+            "-o",
+            "json",
+        ],
+        &[
+            ("K8SOPS_LLM_BASE_URL", llm.url()),
+            ("K8SOPS_LLM_MODEL", "test-model".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let requests = llm.requests();
+    assert_eq!(requests.len(), 1, "one diagnosis, one question");
+    let sent = requests[0].messages_text();
+    assert!(
+        sent.contains("Build and push image") && sent.contains("npm ci --omit=dev"),
+        "the failing step and its error reach the model:\n{sent}"
+    );
+    assert!(!sent.contains(leaked), "the excerpt is sanitized:\n{sent}");
+    let item = &out.json()["items"][0];
+    assert_eq!(
+        item["explanation"]["text"],
+        "The image build stops at npm ci."
+    );
+    let engines: Vec<&str> = item["hypotheses"]
+        .as_array()
+        .expect("hypotheses")
+        .iter()
+        .filter_map(|h| h["engine"].as_str())
+        .collect();
+    assert!(
+        engines.contains(&"rules") && engines.contains(&"llm:test-model"),
+        "{engines:?}"
+    );
 }

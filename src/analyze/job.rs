@@ -311,16 +311,21 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
                 )
             };
             f.cause = format!("Job {name}{owner} {what}{exits}.");
-            f.fix = vec![match &error_line {
-                Some(l) => format!(
-                    "Fix what the job reports (`{l}`), then rerun it: `kubectl create job --from=cronjob/{} {}-manual -n {}`.",
-                    workload.name,
-                    workload.name,
-                    job.metadata.namespace.as_deref().unwrap_or("default")
+            let ns = job.metadata.namespace.as_deref().unwrap_or("default");
+            // Only a CronJob can stamp out a fresh Job; a finished Job never runs again.
+            let rerun = match workload.kind.as_str() {
+                "CronJob" => format!(
+                    "rerun it: `kubectl create job --from=cronjob/{0} {0}-manual -n {ns}`",
+                    workload.name
                 ),
+                _ => format!(
+                    "recreate it (a failed Job does not run again): `kubectl delete job {name} -n {ns}` and apply its manifest, or let the GitOps tool resync it"
+                ),
+            };
+            f.fix = vec![match &error_line {
+                Some(l) => format!("Fix what the job reports (`{l}`), then {rerun}."),
                 None => format!(
-                    "Read the failed pods' logs (`kubectl logs job/{name} -n {}`) and fix the error.",
-                    job.metadata.namespace.as_deref().unwrap_or("default")
+                    "Read the failed pods' logs (`kubectl logs job/{name} -n {ns}`) and fix the error, then {rerun}."
                 ),
             }];
             f = f.fact("backoff_limit", limit).fact("failed", failed_count);
@@ -418,6 +423,26 @@ mod tests {
             f.cause.contains("DeadlineExceeded") && f.cause.contains("1800"),
             "{}",
             f.cause
+        );
+    }
+
+    #[test]
+    fn a_failed_job_of_a_cronjob_is_rerun_from_the_cronjob_and_a_standalone_one_recreated() {
+        let cron = &run("backoff-limit")[0];
+        assert!(
+            cron.fix[0].contains("kubectl create job --from=cronjob/nightly-backup"),
+            "{:?}",
+            cron.fix
+        );
+        let out = run("standalone-backoff.json");
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let job = &out[0];
+        assert_eq!(job.workload.to_string(), "Job shop/reindex-catalog");
+        assert!(
+            job.fix[0].contains("kubectl delete job reindex-catalog -n shop")
+                && !job.fix[0].contains("--from=cronjob"),
+            "{:?}",
+            job.fix
         );
     }
 

@@ -70,6 +70,7 @@ fn filter(scope: &CiScope, status: Option<&str>, limit: usize) -> RunFilter {
         branch: scope.branch.clone(),
         status: status.map(str::to_string),
         head_sha: None,
+        created: None,
         limit,
     }
 }
@@ -180,8 +181,8 @@ async fn diagnose(global: &Global, args: &CiDiagnoseArgs) -> Result<u8> {
     let repo = repo.to_string();
     let findings = rules::findings(&repo, &run);
     let now = jiff::Timestamp::now();
-    // The Snapshot is the hub here too: a CI-only one, so the ranking (and, later, the LLM
-    // engine) takes the same input as `diagnose`.
+    // The Snapshot is the hub here too: a CI-only one, so the ranking and the LLM engine
+    // take the same input as in `diagnose`.
     let snapshot = Snapshot::new(
         SnapshotMeta::new(now),
         Objects::default(),
@@ -195,6 +196,8 @@ async fn diagnose(global: &Global, args: &CiDiagnoseArgs) -> Result<u8> {
     });
     let partial = !warnings.is_empty();
     let list = DiagnosisList::new(crate::rca::diagnose(&snapshot, findings), warnings);
+    let outcome = crate::llm::command::apply(global, &args.llm, &snapshot, list).await?;
+    let list = outcome.list;
     let run = snapshot.ci.as_ref().and_then(|c| c.runs.first());
     let mut text = output(args.output, &list, now, color(global));
     if args.output == Format::Text {
@@ -205,6 +208,9 @@ async fn diagnose(global: &Global, args: &CiDiagnoseArgs) -> Result<u8> {
         for w in &list.warnings {
             eprintln!("warning: {w}");
         }
+    }
+    if outcome.interrupted {
+        return Ok(130);
     }
     Ok(match (partial, args.exit_code && !list.items.is_empty()) {
         (true, _) => 3,
@@ -302,6 +308,62 @@ pub async fn attach(global: &Global, source: &SourceArgs, snapshot: &mut Snapsho
     snapshot
         .warnings
         .extend(warnings.into_iter().map(|w| format!("ci: {w}")));
+}
+
+/// Runs of a report's window listed at most.
+const WINDOW_RUNS: usize = 300;
+
+/// The workflow runs created since `start`, for `report daily`: of `--ci-repo`, else
+/// `[ci] repo` / `K8SOPS_CI_REPO`, else — unless the report reads a bundle — the current
+/// directory's git remote. `Ok(None)`: no repository is known, or only an inferred one and
+/// no token (the quiet offline case). An error is a warning for the report, never fatal.
+pub async fn window_runs(
+    global: &Global,
+    source: &SourceArgs,
+    config: &Config,
+    start: jiff::Timestamp,
+) -> std::result::Result<Option<(String, Vec<super::RunSummary>)>, String> {
+    let explicit = source.ci_repo.is_some();
+    if source.from.is_some() && !explicit {
+        return Ok(None);
+    }
+    let Some(repo) = repo::resolve(
+        source.ci_repo.as_ref(),
+        &config.ci,
+        &config.github.api_url(),
+        &cwd(),
+    ) else {
+        return Ok(None);
+    };
+    let gh = match Github::connect(&config.github, &Env::process()) {
+        Ok(gh) => gh,
+        Err(_) if repo.origin == RepoOrigin::Remote => return Ok(None),
+        Err(e) => return Err(format!("CI runs of {repo} not listed: {e}")),
+    };
+    let api = Actions::new(
+        gh,
+        &repo.owner,
+        &repo.name,
+        config.ci.rate_limit_wait().min(global.timeout),
+        notify(),
+    );
+    let filter = RunFilter {
+        created: Some(format!(">={start}")),
+        limit: WINDOW_RUNS,
+        ..RunFilter::default()
+    };
+    match tokio::time::timeout(global.timeout, api.runs(&filter)).await {
+        Ok(Ok(mut runs)) => {
+            // GitHub filters by date already; a server that does not must not widen the window.
+            runs.retain(|r| r.created_at >= start);
+            Ok(Some((repo.to_string(), runs)))
+        }
+        Ok(Err(e)) => Err(format!("CI runs of {repo} not listed: {e}")),
+        Err(_) => Err(format!(
+            "CI runs of {repo} not listed: gave up after {}s (--timeout)",
+            global.timeout.as_secs()
+        )),
+    }
 }
 
 fn warn(snapshot: &mut Snapshot, message: String) {

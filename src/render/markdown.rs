@@ -25,6 +25,9 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
             top.engine,
             top.cause
         );
+        if let Some(x) = &d.explanation {
+            let _ = writeln!(out, "**Explanation** ({}): {}\n", x.engine, x.text.trim());
+        }
         out.push_str(
             "| id | source | object | evidence | age |\n| --- | --- | --- | --- | --- |\n",
         );
@@ -81,9 +84,13 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
         if !others.is_empty() {
             out.push_str("**Also considered**\n\n");
             for h in others {
+                let engine = match h.engine.as_str() {
+                    "rules" => String::new(),
+                    e => format!(" ({e})"),
+                };
                 let _ = writeln!(
                     out,
-                    "- {} ({:.0}%): {}",
+                    "- {} ({:.0}%): {}{engine}",
                     h.category,
                     h.confidence * 100.0,
                     h.cause
@@ -94,6 +101,9 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
     }
     for w in &list.warnings {
         let _ = writeln!(out, "> warning: {w}");
+    }
+    if let Some(line) = super::usage_line(&list.usage) {
+        let _ = writeln!(out, "\n_{line}_");
     }
     out
 }

@@ -50,6 +50,9 @@ pub fn text(list: &DiagnosisList, now: jiff::Timestamp, color: bool) -> String {
     for w in &list.warnings {
         let _ = writeln!(out, "{}: {w}", st.paint("33", "warning"));
     }
+    if let Some(line) = super::usage_line(&list.usage) {
+        let _ = writeln!(out, "{}", st.dim(&line));
+    }
     out
 }
 
@@ -66,6 +69,17 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
         ))
     );
     let _ = writeln!(out, "  {}", top.cause);
+    if let Some(x) = &d.explanation {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            st.bold("explanation"),
+            st.dim(&format!("({})", x.engine))
+        );
+        for line in super::wrap(&x.text, 96) {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
     for id in &top.evidence {
         if let Some(e) = d.evidence_by_id(id) {
             let when = e
@@ -105,9 +119,13 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
     if !others.is_empty() {
         let _ = writeln!(out, "  {}", st.bold("also considered"));
         for h in others {
+            let engine = match h.engine.as_str() {
+                "rules" => String::new(),
+                e => format!(" {}", st.dim(&format!("[{e}]"))),
+            };
             let _ = writeln!(
                 out,
-                "    {:.2} {:<14} {}",
+                "    {:.2} {:<14} {}{engine}",
                 h.confidence,
                 h.category.id(),
                 one_line(&h.cause, 120)

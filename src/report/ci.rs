@@ -35,6 +35,22 @@ pub struct CiRun {
     pub started_at: jiff::Timestamp,
 }
 
+impl From<&crate::ci::RunSummary> for CiRun {
+    fn from(r: &crate::ci::RunSummary) -> Self {
+        CiRun {
+            workflow: r.workflow_file.clone(),
+            status: r.status.to_string(),
+            conclusion: r.conclusion.as_ref().map(ToString::to_string),
+            duration_seconds: r.duration,
+            commit: r.commit.clone(),
+            branch: r.branch.clone().unwrap_or_default(),
+            actor: r.actor.clone().unwrap_or_default(),
+            url: r.url.clone(),
+            started_at: r.started_at.unwrap_or(r.created_at),
+        }
+    }
+}
+
 impl CiRun {
     fn finished(&self) -> bool {
         self.status == "completed"

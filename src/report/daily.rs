@@ -18,7 +18,7 @@ use crate::notify::slack;
 use crate::sanitize::Sanitizer;
 use crate::source::live::{self, LiveOptions};
 
-use super::{ClusterInput, Input};
+use super::{CiRun, ClusterInput, Input};
 
 /// Runs the command; the exit code follows DESIGN §5 (3 when a cluster or a kind could not
 /// be read, 1 with `--exit-code` when there are issues).
@@ -47,13 +47,17 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
     };
 
     let (clusters, partial) = collect(global, args).await?;
+    let now = jiff::Timestamp::now();
+    let window = super::window(&clusters, args.since, now);
+    let (ci_runs, ci_warning) = ci_runs(global, args, &config, &clusters, window.start).await;
     let mut report = super::build(Input {
         clusters,
-        ci_runs: None,
+        ci_runs: ci_runs.as_deref(),
         since: args.since,
         config: &config.report,
-        now: jiff::Timestamp::now(),
+        now,
     });
+    report.warnings.extend(ci_warning);
     if let Some(p) = &previous {
         report.since_previous = Some(super::previous::delta(p, &report));
     }
@@ -111,6 +115,40 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
         (false, true) => 1,
         (false, false) => 0,
     })
+}
+
+/// The CI runs of the window: those the snapshots carry (a bundle keeps the runs it was
+/// written with) and those the repository lists since `start` (see
+/// [`crate::ci::command::window_runs`]), each run once. `None` when there is no CI data at
+/// all; the warning says why the repository could not be listed.
+async fn ci_runs(
+    global: &Global,
+    args: &DailyArgs,
+    config: &Config,
+    clusters: &[ClusterInput],
+    start: jiff::Timestamp,
+) -> (Option<Vec<CiRun>>, Option<String>) {
+    let carried: Vec<&crate::ci::CiRuns> = clusters
+        .iter()
+        .filter_map(|c| c.snapshot.as_ref().ok()?.ci.as_ref())
+        .collect();
+    let (listed, warning) =
+        match crate::ci::command::window_runs(global, &args.source, config, start).await {
+            Ok(listed) => (listed.map(|(_, runs)| runs), None),
+            Err(w) => (None, Some(format!("ci: {w}"))),
+        };
+    if carried.is_empty() && listed.is_none() {
+        return (None, warning);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let runs = carried
+        .iter()
+        .flat_map(|ci| &ci.runs)
+        .chain(listed.iter().flatten())
+        .filter(|r| seen.insert(r.id))
+        .map(CiRun::from)
+        .collect();
+    (Some(runs), warning)
 }
 
 /// `--format`, else the extension of `-o`, else Markdown.

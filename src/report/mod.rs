@@ -63,23 +63,7 @@ pub struct Input<'a> {
 /// Builds the report. The window ends at the newest capture time (so a report of a bundle
 /// is the same whenever it is built) and starts `since` before.
 pub fn build(input: Input<'_>) -> Report {
-    let end = input
-        .clusters
-        .iter()
-        .filter_map(|c| c.snapshot.as_ref().ok().map(|s| s.meta.captured_at))
-        .max()
-        .unwrap_or(input.now);
-    let since = input.since.as_secs();
-    let start = end
-        .checked_sub(jiff::SignedDuration::from_secs(
-            since.min(i64::MAX as u64) as i64
-        ))
-        .unwrap_or(jiff::Timestamp::MIN);
-    let window = Window {
-        since_seconds: since,
-        start,
-        end,
-    };
+    let window = window(&input.clusters, input.since, input.now);
     let several = input.clusters.len() > 1;
     let mut warnings = Vec::new();
     let clusters: Vec<ClusterReport> = input
@@ -100,13 +84,34 @@ pub fn build(input: Input<'_>) -> Report {
         api_version: model::API_VERSION.into(),
         kind: model::KIND.into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        generated_at: end,
+        generated_at: window.end,
         window,
         score: Score::combine(clusters.iter().filter_map(|c| c.score.as_ref())),
         ci: ci::section(input.ci_runs, &window),
         clusters,
         since_previous: None,
         warnings,
+    }
+}
+
+/// The report's window: it ends at the newest capture time (`now` when no cluster could be
+/// read) and starts `since` before.
+pub fn window(clusters: &[ClusterInput], since: Duration, now: jiff::Timestamp) -> Window {
+    let end = clusters
+        .iter()
+        .filter_map(|c| c.snapshot.as_ref().ok().map(|s| s.meta.captured_at))
+        .max()
+        .unwrap_or(now);
+    let since = since.as_secs();
+    let start = end
+        .checked_sub(jiff::SignedDuration::from_secs(
+            since.min(i64::MAX as u64) as i64
+        ))
+        .unwrap_or(jiff::Timestamp::MIN);
+    Window {
+        since_seconds: since,
+        start,
+        end,
     }
 }
 

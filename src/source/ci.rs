@@ -42,6 +42,9 @@ pub struct RunFilter {
     pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub head_sha: Option<String>,
+    /// GitHub's date filter, e.g. `>=2026-11-30T08:00:00Z`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
     /// Runs wanted at most.
     #[serde(skip)]
     pub limit: usize,

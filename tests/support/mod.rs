@@ -2,12 +2,14 @@
 //!
 //! Used as `mod support;` from `tests/*.rs` and as
 //! `#[path = "../tests/support/mod.rs"] mod support;` from `benches/*.rs`.
-//! Each test binary uses a different part of it, hence the module-level `dead_code` allowance.
+//! Each test binary uses a different part of it, hence the module-level `dead_code` and
+//! `unused_imports` allowances.
 
 #![allow(dead_code, unused_imports)]
 
 pub mod apiserver;
 pub mod fixture;
+pub mod llm_server;
 
 pub use apiserver::ApiServer;
 pub mod dashboard;

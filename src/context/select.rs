@@ -1,0 +1,590 @@
+//! Evidence selection: what an SRE would look at for one diagnosis, as candidate items
+//! with a priority. Texts here are raw; `build` sanitizes and budgets them.
+//!
+//! Priorities (lower is kept first): 0 the rules engine's own evidence; 1 the failing
+//! containers' states, the workload's status, what changed and the sibling pods; 2 warning
+//! events (and normal ones that report a failure) and the error regions of current and
+//! previous logs; 3 the related objects (exist or not, their keys, endpoints) and the
+//! container specs. One pod is described in full; its siblings share its template.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use k8s_openapi::api::core::v1::{Event, Pod, PodSpec};
+
+use super::describe::{container_state, pod_spec, related};
+use super::logs;
+use crate::analyze::EvidenceSource;
+use crate::model::{Kind, ObjectRef, Snapshot, event_count, event_last_seen, pod_is_healthy};
+use crate::rca::Diagnosis;
+use crate::sanitize::{SanitizeError, Sanitizer};
+
+/// Sibling pods listed one line each beyond the one shown in detail.
+const MAX_PODS: usize = 10;
+/// Distinct events considered per diagnosis (a flapping cluster can have thousands).
+const MAX_EVENTS: usize = 48;
+
+/// A candidate piece of evidence.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub priority: u8,
+    pub source: EvidenceSource,
+    pub object: ObjectRef,
+    pub title: String,
+    pub text: String,
+    pub timestamp: Option<jiff::Timestamp>,
+    /// Set for the rules engine's own evidence, which keeps its id.
+    pub rules_id: Option<String>,
+    /// A log, already sanitized, which the budget may ask to shorten.
+    pub log: Option<String>,
+}
+
+impl Candidate {
+    pub(super) fn new(
+        priority: u8,
+        source: EvidenceSource,
+        object: ObjectRef,
+        title: String,
+        text: String,
+    ) -> Self {
+        Candidate {
+            priority,
+            source,
+            object,
+            title,
+            text,
+            timestamp: None,
+            rules_id: None,
+            log: None,
+        }
+    }
+}
+
+/// Every candidate for `d`, in priority order (stable within a priority).
+pub fn candidates(
+    snapshot: &Snapshot,
+    d: &Diagnosis,
+    sanitizer: &Sanitizer,
+) -> Result<Vec<Candidate>, SanitizeError> {
+    let mut out = Vec::new();
+    for e in &d.evidence {
+        let mut c = Candidate::new(
+            0,
+            e.source,
+            e.object.clone(),
+            format!("{} {}", source_name(e.source), e.object),
+            e.excerpt.clone(),
+        );
+        c.timestamp = e.timestamp;
+        c.rules_id = Some(e.id.clone());
+        out.push(c);
+    }
+    if !d.changes.is_empty() {
+        let mut text = String::new();
+        for ch in &d.changes {
+            let _ = writeln!(
+                text,
+                "{}: {} -> {} (revision {}{})",
+                ch.field,
+                ch.from.as_deref().unwrap_or("(none)"),
+                ch.to.as_deref().unwrap_or("(none)"),
+                ch.revision.as_deref().unwrap_or("?"),
+                ch.at
+                    .map(|t| format!(", rolled out {t}"))
+                    .unwrap_or_default()
+            );
+        }
+        out.push(Candidate::new(
+            1,
+            EvidenceSource::Spec,
+            d.subject.clone(),
+            format!("what changed in {}", d.subject),
+            text,
+        ));
+    }
+    if let Some(status) = workload_status(snapshot, &d.subject) {
+        out.push(Candidate::new(
+            1,
+            EvidenceSource::Status,
+            d.subject.clone(),
+            format!("status of {}", d.subject),
+            status,
+        ));
+    }
+    let pods = pods_of(snapshot, &d.subject, d);
+    let mut events_seen = BTreeSet::new();
+    workload_events(snapshot, &d.subject, &mut events_seen, &mut out);
+    // One pod in detail (its siblings share the template, the logs and the failure);
+    // the others in one line each, as `kubectl get pods -o wide` shows them.
+    if let Some((detail, others)) = pods.split_first() {
+        pod_candidates(snapshot, detail, sanitizer, &mut events_seen, &mut out)?;
+        let mut text = String::new();
+        for pod in others.iter().take(MAX_PODS) {
+            let (ready, total) = crate::model::pod_ready(pod);
+            let restarts: i32 = pod
+                .status
+                .iter()
+                .flat_map(|s| s.container_statuses.iter().flatten())
+                .map(|c| c.restart_count)
+                .sum();
+            let _ = writeln!(
+                text,
+                "{} {} ready {ready}/{total}, restarts {restarts}, node {}",
+                pod.metadata.name.as_deref().unwrap_or(""),
+                crate::model::pod_status(pod),
+                pod.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .unwrap_or("-")
+            );
+            for e in snapshot.events_about(Kind::Pod, &pod.metadata) {
+                push_event(e, &mut events_seen, &mut out);
+            }
+        }
+        if others.len() > MAX_PODS {
+            let _ = writeln!(text, "… and {} more pods", others.len() - MAX_PODS);
+        }
+        if !text.is_empty() {
+            out.push(Candidate::new(
+                1,
+                EvidenceSource::Status,
+                d.subject.clone(),
+                format!("other pods of {}", d.subject),
+                text,
+            ));
+        }
+    }
+    if let Some(node) = node_of_subject(snapshot, &d.subject) {
+        out.push(node);
+    }
+    out.sort_by_key(|c| c.priority);
+    Ok(out)
+}
+
+fn source_name(s: EvidenceSource) -> &'static str {
+    match s {
+        EvidenceSource::Status => "status",
+        EvidenceSource::Event => "event",
+        EvidenceSource::Log => "log",
+        EvidenceSource::Spec => "spec",
+        EvidenceSource::CiLog => "ci-log",
+        EvidenceSource::Metric => "metric",
+    }
+}
+
+/// The workload's pods, most telling first: those the findings name, then the unhealthy,
+/// newest first.
+fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Vec<&'a Pod> {
+    let named: BTreeSet<&str> = d
+        .findings
+        .iter()
+        .filter(|f| f.subject.kind == "Pod")
+        .map(|f| f.subject.name.as_str())
+        .collect();
+    let mut pods: Vec<&Pod> = snapshot
+        .objects
+        .pods
+        .iter()
+        .filter(|p| {
+            if subject.kind == "Pod" {
+                p.metadata.name.as_deref() == Some(subject.name.as_str())
+                    && p.metadata.namespace == subject.namespace
+            } else {
+                snapshot.workload_of(Kind::Pod, &p.metadata) == *subject
+            }
+        })
+        .collect();
+    pods.sort_by_key(|p| {
+        let name = p.metadata.name.as_deref().unwrap_or("");
+        (
+            !named.contains(name),
+            pod_is_healthy(p),
+            std::cmp::Reverse(p.metadata.creation_timestamp.as_ref().map(|t| t.0)),
+        )
+    });
+    pods
+}
+
+fn pod_candidates(
+    snapshot: &Snapshot,
+    pod: &Pod,
+    sanitizer: &Sanitizer,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<Candidate>,
+) -> Result<(), SanitizeError> {
+    let pref = ObjectRef::from_meta(Kind::Pod, &pod.metadata);
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    let name = pod.metadata.name.as_deref().unwrap_or("");
+    let healthy = pod_is_healthy(pod);
+    let mut state = format!(
+        "phase {}, status {}",
+        pod.status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("?"),
+        crate::model::pod_status(pod)
+    );
+    if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+        let _ = write!(state, ", node {node}");
+    }
+    let _ = writeln!(state);
+    if let Some(status) = &pod.status {
+        for c in status
+            .conditions
+            .iter()
+            .flatten()
+            // Ready and ContainersReady only repeat what the container states say.
+            .filter(|c| c.status != "True" && c.type_ != "Ready" && c.type_ != "ContainersReady")
+        {
+            let _ = writeln!(
+                state,
+                "condition {}={} {} {}",
+                c.type_,
+                c.status,
+                c.reason.as_deref().unwrap_or(""),
+                c.message.as_deref().unwrap_or("")
+            );
+        }
+        for cs in status
+            .init_container_statuses
+            .iter()
+            .flatten()
+            .map(|c| (true, c))
+            .chain(
+                status
+                    .container_statuses
+                    .iter()
+                    .flatten()
+                    .map(|c| (false, c)),
+            )
+        {
+            container_state(&mut state, cs.0, cs.1);
+        }
+    }
+    out.push(Candidate::new(
+        if healthy { 3 } else { 1 },
+        EvidenceSource::Status,
+        pref.clone(),
+        format!(
+            "state of {pref}{}",
+            if healthy {
+                " (healthy, for comparison)"
+            } else {
+                ""
+            }
+        ),
+        state,
+    ));
+    if let Some(spec) = &pod.spec {
+        let mut spec = spec.clone();
+        sanitizer.redact_pod_spec(&mut spec)?;
+        out.push(Candidate::new(
+            3,
+            EvidenceSource::Spec,
+            pref.clone(),
+            format!("spec of {pref}"),
+            pod_spec(&spec),
+        ));
+        related(snapshot, ns, &spec, pod, out);
+    }
+    for e in snapshot.events_about(Kind::Pod, &pod.metadata) {
+        push_event(e, seen, out);
+    }
+    if healthy {
+        return Ok(());
+    }
+    for previous in [true, false] {
+        for (key, text) in snapshot.logs.range(
+            crate::model::LogKey {
+                namespace: ns.to_string(),
+                pod: name.to_string(),
+                container: String::new(),
+                previous: false,
+            }..,
+        ) {
+            if key.namespace != ns || key.pod != name {
+                break;
+            }
+            if key.previous != previous || text.trim().is_empty() {
+                continue;
+            }
+            // After a crash the current instance has usually only started again; its log
+            // matters when it reports an error itself, or when there is no previous one.
+            if !previous
+                && snapshot.log(ns, name, &key.container, true).is_some()
+                && !text.lines().any(logs::is_error)
+            {
+                continue;
+            }
+            // Sanitize the whole log before compressing: folding lines into templates
+            // could separate a secret from what identifies it (a PEM body from its
+            // BEGIN line, a value from its `password=` key).
+            let text = sanitizer.sanitize(text)?.into_string();
+            let compressed = logs::compress(&text, 1.0);
+            let mut c = Candidate::new(
+                2,
+                EvidenceSource::Log,
+                pref.clone(),
+                format!(
+                    "{} log of container {} in {pref} ({} lines)",
+                    if previous { "previous" } else { "current" },
+                    key.container,
+                    compressed.lines_in
+                ),
+                compressed.text,
+            );
+            c.log = Some(text);
+            out.push(c);
+        }
+    }
+    Ok(())
+}
+
+/// Adds an event unless one like it is in already: the same reason and message on a
+/// sibling object (the name masked) is the same evidence. Normal events are kept only when
+/// they report a failure (`Killing … failed liveness probe`); Scheduled, Pulled, Started
+/// tell nothing a state does not.
+fn push_event(e: &Event, seen: &mut BTreeSet<String>, out: &mut Vec<Candidate>) {
+    let reason = e.reason.as_deref().unwrap_or("");
+    let message = e.message.as_deref().unwrap_or("").trim();
+    let warning = e.type_.as_deref() == Some("Warning");
+    if !warning && !super::logs::is_error(message) {
+        return;
+    }
+    let obj = &e.involved_object;
+    let name = obj.name.as_deref().unwrap_or("");
+    let masked = if name.is_empty() {
+        message.to_string()
+    } else {
+        message.replace(name, "<name>")
+    };
+    let key = format!("{}|{reason}|{masked}", obj.kind.as_deref().unwrap_or(""));
+    if seen.len() >= MAX_EVENTS || !seen.insert(key) {
+        return;
+    }
+    let evidence =
+        crate::analyze::Context::event_evidence(e, crate::analyze::Strength::Circumstantial);
+    let count = event_count(e);
+    let mut c = Candidate::new(
+        2,
+        EvidenceSource::Event,
+        evidence.object.clone(),
+        format!(
+            "event on {}{}",
+            evidence.object,
+            if count > 1 {
+                format!(" (x{count})")
+            } else {
+                String::new()
+            }
+        ),
+        evidence.excerpt,
+    );
+    c.timestamp = event_last_seen(e);
+    out.push(c);
+}
+
+/// Events about the workload itself and its ReplicaSets (rollout and quota failures land
+/// there, not on pods).
+fn workload_events(
+    snapshot: &Snapshot,
+    subject: &ObjectRef,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<Candidate>,
+) {
+    let ns = subject.namespace.as_deref().unwrap_or("");
+    if let Some(kind) = subject.known_kind()
+        && let Some(meta) = snapshot.meta(kind, ns, &subject.name)
+    {
+        for e in snapshot.events_about(kind, meta) {
+            push_event(e, seen, out);
+        }
+    }
+    if subject.kind == "Deployment" || subject.kind == "CronJob" {
+        let children: Vec<(
+            Kind,
+            &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+        )> = snapshot
+            .objects
+            .replica_sets
+            .iter()
+            .map(|rs| (Kind::ReplicaSet, &rs.metadata))
+            .chain(
+                snapshot
+                    .objects
+                    .jobs
+                    .iter()
+                    .map(|j| (Kind::Job, &j.metadata)),
+            )
+            .filter(|(_, m)| m.namespace.as_deref() == Some(ns))
+            .filter(|(_, m)| {
+                snapshot
+                    .controller_of(m)
+                    .is_some_and(|o| o.kind == subject.kind && o.name == subject.name)
+            })
+            .collect();
+        for (kind, meta) in children {
+            for e in snapshot.events_about(kind, meta) {
+                push_event(e, seen, out);
+            }
+        }
+    }
+}
+
+/// Replicas, conditions and limits of the workload, as `kubectl describe` leads with.
+fn workload_status(snapshot: &Snapshot, subject: &ObjectRef) -> Option<String> {
+    let ns = subject.namespace.as_deref().unwrap_or("");
+    let kind = subject.known_kind()?;
+    let i = snapshot.index().position(kind, ns, &subject.name)?;
+    let o = &snapshot.objects;
+    let value = match kind {
+        Kind::Deployment => {
+            let d = o.deployments.get(i)?;
+            let spec = d.spec.as_ref();
+            serde_json::json!({"spec": {"replicas": spec.and_then(|s| s.replicas),
+                "paused": spec.and_then(|s| s.paused),
+                "progressDeadlineSeconds": spec.and_then(|s| s.progress_deadline_seconds),
+                "strategy": spec.and_then(|s| s.strategy.clone()),
+                "images": images(spec.and_then(|s| s.template.spec.as_ref()))},
+                "status": d.status})
+        }
+        Kind::StatefulSet => {
+            let s = o.stateful_sets.get(i)?;
+            serde_json::json!({"images": images(s.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
+                "status": s.status})
+        }
+        Kind::DaemonSet => {
+            let s = o.daemon_sets.get(i)?;
+            serde_json::json!({"images": images(s.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
+                "status": s.status})
+        }
+        Kind::Job => {
+            let j = o.jobs.get(i)?;
+            serde_json::json!({"spec": {"backoffLimit": j.spec.as_ref().and_then(|s| s.backoff_limit),
+                "activeDeadlineSeconds": j.spec.as_ref().and_then(|s| s.active_deadline_seconds),
+                "completions": j.spec.as_ref().and_then(|s| s.completions)},
+                "status": j.status})
+        }
+        Kind::CronJob => {
+            let c = o.cron_jobs.get(i)?;
+            serde_json::json!({"spec": {"schedule": c.spec.as_ref().map(|s| s.schedule.clone()),
+                "suspend": c.spec.as_ref().and_then(|s| s.suspend)},
+                "status": c.status})
+        }
+        Kind::Node => {
+            serde_json::json!({"conditions": o.nodes.get(i)?.status.as_ref().and_then(|s| s.conditions.clone()),
+            "unschedulable": o.nodes.get(i)?.spec.as_ref().and_then(|s| s.unschedulable)})
+        }
+        _ => return None,
+    };
+    let mut out = String::new();
+    flatten("", &value, &mut out);
+    Some(out)
+}
+
+/// `path=value` lines of a status, without what says nothing about the failure
+/// (timestamps, generations, nulls); conditions as `condition Type=Status Reason: message`.
+fn flatten(path: &str, v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Null => {}
+        Value::Object(map) => {
+            if let (Some(Value::String(t)), Some(Value::String(st))) =
+                (map.get("type"), map.get("status"))
+            {
+                let reason = map.get("reason").and_then(Value::as_str).unwrap_or("");
+                let message = map.get("message").and_then(Value::as_str).unwrap_or("");
+                let _ = writeln!(out, "condition {t}={st} {reason}: {message}");
+                return;
+            }
+            for (k, v) in map {
+                if k.starts_with("last") && k.ends_with("Time")
+                    || k == "observedGeneration"
+                    || k == "collisionCount"
+                {
+                    continue;
+                }
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                flatten(&p, v, out);
+            }
+        }
+        Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
+            let joined: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| i.to_string())
+                })
+                .collect();
+            if !joined.is_empty() {
+                let _ = writeln!(out, "{path}={}", joined.join(", "));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(&format!("{path}[{i}]"), item, out);
+            }
+        }
+        Value::String(s) => {
+            let _ = writeln!(out, "{path}={s}");
+        }
+        other => {
+            let _ = writeln!(out, "{path}={other}");
+        }
+    }
+}
+
+/// `container=image` of a pod template: what the workload wants to run, which its pods
+/// may not (a paused or stuck rollout).
+fn images(spec: Option<&PodSpec>) -> Vec<String> {
+    spec.into_iter()
+        .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers))
+        .map(|c| format!("{}={}", c.name, c.image.as_deref().unwrap_or("?")))
+        .collect()
+}
+
+/// For a Node subject, nothing more; for pods, the node they run on when it is not Ready.
+fn node_of_subject(snapshot: &Snapshot, subject: &ObjectRef) -> Option<Candidate> {
+    let ns = subject.namespace.as_deref()?;
+    let node_name = snapshot
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.metadata.namespace.as_deref() == Some(ns))
+        .filter(|p| !pod_is_healthy(p))
+        .filter(|p| snapshot.workload_of(Kind::Pod, &p.metadata) == *subject)
+        .find_map(|p| p.spec.as_ref()?.node_name.clone())?;
+    let i = snapshot.index().position(Kind::Node, "", &node_name)?;
+    let node = snapshot.objects.nodes.get(i)?;
+    let conditions = node.status.as_ref()?.conditions.as_ref()?;
+    let mut text = String::new();
+    for c in conditions {
+        let bad = (c.type_ == "Ready") != (c.status == "True");
+        if bad {
+            let _ = writeln!(
+                text,
+                "{}={} {} {}",
+                c.type_,
+                c.status,
+                c.reason.as_deref().unwrap_or(""),
+                c.message.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if text.is_empty() {
+        return None;
+    }
+    let nref = ObjectRef::new("Node", None, node_name);
+    Some(Candidate::new(
+        2,
+        EvidenceSource::Status,
+        nref.clone(),
+        format!("conditions of {nref}"),
+        text,
+    ))
+}

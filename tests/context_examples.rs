@@ -1,0 +1,104 @@
+//! The context builder on every labelled scenario in `examples/`: within the default budget,
+//! the evidence for the labelled true cause is always inside — the rules engine's evidence
+//! for it, and every `cause_mentions` fragment in the evidence items themselves, not only
+//! in the rules engine's one-sentence conclusion (so the model sees what the cause rests on).
+
+use std::path::{Path, PathBuf};
+
+use k8sops::context::{self, DEFAULT_BUDGET, TokenCounter};
+use k8sops::sanitize::Sanitizer;
+
+fn examples() -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.json").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn expected(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("expected.json"))
+        .expect("json")
+}
+
+#[test]
+fn the_true_cause_is_always_inside_the_budgeted_context() {
+    let dirs = examples();
+    assert!(dirs.len() >= 26);
+    let sanitizer = Sanitizer::new();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        let want = expected(dir);
+        let snapshot = k8sops::source::bundle::read(dir).expect("bundle");
+        let list = k8sops::rca::run(&snapshot);
+        let workload = want["workload"].as_str().expect("workload");
+        let Some(d) = list
+            .items
+            .iter()
+            .find(|d| format!("{}/{}", d.subject.kind, d.subject.name) == workload)
+        else {
+            failures.push(format!("{name}: no diagnosis for {workload}"));
+            continue;
+        };
+        let ctx = context::build(
+            &snapshot,
+            d,
+            &sanitizer,
+            TokenCounter::o200k(),
+            DEFAULT_BUDGET,
+        )
+        .expect("sanitizes");
+        if ctx.tokens > DEFAULT_BUDGET {
+            failures.push(format!("{name}: {} tokens over the budget", ctx.tokens));
+        }
+        let top = d.top().expect("a hypothesis");
+        for id in &top.evidence {
+            if ctx.item(id).is_none() {
+                failures.push(format!("{name}: rules evidence {id} is not in the context"));
+            }
+        }
+        let evidence: String = ctx
+            .items
+            .iter()
+            .map(|i| format!("{}\n{}\n", i.title, i.text))
+            .collect::<String>()
+            .to_lowercase();
+        for m in want["cause_mentions"].as_array().into_iter().flatten() {
+            let m = m.as_str().unwrap_or("").to_lowercase();
+            if !evidence.contains(&m) {
+                failures.push(format!("{name}: {m:?} is not in the evidence items"));
+            }
+        }
+        // The builder's own selection, beyond the rules engine's evidence, is not empty.
+        if ctx.items.iter().all(|i| i.from_rules) {
+            failures.push(format!(
+                "{name}: nothing selected beyond the rules evidence"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_tiny_budget_keeps_the_rules_evidence_and_drops_the_rest() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/crash-loop");
+    let snapshot = k8sops::source::bundle::read(&dir).expect("bundle");
+    let list = k8sops::rca::run(&snapshot);
+    let d = &list.items[0];
+    let ctx = context::build(&snapshot, d, &Sanitizer::new(), TokenCounter::o200k(), 50)
+        .expect("sanitizes");
+    assert!(ctx.omitted > 0);
+    assert!(
+        ctx.items.iter().all(|i| i.from_rules),
+        "only the rules evidence fits"
+    );
+    assert_eq!(ctx.items.len(), d.evidence.len());
+}
