@@ -225,6 +225,7 @@ impl Wires {
         let (requests, incoming) = mpsc::channel::<Request>(32);
         let worker = worker::Worker {
             readers: session.readers.clone(),
+            slices: session.slices(),
             logs: session.logs.clone(),
             client: session.client.clone(),
             context: session.origin.context.clone(),

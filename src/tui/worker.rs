@@ -12,12 +12,15 @@ use tokio::sync::mpsc;
 use super::action::{Action, Ask, Request};
 use super::fix::{self, FixFlow};
 use crate::model::{Kind, ObjectRef};
+use crate::rca::DiagnosisList;
 use crate::remediate::Hints;
 use crate::watch::assist::{self, Explainer};
-use crate::watch::{Logs, Readers};
+use crate::watch::{Logs, Readers, Slices};
 
 pub struct Worker {
     pub readers: Readers,
+    /// What the LLM reads for a diagnosis.
+    pub slices: Slices,
     pub logs: Logs,
     pub client: Option<kube::Client>,
     pub context: Option<String>,
@@ -54,10 +57,23 @@ impl Worker {
             Request::Yaml(o) => show((format!("yaml {o}"), self.yaml(&o))),
             Request::Explain(d) => {
                 let text = match &self.explainer {
-                    Some(e) => match e.explain(&d).await {
-                        Ok(t) => t,
-                        Err(err) => err.to_string(),
-                    },
+                    Some(e) => {
+                        let _ = out
+                            .send(Action::Message(format!(
+                                "asking the LLM about {}…",
+                                d.subject
+                            )))
+                            .await;
+                        let snapshot = self.slices.snapshot(&d.subject);
+                        match e.explain(&snapshot, &d).await {
+                            Ok(merged) => crate::render::text(
+                                &DiagnosisList::new(vec![merged], Vec::new()),
+                                snapshot.meta.captured_at,
+                                false,
+                            ),
+                            Err(err) => err.to_string(),
+                        }
+                    }
                     None => assist::ExplainError::NotConfigured.to_string(),
                 };
                 show((

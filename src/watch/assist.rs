@@ -1,13 +1,16 @@
 //! The two seams to engines that live elsewhere: explaining a diagnosis with an LLM (`e`
-//! in the TUI; the headless watcher's explanations) and proposing a fix (`f`). Each is one
-//! type here, so plugging in the LLM engine or the diff-confirm-PR flow is one change.
+//! in the TUI; the headless watcher's explanations), and what `f` says when the
+//! diff-confirm-PR flow (`tui::fix`) has no repository to work on.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::model::{Kind, ObjectRef};
-use crate::rca::Diagnosis;
+use crate::config::{Config, Env};
+use crate::error::Result;
+use crate::llm::{self, Mode};
+use crate::model::{Kind, ObjectRef, Snapshot};
+use crate::rca::{Diagnosis, DiagnosisList};
 
 /// Why an explanation is not available.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,16 +32,54 @@ impl std::fmt::Display for ExplainError {
     }
 }
 
-pub type Explanation<'a> = Pin<Box<dyn Future<Output = Result<String, ExplainError>> + Send + 'a>>;
+/// The diagnosis with the LLM's hypotheses merged in and its `explanation` set.
+pub type Explanation<'a> =
+    Pin<Box<dyn Future<Output = std::result::Result<Diagnosis, ExplainError>> + Send + 'a>>;
 
-/// Explains one diagnosis in prose. Implementations sanitize what they send.
+/// Explains one diagnosis in prose, from `snapshot` (what the analyzers read for it, see
+/// [`super::Slices`]). Implementations sanitize what they send.
 pub trait Explainer: Send + Sync {
-    fn explain<'a>(&'a self, diagnosis: &'a Diagnosis) -> Explanation<'a>;
+    fn explain<'a>(&'a self, snapshot: &'a Snapshot, diagnosis: &'a Diagnosis) -> Explanation<'a>;
 }
 
-/// The explainer to use; `None` until an LLM engine is configured.
-pub fn explainer() -> Option<Arc<dyn Explainer>> {
-    None
+/// The configured LLM engine as an explainer, or `None` when no endpoint is configured. A
+/// half configuration is an error, as for `diagnose`.
+pub fn explainer(config: &Config, env: &Env<'_>) -> Result<Option<Arc<dyn Explainer>>> {
+    let engine = llm::Engine::from_config(&config.llm, &config.sanitize, env)?;
+    Ok(engine.map(|e| Arc::new(LlmExplainer(Arc::new(e))) as Arc<dyn Explainer>))
+}
+
+/// `diagnose --llm always --explain` for one diagnosis: the engine's hypotheses merged with
+/// the rules' and its prose.
+struct LlmExplainer(Arc<llm::Engine>);
+
+impl Explainer for LlmExplainer {
+    fn explain<'a>(&'a self, snapshot: &'a Snapshot, diagnosis: &'a Diagnosis) -> Explanation<'a> {
+        let engine = self.0.clone();
+        let snapshot = snapshot.clone();
+        let rules = DiagnosisList::new(vec![diagnosis.clone()], Vec::new());
+        let request = llm::Request {
+            mode: Mode::Always,
+            explain: true,
+        };
+        // `Engine::diagnose` gives a future the compiler cannot prove `Send` (a stream of
+        // futures borrowing the list), and the dashboard's worker and the headless printer
+        // run on tasks that must be: it is driven on a blocking thread of the same runtime.
+        let handle = tokio::runtime::Handle::current();
+        let call = tokio::task::spawn_blocking(move || {
+            handle.block_on(engine.diagnose(&snapshot, &rules, &request))
+        });
+        Box::pin(async move {
+            let merged = call
+                .await
+                .map_err(|e| ExplainError::Failed(format!("the LLM call stopped: {e}")))?;
+            match merged.items.into_iter().find(|d| d.explanation.is_some()) {
+                Some(d) => Ok(d),
+                // The engine kept the rules result: its warnings say why.
+                None => Err(ExplainError::Failed(merged.warnings.join("; "))),
+            }
+        })
+    }
 }
 
 /// What `f` shows: the top remedy and the command that runs the fix flow.

@@ -45,12 +45,13 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
     }
     let debounce = Duration::from_millis(config.debounce_ms);
     let opts = LiveOptions::from_flags(global, &args.source);
+    let explainer = super::assist::explainer(&full, &Env::process())?;
     let session = start(input(&opts, args)?, debounce).await?;
     if args.headless {
-        return headless(session, &config, slack).await;
+        return headless(session, &config, slack, explainer).await;
     }
     let assist = crate::tui::Assist {
-        explainer: super::assist::explainer(),
+        explainer,
         fix: crate::tui::fix::FixFlow::from_config(&full, &Env::process())?,
     };
     crate::tui::run(session, &config, assist).await?;
@@ -80,6 +81,7 @@ async fn headless(
     mut session: Session,
     config: &WatchConfig,
     slack: Option<(crate::config::Secret, Sanitizer)>,
+    explainer: Option<std::sync::Arc<dyn super::assist::Explainer>>,
 ) -> Result<u8> {
     let limits = Limits {
         debounce: Duration::from_secs(config.notify_debounce_secs),
@@ -87,7 +89,8 @@ async fn headless(
         llm_failures: config.llm_failure_threshold,
         llm_cooldown: Duration::from_secs(config.llm_cooldown_secs),
     };
-    let mut printer = Headless::new(std::io::stdout(), &limits, super::assist::explainer());
+    let explainer = explainer.map(|e| (e, session.slices()));
+    let mut printer = Headless::new(std::io::stdout(), &limits, explainer);
     if let Some((webhook, sanitizer)) = slack {
         printer = printer.with_slack(Slack {
             webhook,

@@ -181,7 +181,7 @@ impl Engine {
         for (i, batch) in batches.into_iter().enumerate() {
             let buckets = partition::copy(&self.readers, batch, &facts);
             for (group, objects) in batch.iter().zip(buckets) {
-                let snapshot = self.snapshot(group, objects, now);
+                let snapshot = snapshot(&self.origin, &self.logs, group, objects, now);
                 let findings = crate::analyze::run_all(&snapshot);
                 let items = crate::rca::diagnose(&snapshot, findings);
                 for p in &group.partitions {
@@ -217,44 +217,47 @@ impl Engine {
         }
     }
 
-    fn snapshot(
-        &self,
-        group: &partition::Group,
-        objects: crate::model::Objects,
-        now: jiff::Timestamp,
-    ) -> Snapshot {
-        let mut meta = SnapshotMeta::new(now);
-        meta.context = self.origin.context.clone();
-        meta.server = self.origin.server.clone();
-        meta.server_version = self.origin.server_version.clone();
-        meta.scope = self.origin.scope.clone();
-        let namespaces: BTreeSet<&str> = group
-            .partitions
-            .iter()
-            .filter_map(|p| match p {
-                Partition::Namespace(ns) => Some(ns.as_str()),
-                Partition::Cluster => None,
-            })
-            .collect();
-        let logs = match self.logs.lock() {
-            Ok(all) => all
-                .iter()
-                .filter(|(k, _)| namespaces.contains(k.namespace.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            Err(_) => BTreeMap::new(),
-        };
-        let snapshot = Snapshot::new(meta, objects, logs, Vec::new());
-        match &self.origin.ci {
-            Some(ci) => snapshot.with_ci(CiRuns::clone(ci)),
-            None => snapshot,
-        }
-    }
-
     /// Every partition's diagnoses, ranked as `diagnose` ranks them.
     fn ranked(&self) -> Vec<Diagnosis> {
         let mut all: Vec<Diagnosis> = self.results.values().flatten().cloned().collect();
         crate::rca::rank(&mut all);
         all
+    }
+}
+
+/// The snapshot one group of partitions is analyzed from: its objects, the logs of its
+/// namespaces, and the origin (and CI runs) stamped on it.
+pub fn snapshot(
+    origin: &Origin,
+    logs: &Logs,
+    group: &partition::Group,
+    objects: crate::model::Objects,
+    now: jiff::Timestamp,
+) -> Snapshot {
+    let mut meta = SnapshotMeta::new(now);
+    meta.context = origin.context.clone();
+    meta.server = origin.server.clone();
+    meta.server_version = origin.server_version.clone();
+    meta.scope = origin.scope.clone();
+    let namespaces: BTreeSet<&str> = group
+        .partitions
+        .iter()
+        .filter_map(|p| match p {
+            Partition::Namespace(ns) => Some(ns.as_str()),
+            Partition::Cluster => None,
+        })
+        .collect();
+    let logs = match logs.lock() {
+        Ok(all) => all
+            .iter()
+            .filter(|(k, _)| namespaces.contains(k.namespace.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        Err(_) => BTreeMap::new(),
+    };
+    let snapshot = Snapshot::new(meta, objects, logs, Vec::new());
+    match &origin.ci {
+        Some(ci) => snapshot.with_ci(CiRuns::clone(ci)),
+        None => snapshot,
     }
 }

@@ -5,6 +5,7 @@
 //! webhook (sanitized, within the hourly rate limit); LLM explanations, when an engine is
 //! configured, go through the same limit and the circuit breaker (`policy`).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use super::engine::Update;
 use super::policy::{CircuitBreaker, RateLimit};
 use super::track::{Tracked, Tracker};
 use crate::config::Secret;
+use crate::model::ObjectRef;
 use crate::notify::slack::{self, Message};
 use crate::sanitize::Sanitizer;
 
@@ -34,7 +36,8 @@ pub struct Headless<W: Write> {
     tracker: Tracker,
     rate: RateLimit,
     breaker: CircuitBreaker,
-    explainer: Option<Arc<dyn Explainer>>,
+    /// The LLM engine, and the stores it reads a diagnosis's snapshot from.
+    explainer: Option<(Arc<dyn Explainer>, super::Slices)>,
     warnings: Vec<String>,
     slack: Option<Slack>,
 }
@@ -49,7 +52,11 @@ pub struct Slack {
 }
 
 impl<W: Write> Headless<W> {
-    pub fn new(out: W, limits: &Limits, explainer: Option<Arc<dyn Explainer>>) -> Self {
+    pub fn new(
+        out: W,
+        limits: &Limits,
+        explainer: Option<(Arc<dyn Explainer>, super::Slices)>,
+    ) -> Self {
         Headless {
             out,
             tracker: Tracker::new(limits.debounce),
@@ -83,8 +90,17 @@ impl<W: Write> Headless<W> {
                 self.warnings = warnings;
             }
             let changes = self.tracker.update(&update.diagnoses, update.at);
+            // Findings of one diagnosis share its explanation: one LLM call per subject.
+            let mut explained: HashMap<ObjectRef, Option<String>> = HashMap::new();
             for t in &changes.new {
-                let explanation = self.explain(&update, t).await;
+                let explanation = match explained.get(&t.subject) {
+                    Some(e) => e.clone(),
+                    None => {
+                        let e = self.explain(&update, t).await;
+                        explained.insert(t.subject.clone(), e.clone());
+                        e
+                    }
+                };
                 let mut line = record("new", t, update.at);
                 if let Some(text) = &explanation {
                     line["explanation"] = json!(text);
@@ -100,16 +116,17 @@ impl<W: Write> Headless<W> {
     }
 
     async fn explain(&mut self, update: &Update, t: &Tracked) -> Option<String> {
-        let explainer = self.explainer.clone()?;
+        let (explainer, slices) = self.explainer.clone()?;
         let now = update.at;
         if !self.breaker.allow(now) || !self.rate.allow(now) {
             return None;
         }
         let diagnosis = update.diagnoses.iter().find(|d| d.subject == t.subject)?;
-        match explainer.explain(diagnosis).await {
-            Ok(text) => {
+        let snapshot = slices.snapshot(&diagnosis.subject);
+        match explainer.explain(&snapshot, diagnosis).await {
+            Ok(d) => {
                 self.breaker.success();
-                Some(text)
+                d.explanation.map(|x| x.text)
             }
             Err(ExplainError::NotConfigured) => None,
             Err(ExplainError::Failed(m)) => {

@@ -19,6 +19,7 @@ pub mod policy;
 pub mod replay;
 pub mod track;
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,7 +28,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::Result;
-use crate::model::Snapshot;
+use crate::model::{ObjectRef, Snapshot};
 use crate::source::live::{LiveOptions, connect, scope_of};
 
 pub use engine::{Clock, Logs, Origin, Update};
@@ -99,7 +100,49 @@ pub struct Session {
     tasks: Vec<JoinHandle<()>>,
 }
 
+/// Cuts the stores into the snapshot the analyzers read for one subject (the group of
+/// partitions it is analyzed in): what the LLM is given to explain a diagnosis. Cheap to
+/// clone.
+#[derive(Clone)]
+pub struct Slices {
+    readers: Readers,
+    logs: Logs,
+    origin: Origin,
+    clock: Clock,
+}
+
+impl Slices {
+    pub fn snapshot(&self, subject: &ObjectRef) -> Snapshot {
+        let facts = partition::PodFacts::read(&self.readers);
+        let wanted = partition::Partition::of(subject);
+        let group = partition::groups(std::slice::from_ref(&wanted), &BTreeSet::new(), &facts)
+            .into_iter()
+            .find(|g| g.partitions.contains(&wanted));
+        let Some(group) = group else {
+            return Snapshot::new(
+                crate::model::SnapshotMeta::new((self.clock)()),
+                Default::default(),
+                Default::default(),
+                Vec::new(),
+            );
+        };
+        let objects = partition::copy(&self.readers, std::slice::from_ref(&group), &facts)
+            .pop()
+            .unwrap_or_default();
+        engine::snapshot(&self.origin, &self.logs, &group, objects, (self.clock)())
+    }
+}
+
 impl Session {
+    pub fn slices(&self) -> Slices {
+        Slices {
+            readers: self.readers.clone(),
+            logs: self.logs.clone(),
+            origin: self.origin.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
     /// A session on what `switch` names, started from this one's options; `None` for a
     /// bundle, which has nothing else to watch. This session runs on until it is dropped,
     /// so a switch that fails leaves the dashboard where it was.
