@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List the audit log: every proposal, confirmation, refusal, commit, push and PR')
             [CompletionResult]::new('sanitize', 'sanitize', [CompletionResultType]::ParameterValue, 'Redact secrets and personal data from text: FILE (or stdin) to stdout')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Live dashboard of what is broken (read-only), or with --headless a watcher that prints new and resolved findings as JSON lines')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports for people: the daily health report')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'GitHub Actions: recent workflow runs, and why a run failed')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)')
@@ -196,6 +197,32 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Print how many redactions of each kind were made on stderr')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'k8sops;watch' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Log lines per container to fetch')
+            [CompletionResult]::new('--log-bytes', '--log-bytes', [CompletionResultType]::ParameterName, 'Log bytes per container to fetch at most')
+            [CompletionResult]::new('--ci-repo', '--ci-repo', [CompletionResultType]::ParameterName, 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory''s git remote; with --from, runs are fetched only when this is given)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Replay speed: seconds of bundle time per second (0 plays as fast as possible)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use (default: its current-context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Only this namespace (default: the context''s namespace)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only workloads matching this label selector (e.g. app=web,tier!=cache)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up collecting after this long (e.g. 30s, 2m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Play the bundle given with --from in time order: objects appear when they were created, events when they were seen')
+            [CompletionResult]::new('--headless', '--headless', [CompletionResultType]::ParameterName, 'No UI: print new and resolved findings as JSON lines on stdout')
+            [CompletionResult]::new('--slack', '--slack', [CompletionResultType]::ParameterName, 'With --headless, also post new and resolved findings to Slack (the webhook from the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -484,6 +511,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List the audit log: every proposal, confirmation, refusal, commit, push and PR')
             [CompletionResult]::new('sanitize', 'sanitize', [CompletionResultType]::ParameterValue, 'Redact secrets and personal data from text: FILE (or stdin) to stdout')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Live dashboard of what is broken (read-only), or with --headless a watcher that prints new and resolved findings as JSON lines')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Reports for people: the daily health report')
             [CompletionResult]::new('ci', 'ci', [CompletionResultType]::ParameterValue, 'GitHub Actions: recent workflow runs, and why a run failed')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)')
@@ -508,6 +536,9 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             break
         }
         'k8sops;help;sanitize' {
+            break
+        }
+        'k8sops;help;watch' {
             break
         }
         'k8sops;help;report' {

@@ -52,6 +52,9 @@ _k8sops() {
             k8sops,snapshot)
                 cmd="k8sops__subcmd__snapshot"
                 ;;
+            k8sops,watch)
+                cmd="k8sops__subcmd__watch"
+                ;;
             k8sops__subcmd__ci,diagnose)
                 cmd="k8sops__subcmd__ci__subcmd__diagnose"
                 ;;
@@ -124,6 +127,9 @@ _k8sops() {
             k8sops__subcmd__help,snapshot)
                 cmd="k8sops__subcmd__help__subcmd__snapshot"
                 ;;
+            k8sops__subcmd__help,watch)
+                cmd="k8sops__subcmd__help__subcmd__watch"
+                ;;
             k8sops__subcmd__help__subcmd__ci,diagnose)
                 cmd="k8sops__subcmd__help__subcmd__ci__subcmd__diagnose"
                 ;;
@@ -158,7 +164,7 @@ _k8sops() {
 
     case "${cmd}" in
         k8sops)
-            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval fix audit sanitize report ci mcp config completions help"
+            opts="-n -A -l -v -h -V --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help --version diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,7 +1036,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__help)
-            opts="diagnose snapshot eval fix audit sanitize report ci mcp config completions help"
+            opts="diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,6 +1274,20 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__help__subcmd__snapshot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1623,6 +1643,76 @@ _k8sops() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        k8sops__subcmd__watch)
+            opts="-n -A -l -v -h --from --tail --log-bytes --ci-repo --replay --speed --headless --slack --kubeconfig --context --namespace --all-namespaces --selector --timeout --color --config --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ci-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

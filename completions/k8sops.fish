@@ -43,6 +43,7 @@ complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "eval" -d 'Score diagn
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
+complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "watch" -d 'Live dashboard of what is broken (read-only), or with --headless a watcher that prints new and resolved findings as JSON lines'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "report" -d 'Reports for people: the daily health report'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "ci" -d 'GitHub Actions: recent workflow runs, and why a run failed'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "mcp" -d 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)'
@@ -165,6 +166,26 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l report -d 'Pr
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l tail -d 'Log lines per container to fetch' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l log-bytes -d 'Log bytes per container to fetch at most' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l ci-repo -d 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote; with --from, runs are fetched only when this is given)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l speed -d 'Replay speed: seconds of bundle time per second (0 plays as fast as possible)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l replay -d 'Play the bundle given with --from in time order: objects appear when they were created, events when they were seen'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l headless -d 'No UI: print new and resolved findings as JSON lines on stdout'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l slack -d 'With --headless, also post new and resolved findings to Slack (the webhook from the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
@@ -358,18 +379,19 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l config -d 
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "report" -d 'Reports for people: the daily health report'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "ci" -d 'GitHub Actions: recent workflow runs, and why a run failed'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "mcp" -d 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "config" -d 'Show the configuration k8sops runs with'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize report ci mcp config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "snapshot" -d 'Capture pods, events, logs and related objects into a bundle you can share or read offline'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "eval" -d 'Score diagnose on labelled scenarios: accuracy, confusion matrix, calibration'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "fix" -d 'Turn the remedy of a saved diagnosis (`diagnose -o json`) into a pull request on the GitOps repository, after you confirm the diff'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "audit" -d 'List the audit log: every proposal, confirmation, refusal, commit, push and PR'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "sanitize" -d 'Redact secrets and personal data from text: FILE (or stdin) to stdout'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "watch" -d 'Live dashboard of what is broken (read-only), or with --headless a watcher that prints new and resolved findings as JSON lines'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "report" -d 'Reports for people: the daily health report'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "ci" -d 'GitHub Actions: recent workflow runs, and why a run failed'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "mcp" -d 'Serve the diagnosis engine to AI assistants over the Model Context Protocol (stdio)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "config" -d 'Show the configuration k8sops runs with'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "daily" -d 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "runs" -d 'Recent workflow runs: status, conclusion, duration, commit, branch, actor, URL'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and __fish_seen_subcommand_from ci" -f -a "diagnose" -d 'Why a run failed: the failing step, its error lines, the kind of failure and the fix'

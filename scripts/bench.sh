@@ -8,6 +8,10 @@
 #   snapshot  10k-pod / 100k-event synthetic bundle: read from disk, diagnose end to end,
 #             collect through the test API server with 10 ms per request
 #   sanitize  sanitizer throughput on ~100 MB of log mix (clean, secret-dense, per finding)
+#   watch     the same 10k pods served by the test API server, 1,000 watch events/s for
+#             60 s watched by `watch --headless`: event → finding latency, peak RSS, and
+#             the dashboard's frame render time, with CPU times beside the wall times;
+#             K8SOPS_BENCH_WRAP="heaptrack -o /tmp/watch" runs the watcher under a profiler
 #   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
 #             same corpus and mix
 #   ci        CI job logs: failing step and first error found in the fixtures, a 50 MB log
@@ -43,6 +47,12 @@ section_snapshot() {
 section_sanitize() {
   echo "== sanitize: throughput (release, one thread)"
   cargo bench --quiet --bench sanitize
+}
+
+section_watch() {
+  ensure_bundle
+  echo "== watch: storm through the test API server (release, ~90 s)"
+  cargo bench --quiet --bench watch
 }
 
 section_peers() {
@@ -99,7 +109,7 @@ PY
   rm -f "$plan" "$out"
 }
 
-ALL=(snapshot sanitize peers ci context mcp)
+ALL=(snapshot sanitize watch peers ci context mcp)
 if [ $# -eq 0 ]; then
   set -- "${ALL[@]}"
 fi

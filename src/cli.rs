@@ -135,6 +135,14 @@ Exit codes: 0 ok, 2 unreadable input or invalid rules (nothing is printed then).
     )]
     Sanitize(SanitizeArgs),
 
+    /// Live dashboard of what is broken (read-only), or with --headless a watcher that prints
+    /// new and resolved findings as JSON lines
+    #[command(
+        after_help = "Keys: ↑/↓ or j/k move, tab next pane, l logs (p previous), d describe, y YAML, e explain (LLM), f propose a fix, / filter, :ctx NAME another context, :ns NAME another namespace (a watch of one namespace restarts on it; with -A or a bundle the view narrows to it), :ns all, +/- replay speed, space pause, ? help, esc back, q quit.\n\n\
+Examples:\n  k8sops watch -A\n  k8sops watch --from examples/oom-killed\n  k8sops watch --from examples/crash-loop --replay --speed 60\n  k8sops watch --headless -A | jq -c 'select(.type == \"new\")'\n\n\
+Exit codes: 0 ok, 2 usage, config or input error, 3 some kinds could not be watched (the status line and the `status` JSON lines say which)."
+    )]
+    Watch(WatchArgs),
     /// Reports for people: the daily health report
     #[command(subcommand)]
     Report(ReportCommand),
@@ -482,6 +490,35 @@ impl LlmArgs {
 
 fn parse_target(s: &str) -> Result<crate::model::Target, String> {
     crate::model::Target::parse(s)
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Play the bundle given with --from in time order: objects appear when they were
+    /// created, events when they were seen
+    #[arg(long, requires = "from")]
+    pub replay: bool,
+
+    /// Replay speed: seconds of bundle time per second (0 plays as fast as possible)
+    #[arg(
+        long,
+        value_name = "FACTOR",
+        default_value_t = 10.0,
+        requires = "replay"
+    )]
+    pub speed: f64,
+
+    /// No UI: print new and resolved findings as JSON lines on stdout
+    #[arg(long)]
+    pub headless: bool,
+
+    /// With --headless, also post new and resolved findings to Slack (the webhook from
+    /// the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit
+    #[arg(long, requires = "headless")]
+    pub slack: bool,
 }
 
 #[derive(Debug, Args)]

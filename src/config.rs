@@ -33,6 +33,8 @@ pub struct Config {
     pub github: GithubConfig,
     /// The incoming webhook for Slack messages.
     pub slack: SlackConfig,
+    /// `k8sops watch`: debounces and limits.
+    pub watch: WatchConfig,
     /// What `fix` may propose as a pull request.
     pub policy: PolicyConfig,
     /// Where `fix` opens pull requests: the local clone, remote, base branch, labels.
@@ -43,6 +45,67 @@ pub struct Config {
     pub ci: CiConfig,
     /// The optional LLM engine: endpoint, model, budgets.
     pub llm: LlmConfig,
+}
+
+/// The `[watch]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WatchConfig {
+    /// Milliseconds to gather changes before the analyzers re-run (`K8SOPS_WATCH_DEBOUNCE_MS`).
+    pub debounce_ms: u64,
+    /// Seconds a finding must stay away before it is announced as resolved; one that comes
+    /// back sooner is not announced again (`K8SOPS_WATCH_NOTIFY_DEBOUNCE_SECS`).
+    pub notify_debounce_secs: u64,
+    /// Notifications and LLM calls per hour at most (`K8SOPS_WATCH_RATE_LIMIT_PER_HOUR`).
+    pub rate_limit_per_hour: u32,
+    /// Consecutive LLM failures that open the circuit breaker.
+    pub llm_failure_threshold: u32,
+    /// Seconds the breaker stays open before one trial call.
+    pub llm_cooldown_secs: u64,
+    /// Milliseconds between redraws of the dashboard (the frame rate).
+    pub frame_ms: u64,
+    /// Milliseconds between ticks (ages, the replay clock in the header).
+    pub tick_ms: u64,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            debounce_ms: 250,
+            notify_debounce_secs: 120,
+            rate_limit_per_hour: 30,
+            llm_failure_threshold: 3,
+            llm_cooldown_secs: 300,
+            frame_ms: 50,
+            tick_ms: 1000,
+        }
+    }
+}
+
+impl WatchConfig {
+    /// Applies `K8SOPS_WATCH_*` variables; a value that is not a number is an error naming it.
+    fn apply_env(&mut self, env: &Env<'_>) -> Result<()> {
+        let number = |key: &str| -> Result<Option<u64>> {
+            match env.get(key) {
+                None => Ok(None),
+                Some(v) => v.trim().parse().map(Some).map_err(|_| Error::Config {
+                    path: None,
+                    message: format!("{key}={v} is not a whole number"),
+                    hint: format!("set {key} to a number such as 250, or unset it"),
+                }),
+            }
+        };
+        if let Some(v) = number("K8SOPS_WATCH_DEBOUNCE_MS")? {
+            self.debounce_ms = v;
+        }
+        if let Some(v) = number("K8SOPS_WATCH_NOTIFY_DEBOUNCE_SECS")? {
+            self.notify_debounce_secs = v;
+        }
+        if let Some(v) = number("K8SOPS_WATCH_RATE_LIMIT_PER_HOUR")? {
+            self.rate_limit_per_hour = u32::try_from(v).unwrap_or(u32::MAX);
+        }
+        Ok(())
+    }
 }
 
 /// A configuration and where it came from.
@@ -161,6 +224,7 @@ impl Config {
             },
         };
         let mut loaded = Loaded { config, path };
+        loaded.config.watch.apply_env(env)?;
         loaded.config.apply_env(env);
         loaded.config.llm_from_env(env)?;
         loaded.config.validate(loaded.path.as_deref())?;
@@ -518,6 +582,35 @@ mod tests {
         );
         let err = Config::parse("[llm]\nmodle = \"x\"\n", Path::new("c.toml")).expect_err("typo");
         assert!(err.to_string().contains("modle"), "{err}");
+    }
+
+    #[test]
+    fn the_watch_table_reads_from_the_file_and_env_overrides_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[watch]\ndebounce_ms = 500\nrate_limit_per_hour = 5\n",
+        )
+        .expect("write");
+        let loaded = Config::load_with(Some(&path), &env(&[])).expect("reads");
+        assert_eq!(loaded.config.watch.debounce_ms, 500);
+        assert_eq!(loaded.config.watch.rate_limit_per_hour, 5);
+        assert_eq!(
+            loaded.config.watch.notify_debounce_secs, 120,
+            "default kept"
+        );
+        let e = env(&[("K8SOPS_WATCH_RATE_LIMIT_PER_HOUR", "12")]);
+        let loaded = Config::load_with(Some(&path), &e).expect("reads");
+        assert_eq!(loaded.config.watch.rate_limit_per_hour, 12);
+        let e = env(&[("K8SOPS_WATCH_DEBOUNCE_MS", "soon")]);
+        let err = Config::load_with(Some(&path), &e).expect_err("not a number");
+        assert!(
+            err.to_string().contains("K8SOPS_WATCH_DEBOUNCE_MS"),
+            "{err}"
+        );
+        let err = Config::parse("[watch]\ndebounce = 1\n", Path::new("c.toml")).expect_err("typo");
+        assert!(err.to_string().contains("debounce"), "{err}");
     }
 
     #[test]

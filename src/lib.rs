@@ -22,5 +22,7 @@ pub mod render;
 pub mod report;
 pub mod sanitize;
 pub mod source;
+pub mod tui;
+pub mod watch;
 
 pub use error::{Error, Result};

@@ -76,6 +76,7 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
         Command::Diagnose(args) => diagnose(&cli.global, args).await,
         Command::Snapshot(args) => snapshot(&cli.global, args).await,
         Command::Eval(args) => eval(args),
+        Command::Watch(args) => k8sops::watch::command::run(&cli.global, &args).await,
         Command::Fix(args) => k8sops::remediate::command::run(&cli.global, &args).await,
         Command::Audit(args) => k8sops::audit::run(&args),
         Command::Sanitize(args) => sanitize(&cli.global, args),
@@ -94,17 +95,7 @@ async fn run(cli: Cli) -> k8sops::Result<u8> {
 }
 
 fn live_options(global: &Global, source: &SourceArgs) -> LiveOptions {
-    LiveOptions {
-        kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
-        namespace: global.namespace.clone(),
-        all_namespaces: global.all_namespaces,
-        selector: global.selector.clone(),
-        tail: source.tail,
-        log_bytes: source.log_bytes,
-        timeout: global.timeout,
-        ..LiveOptions::default()
-    }
+    LiveOptions::from_flags(global, source)
 }
 
 /// Prints collection warnings on stderr.

@@ -166,13 +166,18 @@ pub fn diagnose(snapshot: &Snapshot, findings: Vec<Finding>) -> Vec<Diagnosis> {
         .into_iter()
         .map(|(subject, findings)| build(snapshot, subject, merge(findings)))
         .collect();
+    rank(&mut items);
+    items
+}
+
+/// Most severe first, then most confident, then by subject: the order of `items`.
+pub fn rank(items: &mut [Diagnosis]) {
     items.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| top_confidence(b).total_cmp(&top_confidence(a)))
             .then_with(|| a.subject.cmp(&b.subject))
     });
-    items
 }
 
 /// Generic categories and the specific ones that, on the same workload, explain them.

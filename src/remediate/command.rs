@@ -327,7 +327,7 @@ fn record(audit: &AuditLog, p: &Proposal, event: &str, reasoning: &str) -> Resul
 }
 
 /// `~/src/gitops` in the config file, as a shell would read it.
-pub(crate) fn expand_home(path: &Path, env: &Env<'_>) -> std::path::PathBuf {
+pub fn expand_home(path: &Path, env: &Env<'_>) -> std::path::PathBuf {
     match (path.strip_prefix("~"), env.get("HOME")) {
         (Ok(rest), Some(home)) => Path::new(&home).join(rest),
         _ => path.to_path_buf(),

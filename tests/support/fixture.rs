@@ -16,6 +16,13 @@ pub const PREVIOUS_LOG: &str = "2026-11-23T09:14:02.117Z INFO  starting web v2.4
 2026-11-23T09:14:02.240Z INFO  loading config from /etc/web/config.yaml\n\
 2026-11-23T09:14:02.251Z ERROR failed to connect to postgres at db.shop.svc:5432: connection refused\n\
 panic: dial tcp 10.96.14.3:5432: connect: connection refused\n";
+/// What `api-0`'s `api` container logged before it exited, for tests that crash it live.
+pub const API_CRASH_LOG: &str = "2026-11-23T09:18:00.412Z INFO  api v2.4.1 starting, 4 workers\n\
+2026-11-23T09:18:00.530Z INFO  running database migrations\n\
+2026-11-23T09:18:01.977Z ERROR migrate: relation \"orders\" does not exist (SQLSTATE 42P01)\n\
+2026-11-23T09:18:01.978Z INFO  shutting down\n";
+/// The line of [`API_CRASH_LOG`] that says why it exited.
+pub const API_CRASH_LINE: &str = "migrate: relation \"orders\" does not exist (SQLSTATE 42P01)";
 pub const CURRENT_LOG: &str = "2026-11-23T09:19:40.002Z INFO  starting web v2.4.1\n\
 2026-11-23T09:19:40.118Z INFO  loading config from /etc/web/config.yaml\n";
 

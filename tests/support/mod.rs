@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod llm_server;
 
 pub use apiserver::ApiServer;
+pub mod dashboard;
 pub mod github_actions;
 pub mod github_pulls;
 pub mod gitops;

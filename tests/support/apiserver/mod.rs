@@ -6,6 +6,7 @@
 //! let server = ApiServer::start_with(snapshot, ServerOptions { synthesize_namespaces: false }).await;
 //! let kubeconfig = server.write_kubeconfig(dir, "test");   // DIR/kubeconfig: cluster + token user + context
 //! server.kubeconfig_yaml("test", Some("shop"));            // the text, with a default namespace
+//! kubeconfig(&[("a", &one, None), ("b", &two, Some("shop"))]); // two clusters, "a" current
 //! server.url(); server.addr();                             // http://127.0.0.1:PORT
 //! server.faults().forbid(Kind::Event);                     // 403 on list/watch/get of events
 //! server.faults().fail(Kind::Pod, 500);                    // 500 on pods
@@ -15,6 +16,7 @@
 //! server.faults().clear();
 //! server.metrics().serve(node_list, pod_list);            // metrics.k8s.io (404 until set)
 //! server.push(Kind::Pod, "MODIFIED", pod_json);            // store + resourceVersion + fan-out
+//! server.push_log("shop", "api-0", "api", true, text);     // what pods/api-0/log?previous=true serves
 //! server.compact();                                        // older resourceVersions → 410 Gone
 //! server.requests(); server.request_log();                 // "GET /api/v1/pods?limit=500"
 //! server.reset_requests();
@@ -127,7 +129,8 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Faults,
     pub metrics: MetricsApi,
-    pub logs: BTreeMap<LogKey, String>,
+    /// Container logs by (namespace, pod, container, previous); [`ApiServer::push_log`] sets them.
+    pub logs: Mutex<BTreeMap<LogKey, String>>,
     pub server_version: String,
     pub addr: Mutex<Option<SocketAddr>>,
     pub requests: AtomicUsize,
@@ -222,7 +225,7 @@ impl ApiServer {
             store: Mutex::new(store),
             faults: Faults::default(),
             metrics: MetricsApi::default(),
-            logs: snapshot.logs.clone(),
+            logs: Mutex::new(snapshot.logs.clone()),
             server_version: snapshot
                 .meta
                 .server_version
@@ -268,30 +271,7 @@ impl ApiServer {
 
     /// The kubeconfig text; `namespace` sets the context's default namespace.
     pub fn kubeconfig_yaml(&self, context: &str, namespace: Option<&str>) -> String {
-        let ns = namespace
-            .map(|n| format!("\n    namespace: {n}"))
-            .unwrap_or_default();
-        format!(
-            "apiVersion: v1
-kind: Config
-preferences: {{}}
-clusters:
-- name: k8sops-test
-  cluster:
-    server: {url}
-users:
-- name: k8sops-test-user
-  user:
-    token: {TOKEN}
-contexts:
-- name: {context}
-  context:
-    cluster: k8sops-test
-    user: k8sops-test-user{ns}
-current-context: {context}
-",
-            url = self.url()
-        )
+        kubeconfig(&[(context, self, namespace)])
     }
 
     pub fn faults(&self) -> &Faults {
@@ -361,6 +341,28 @@ current-context: {context}
         rv
     }
 
+    /// Sets the log a container writes: its current log (`previous: false`), or the log of
+    /// its last terminated instance (`previous: true`, what `kubectl logs -p` shows after a
+    /// restart). Replaces what was there; served from the next `pods/NAME/log` request on.
+    /// Logs are not watched, so nothing is sent to open watches: push the pod status that
+    /// goes with the log (a restart, a `lastState.terminated`) separately.
+    pub fn push_log(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+        text: &str,
+    ) {
+        let key = LogKey {
+            namespace: namespace.to_string(),
+            pod: pod.to_string(),
+            container: container.to_string(),
+            previous,
+        };
+        lock(&self.shared.logs).insert(key, text.to_string());
+    }
+
     /// Simulates an etcd compaction the clients did not see: the resourceVersion moves on,
     /// history is forgotten (a watch from any older resourceVersion gets a 410 `Expired`
     /// ERROR event) and every open watch is ended, so watchers resume with a stale version.
@@ -392,6 +394,36 @@ current-context: {context}
             .and_then(|m| m.get(&(namespace.to_string(), name.to_string())))
             .map(|v| with_type_meta(v.clone(), kind.info()))
     }
+}
+
+/// A kubeconfig with one cluster and one context per `(context, server, default namespace)`,
+/// the first one current, all with the same token user: several clusters in one file, as
+/// `--context` and the dashboard's `:ctx` see them.
+pub fn kubeconfig(contexts: &[(&str, &ApiServer, Option<&str>)]) -> String {
+    let cluster = |i: usize| match i {
+        0 => "k8sops-test".to_string(),
+        i => format!("k8sops-test-{}", i + 1),
+    };
+    let mut clusters = String::new();
+    let mut named = String::new();
+    for (i, (context, server, namespace)) in contexts.iter().enumerate() {
+        clusters.push_str(&format!(
+            "- name: {}\n  cluster:\n    server: {}\n",
+            cluster(i),
+            server.url()
+        ));
+        let ns = namespace
+            .map(|n| format!("\n    namespace: {n}"))
+            .unwrap_or_default();
+        named.push_str(&format!(
+            "- name: {context}\n  context:\n    cluster: {}\n    user: k8sops-test-user{ns}\n",
+            cluster(i)
+        ));
+    }
+    let current = contexts.first().map_or("", |c| c.0);
+    format!(
+        "apiVersion: v1\nkind: Config\npreferences: {{}}\nclusters:\n{clusters}users:\n- name: k8sops-test-user\n  user:\n    token: {TOKEN}\ncontexts:\n{named}current-context: {current}\n"
+    )
 }
 
 impl Drop for ApiServer {

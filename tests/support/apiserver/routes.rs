@@ -420,8 +420,9 @@ impl Request<'_> {
             container: container.clone(),
             previous,
         };
-        let text = match self.shared.logs.get(&log_key) {
-            Some(text) => text.clone(),
+        let stored = lock(&self.shared.logs).get(&log_key).cloned();
+        let text = match stored {
+            Some(text) => text,
             None if previous => {
                 return bad(format!(
                     "previous terminated container \"{container}\" in pod \"{name}\" not found"

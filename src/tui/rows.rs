@@ -1,0 +1,171 @@
+//! What the tables and the header show, computed from the stores in the background after
+//! each update so a frame only draws what is visible: pods sorted unhealthy first, the
+//! newest events, and the health score.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::model::{
+    ObjectRef, Objects, Snapshot, SnapshotMeta, event_count, event_last_seen, pod_is_healthy,
+    pod_ready, pod_status,
+};
+use crate::rca::Diagnosis;
+use crate::report::score::{self, Score};
+use crate::watch::Readers;
+
+/// Events kept for the stream.
+const EVENTS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodRow {
+    pub namespace: String,
+    pub name: String,
+    pub ready: String,
+    pub status: String,
+    pub restarts: i32,
+    pub healthy: bool,
+    pub workload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub last_seen: Option<jiff::Timestamp>,
+    pub warning: bool,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+    pub count: i32,
+    /// The object the event is about, for describe, YAML and logs.
+    pub about: Option<ObjectRef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    pub pods: Vec<PodRow>,
+    pub events: Vec<EventRow>,
+    pub pods_total: usize,
+    pub pods_unhealthy: usize,
+    pub namespaces: usize,
+    /// The daily report's score of what is shown; `None` before the first computation.
+    pub health: Option<Score>,
+}
+
+/// Rows for the pods in `namespace` (all when `None`), and the health score of that view
+/// given the current `diagnoses`.
+pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Rows {
+    let in_scope = |ns: Option<&str>| namespace.is_none_or(|n| ns == Some(n));
+    let mut rows = Rows {
+        namespaces: readers.namespaces().len(),
+        health: Some(health(readers, namespace, diagnoses)),
+        ..Rows::default()
+    };
+    for p in readers.pods.state() {
+        let pod = &p.0;
+        if !in_scope(pod.metadata.namespace.as_deref()) {
+            continue;
+        }
+        let healthy = pod_is_healthy(pod);
+        let (ready, total) = pod_ready(pod);
+        let owner = pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true))
+            .map(|o| format!("{}/{}", o.kind, o.name))
+            .unwrap_or_default();
+        rows.pods.push(PodRow {
+            namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+            name: pod.metadata.name.clone().unwrap_or_default(),
+            ready: format!("{ready}/{total}"),
+            status: pod_status(pod),
+            restarts: pod
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum()),
+            healthy,
+            workload: owner,
+        });
+    }
+    rows.pods_total = rows.pods.len();
+    rows.pods_unhealthy = rows.pods.iter().filter(|p| !p.healthy).count();
+    rows.pods.sort_by(|a, b| {
+        a.healthy
+            .cmp(&b.healthy)
+            .then_with(|| a.namespace.cmp(&b.namespace))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let events = readers.events.newest(namespace, EVENTS);
+    rows.events = events
+        .iter()
+        .map(|e| {
+            let obj = &e.involved_object;
+            EventRow {
+                last_seen: event_last_seen(e),
+                warning: e.type_.as_deref() == Some("Warning"),
+                reason: e.reason.clone().unwrap_or_default(),
+                object: format!(
+                    "{}/{}",
+                    obj.kind.as_deref().unwrap_or("").to_ascii_lowercase(),
+                    obj.name.as_deref().unwrap_or("")
+                ),
+                message: e.message.clone().unwrap_or_default().trim().to_string(),
+                count: event_count(e),
+                about: obj
+                    .kind
+                    .as_deref()
+                    .zip(obj.name.as_deref())
+                    .map(|(kind, name)| {
+                        let ns = obj.namespace.as_deref().or(e.metadata.namespace.as_deref());
+                        ObjectRef::new(kind, ns.filter(|n| !n.is_empty()), name)
+                    }),
+            }
+        })
+        .collect();
+    rows
+}
+
+/// `report::score::health` over the objects it reads (pods, nodes, workloads), copied out
+/// of the stores: the header and `report daily` give the same cluster the same score. A
+/// view narrowed to one namespace is scored on that namespace alone, without the nodes.
+fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Score {
+    let keep = |meta: &ObjectMeta| namespace.is_none_or(|n| meta.namespace.as_deref() == Some(n));
+    let mut objects = Objects::default();
+    macro_rules! copy {
+        ($($field:ident),*) => {
+            $(objects.$field = readers
+                .$field
+                .state()
+                .iter()
+                .filter(|o| keep(&o.0.metadata))
+                .map(|o| o.0.clone())
+                .collect();)*
+        };
+    }
+    copy!(
+        pods,
+        deployments,
+        replica_sets,
+        stateful_sets,
+        daemon_sets,
+        jobs,
+        cron_jobs
+    );
+    if namespace.is_none() {
+        objects.nodes = readers.nodes.state().iter().map(|n| n.0.clone()).collect();
+    }
+    let shown: Vec<Diagnosis> = diagnoses
+        .iter()
+        .filter(|d| namespace.is_none() || d.subject.namespace.as_deref() == namespace)
+        .cloned()
+        .collect();
+    let snapshot = Snapshot::new(
+        SnapshotMeta::new(jiff::Timestamp::now()),
+        objects,
+        BTreeMap::new(),
+        Vec::new(),
+    );
+    score::health(&snapshot, &shown)
+}

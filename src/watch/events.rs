@@ -1,0 +1,397 @@
+//! The Events store. A cluster holds many more Events than objects of any other kind
+//! (100,000 for 10,000 pods is common, more in a storm), and a k8s-openapi `Event` takes
+//! about a kilobyte before its strings, most of its fields empty. So events are kept
+//! packed: their JSON, with what routing reads beside it (the object they are about, when
+//! last seen), indexed by the partition they are read with; they are unpacked only when a
+//! partition or a view needs them. Fed by the same `kube::runtime` watcher events as the
+//! reflector stores, with the same relist: a new list is gathered aside and swapped in
+//! whole when it is complete.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
+
+use k8s_openapi::api::core::v1::Event;
+use kube::runtime::watcher;
+
+use super::objects::{Apply, Entry, Route, Touch};
+use crate::model::{Kind, ObjectRef, event_last_seen};
+
+/// Where an event is read: with the objects of one namespace, or with the cluster-scoped
+/// objects every partition holds (events about Nodes, PersistentVolumes …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Home {
+    Cluster,
+    Namespace(Box<str>),
+}
+
+impl Home {
+    fn of(event: &Event) -> Home {
+        let about = &event.involved_object;
+        let cluster_scoped = about
+            .kind
+            .as_deref()
+            .and_then(Kind::from_kind_field)
+            .is_some_and(|k| !k.info().namespaced);
+        if cluster_scoped {
+            return Home::Cluster;
+        }
+        let ns = about
+            .namespace
+            .as_deref()
+            .or(event.metadata.namespace.as_deref())
+            .unwrap_or("");
+        Home::Namespace(ns.into())
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Home::Cluster => None,
+            Home::Namespace(ns) => Some(ns),
+        }
+    }
+}
+
+/// One event, packed. Its namespace and name are the key it is stored under; the kind
+/// and name of the object it is about are kept out of the JSON, beside it.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    kind: Option<Cow<'static, str>>,
+    name: Option<Box<str>>,
+    pub last_seen: Option<jiff::Timestamp>,
+    json: Box<[u8]>,
+}
+
+impl Packed {
+    fn pack(event: &Event) -> Packed {
+        let about = &event.involved_object;
+        let kind =
+            about
+                .kind
+                .as_deref()
+                .map(|k| match Kind::from_kind_field(k).map(|k| k.info().name) {
+                    Some(known) if known == k => Cow::Borrowed(known),
+                    _ => Cow::Owned(k.to_string()),
+                });
+        let mut rest = event.clone();
+        rest.metadata.name = None;
+        rest.metadata.namespace = None;
+        rest.involved_object.kind = None;
+        rest.involved_object.name = None;
+        Packed {
+            kind,
+            name: about.name.as_deref().map(Box::from),
+            last_seen: event_last_seen(event),
+            // Serializing a typed Event cannot fail: it holds no maps with non-string keys.
+            json: serde_json::to_vec(&rest).unwrap_or_default().into(),
+        }
+    }
+
+    /// The kind of object the event is about.
+    pub fn about_kind(&self) -> &str {
+        self.kind.as_deref().unwrap_or("")
+    }
+
+    /// The name of the object the event is about.
+    pub fn about_name(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+
+    fn unpack(&self, key: &str) -> Option<Event> {
+        let mut event: Event = serde_json::from_slice(&self.json).ok()?;
+        let (ns, name) = split(key);
+        event.metadata.namespace = (!ns.is_empty()).then(|| ns.to_string());
+        event.metadata.name = Some(name.to_string());
+        event.involved_object.kind = self.kind.as_deref().map(str::to_string);
+        event.involved_object.name = self.name.as_deref().map(str::to_string);
+        Some(event)
+    }
+}
+
+/// `namespace/name`, the key of an event.
+fn key_of(event: &Event) -> Box<str> {
+    let meta = &event.metadata;
+    format!(
+        "{}/{}",
+        meta.namespace.as_deref().unwrap_or(""),
+        meta.name.as_deref().unwrap_or("")
+    )
+    .into()
+}
+
+fn split(key: &str) -> (&str, &str) {
+    key.split_once('/').unwrap_or(("", key))
+}
+
+type Homes = HashMap<Home, HashMap<Box<str>, Packed>>;
+
+fn insert(homes: &mut Homes, event: &Event) {
+    homes
+        .entry(Home::of(event))
+        .or_default()
+        .insert(key_of(event), Packed::pack(event));
+}
+
+/// The events, for reading; cheap to clone.
+#[derive(Clone, Default)]
+pub struct Events(Arc<RwLock<Homes>>);
+
+/// Feeds [`Events`] from watcher events; moved to the task that watches Events.
+pub struct EventsWriter {
+    events: Events,
+    /// A relist being gathered.
+    relist: Option<Homes>,
+}
+
+/// A fresh, empty events store.
+pub fn store() -> (Events, EventsWriter) {
+    let events = Events::default();
+    let writer = EventsWriter {
+        events: events.clone(),
+        relist: None,
+    };
+    (events, writer)
+}
+
+impl Apply<Event> for EventsWriter {
+    fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<Event>>) -> Option<Touch> {
+        match event {
+            watcher::Event::Init => {
+                self.relist = Some(Homes::new());
+                None
+            }
+            watcher::Event::InitApply(o) => {
+                insert(self.relist.get_or_insert_default(), &o.0);
+                None
+            }
+            watcher::Event::InitDone => {
+                let list = self.relist.take().unwrap_or_default();
+                if let Ok(mut homes) = self.events.0.write() {
+                    *homes = list;
+                }
+                Some(Touch::everywhere(kind))
+            }
+            watcher::Event::Apply(o) | watcher::Event::Delete(o) => {
+                if let Ok(mut homes) = self.events.0.write() {
+                    if matches!(event, watcher::Event::Apply(_)) {
+                        insert(&mut homes, &o.0);
+                    } else if let Some(home) = homes.get_mut(&Home::of(&o.0)) {
+                        home.remove(&key_of(&o.0));
+                    }
+                }
+                let meta = &o.0.metadata;
+                Some(Touch {
+                    kind,
+                    namespace: meta.namespace.clone().filter(|n| !n.is_empty()),
+                    name: meta.name.clone(),
+                    about: o.0.involved(),
+                    capacity: false,
+                })
+            }
+        }
+    }
+}
+
+impl Events {
+    /// Calls `f` with every event of the homes `wanted` accepts, unpacked on demand: `f`
+    /// gets the home, the packed event, and a way to unpack it.
+    pub fn each(
+        &self,
+        wanted: impl Fn(&Home) -> bool,
+        mut f: impl FnMut(&Home, &Packed, &dyn Fn() -> Option<Event>),
+    ) {
+        let Ok(homes) = self.0.read() else { return };
+        for (home, events) in homes.iter().filter(|(h, _)| wanted(h)) {
+            for (key, packed) in events {
+                f(home, packed, &|| packed.unpack(key));
+            }
+        }
+    }
+
+    /// How many events are held.
+    pub fn len(&self) -> usize {
+        self.0
+            .read()
+            .map(|h| h.values().map(HashMap::len).sum())
+            .unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The namespaces events live in.
+    pub fn namespaces(&self, out: &mut BTreeSet<String>) {
+        let Ok(homes) = self.0.read() else { return };
+        for events in homes.values() {
+            for key in events.keys() {
+                let (ns, _) = split(key);
+                if !ns.is_empty() && !out.contains(ns) {
+                    out.insert(ns.to_string());
+                }
+            }
+        }
+    }
+
+    /// One event, by its namespace and name.
+    pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<Event> {
+        let key = format!("{}/{name}", namespace.unwrap_or(""));
+        let homes = self.0.read().ok()?;
+        homes
+            .values()
+            .find_map(|events| events.get(key.as_str()))
+            .and_then(|p| p.unpack(&key))
+    }
+
+    /// The events about one object.
+    pub fn about(&self, o: &ObjectRef) -> Vec<Event> {
+        let home = match o.known_kind() {
+            Some(k) if !k.info().namespaced => Home::Cluster,
+            _ => Home::Namespace(o.namespace.as_deref().unwrap_or("").into()),
+        };
+        let mut out = Vec::new();
+        self.each(
+            |h| *h == home,
+            |_, packed, unpack| {
+                if packed.about_kind() == o.kind
+                    && packed.about_name() == o.name
+                    && let Some(e) = unpack()
+                {
+                    out.push(e);
+                }
+            },
+        );
+        out
+    }
+
+    /// The `n` newest events whose own namespace is `namespace` (all when `None`), newest
+    /// first; ties by name, so the order is the same every time.
+    pub fn newest(&self, namespace: Option<&str>, n: usize) -> Vec<Event> {
+        let Ok(homes) = self.0.read() else {
+            return Vec::new();
+        };
+        type Candidate<'a> = (Option<jiff::Timestamp>, &'a str, &'a Packed);
+        let mut all: Vec<Candidate<'_>> = homes
+            .values()
+            .flat_map(|events| events.iter())
+            .filter(|(key, _)| namespace.is_none_or(|ns| split(key).0 == ns))
+            .map(|(key, p)| (p.last_seen, &**key, p))
+            .collect();
+        let order = |a: &Candidate<'_>, b: &Candidate<'_>| {
+            b.0.cmp(&a.0).then_with(|| split(a.1).1.cmp(split(b.1).1))
+        };
+        if n > 0 && all.len() > n {
+            all.select_nth_unstable_by(n - 1, order);
+        }
+        all.truncate(n);
+        all.sort_by(order);
+        all.into_iter()
+            .filter_map(|(_, key, p)| p.unpack(key))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(ns: &str, name: &str, kind: &str, about: &str, last: &str) -> Event {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "namespace": ns, "uid": format!("u-{name}"),
+                "resourceVersion": "17", "creationTimestamp": "2026-11-20T09:00:00Z",
+                "labels": {"team": "shop"}},
+            "involvedObject": {"kind": kind, "name": about, "namespace": ns, "apiVersion": "v1",
+                "uid": "pod-uid", "fieldPath": "spec.containers{web}", "resourceVersion": "9"},
+            "reason": "BackOff", "message": "Back-off restarting failed container web",
+            "type": "Warning", "count": 27, "source": {"component": "kubelet", "host": "node-a"},
+            "firstTimestamp": "2026-11-20T09:00:00Z", "lastTimestamp": last,
+            "reportingComponent": "kubelet", "reportingInstance": "node-a",
+            "series": {"count": 3, "lastObservedTime": "2026-11-20T09:10:00.000000Z"},
+            "related": {"kind": "Node", "name": "node-a"}, "action": "Restarting",
+        }))
+        .expect("an event")
+    }
+
+    fn apply(w: &mut EventsWriter, e: watcher::Event<Entry<Event>>) -> Option<Touch> {
+        w.apply(Kind::Event, &e)
+    }
+
+    #[test]
+    fn an_event_comes_back_unpacked_as_it_went_in() {
+        let (events, mut w) = store();
+        let e = event("shop", "web-1.17a", "Pod", "web-1", "2026-11-20T09:19:00Z");
+        let touch = apply(&mut w, watcher::Event::Apply(Entry(e.clone()))).expect("a touch");
+        assert_eq!(
+            touch.about,
+            Some(ObjectRef::new("Pod", Some("shop"), "web-1"))
+        );
+        assert_eq!(events.get(Some("shop"), "web-1.17a"), Some(e.clone()));
+        assert_eq!(
+            events.about(&ObjectRef::new("Pod", Some("shop"), "web-1")),
+            vec![e]
+        );
+    }
+
+    #[test]
+    fn events_about_cluster_scoped_objects_are_read_with_the_cluster() {
+        let (events, mut w) = store();
+        let e = event(
+            "default",
+            "node-a.17b",
+            "Node",
+            "node-a",
+            "2026-11-20T09:19:00Z",
+        );
+        apply(&mut w, watcher::Event::Apply(Entry(e)));
+        let mut homes = Vec::new();
+        events.each(|_| true, |home, _, _| homes.push(home.clone()));
+        assert_eq!(homes, vec![Home::Cluster]);
+        assert_eq!(
+            events.about(&ObjectRef::new("Node", None, "node-a")).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_relist_replaces_everything_when_it_is_complete_and_deletes_remove() {
+        let (events, mut w) = store();
+        let old = event("shop", "old.1", "Pod", "web-1", "2026-11-20T09:00:00Z");
+        let kept = event("shop", "kept.1", "Pod", "web-1", "2026-11-20T09:05:00Z");
+        apply(&mut w, watcher::Event::Apply(Entry(old)));
+        apply(&mut w, watcher::Event::Init);
+        apply(&mut w, watcher::Event::InitApply(Entry(kept.clone())));
+        assert_eq!(
+            events.len(),
+            1,
+            "the old list stays until the new one is complete"
+        );
+        assert!(events.get(Some("shop"), "old.1").is_some());
+        let done = apply(&mut w, watcher::Event::InitDone).expect("a touch");
+        assert_eq!(done.namespace, None, "a relist concerns every partition");
+        assert!(events.get(Some("shop"), "old.1").is_none());
+        apply(&mut w, watcher::Event::Delete(Entry(kept)));
+        assert!(events.is_empty());
+    }
+
+    #[test]
+    fn newest_first_within_a_namespace_ties_by_name() {
+        let (events, mut w) = store();
+        for (ns, name, last) in [
+            ("shop", "b", "2026-11-20T09:10:00Z"),
+            ("shop", "a", "2026-11-20T09:10:00Z"),
+            ("shop", "c", "2026-11-20T09:20:00Z"),
+            ("shop", "d", "2026-11-20T09:00:00Z"),
+            ("billing", "e", "2026-11-20T09:30:00Z"),
+        ] {
+            let mut e = event(ns, name, "Pod", "p", last);
+            // A series' last observation would count as when it was last seen.
+            e.series = None;
+            apply(&mut w, watcher::Event::Apply(Entry(e)));
+        }
+        let names = |v: Vec<Event>| -> Vec<String> {
+            v.into_iter().filter_map(|e| e.metadata.name).collect()
+        };
+        assert_eq!(names(events.newest(Some("shop"), 3)), ["c", "a", "b"]);
+        assert_eq!(names(events.newest(None, 2)), ["e", "c"]);
+    }
+}

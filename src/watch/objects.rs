@@ -1,0 +1,454 @@
+//! The live object store: one `kube::runtime` reflector store per kind — Events excepted,
+//! which are far more numerous and kept packed (`watch::events`). Writers are fed by
+//! watchers (live) or by a bundle (`--from`, `--replay`); readers copy the objects of one
+//! partition into a typed [`Objects`] for the analyzers.
+//!
+//! Objects enter through the model's edge, so ConfigMaps and Secrets keep key names only —
+//! the values of a Secret are never deserialized, not even into the watch cache.
+
+use std::sync::Arc;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::runtime::reflector::{self, Store, store::Writer};
+use kube::runtime::watcher;
+use serde::{Deserialize, Deserializer};
+
+pub use super::events::Events;
+use super::events::{EventsWriter, Home, Packed};
+use crate::model::edge::Edge;
+use crate::model::{Kind, ObjectRef, Objects};
+
+/// An API object as it enters k8sops: deserialized through [`Edge`].
+#[derive(Debug, Clone)]
+pub struct Entry<T>(pub T);
+
+impl<'de, T: Edge> Deserialize<'de> for Entry<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize_edge(deserializer).map(Entry)
+    }
+}
+
+impl<T: k8s_openapi::Resource> k8s_openapi::Resource for Entry<T> {
+    const API_VERSION: &'static str = T::API_VERSION;
+    const GROUP: &'static str = T::GROUP;
+    const KIND: &'static str = T::KIND;
+    const VERSION: &'static str = T::VERSION;
+    const URL_PATH_SEGMENT: &'static str = T::URL_PATH_SEGMENT;
+    type Scope = T::Scope;
+}
+
+impl<T: k8s_openapi::Metadata<Ty = ObjectMeta>> k8s_openapi::Metadata for Entry<T> {
+    type Ty = ObjectMeta;
+    fn metadata(&self) -> &ObjectMeta {
+        self.0.metadata()
+    }
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        self.0.metadata_mut()
+    }
+}
+
+/// What a writer saw change: the engine turns these into dirty partitions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touch {
+    pub kind: Kind,
+    /// `None` for cluster-scoped objects and for changes that concern every partition (a
+    /// relist, a kind's watch failing).
+    pub namespace: Option<String>,
+    /// `None` when the touch is not about one object (logs of the namespace arrived).
+    pub name: Option<String>,
+    /// For events: the object the event is about.
+    pub about: Option<ObjectRef>,
+    /// For pods: what node capacity reads of it (node, phase, requests) changed.
+    pub capacity: bool,
+}
+
+impl Touch {
+    fn of(kind: Kind, meta: &ObjectMeta, about: Option<ObjectRef>, capacity: bool) -> Self {
+        Touch {
+            kind,
+            namespace: meta.namespace.clone().filter(|n| !n.is_empty()),
+            name: meta.name.clone(),
+            about,
+            capacity,
+        }
+    }
+
+    /// A change every partition may see: a relist of `kind`, its watch failing or coming
+    /// back.
+    pub fn everywhere(kind: Kind) -> Self {
+        Touch {
+            kind,
+            namespace: None,
+            name: None,
+            about: None,
+            capacity: false,
+        }
+    }
+
+    /// Container logs of pods in `namespace` arrived.
+    pub fn logs(namespace: String) -> Self {
+        Touch {
+            kind: Kind::Pod,
+            namespace: Some(namespace),
+            name: None,
+            about: None,
+            capacity: false,
+        }
+    }
+}
+
+/// Applies one watcher event to a writer and says what it touched (nothing for the
+/// `Init`/`InitApply` part of a relist until `InitDone` swaps the new list in).
+pub fn apply<T>(
+    kind: Kind,
+    writer: &mut Writer<Entry<T>>,
+    event: &watcher::Event<Entry<T>>,
+) -> Option<Touch>
+where
+    Entry<T>: kube::Resource<DynamicType = ()> + Clone,
+    T: Route,
+{
+    let touched = match event {
+        watcher::Event::Apply(o) | watcher::Event::Delete(o) => {
+            let capacity = T::STUBBED && {
+                let old = writer.as_reader().get(&reflector::ObjectRef::from_obj(o));
+                let new = matches!(event, watcher::Event::Apply(_)).then_some(&o.0);
+                T::capacity_changed(old.as_deref().map(|e| &e.0), new)
+            };
+            let meta = k8s_openapi::Metadata::metadata(&o.0);
+            Some(Touch::of(kind, meta, o.0.involved(), capacity))
+        }
+        watcher::Event::InitDone => Some(Touch::everywhere(kind)),
+        watcher::Event::Init | watcher::Event::InitApply(_) => None,
+    };
+    writer.apply_watcher_event(event);
+    touched
+}
+
+/// What the watcher events of one kind are applied to: a reflector store's writer, or
+/// the packed events store (`watch::events`).
+pub trait Apply<T> {
+    fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<T>>) -> Option<Touch>;
+}
+
+impl<T> Apply<T> for Writer<Entry<T>>
+where
+    Entry<T>: kube::Resource<DynamicType = ()> + Clone,
+    T: Route,
+{
+    fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<T>>) -> Option<Touch> {
+        apply(kind, self, event)
+    }
+}
+
+/// Decides which partitions' copies an object goes into (see `watch::partition`).
+pub trait Sort {
+    /// Buckets that get a full copy of an object of `kind`.
+    fn object(&self, kind: Kind, meta: &ObjectMeta, full: &mut Vec<usize>);
+    /// Buckets that get the pod in full, and those that get only its [`Route::stub`].
+    fn pod(&self, pod: &Pod, full: &mut Vec<usize>, stub: &mut Vec<usize>);
+    /// Whether any bucket may want events of `home` (the others are not even looked at).
+    fn wants_events(&self, home: &Home) -> bool;
+    /// Buckets that get the event.
+    fn event(&self, home: &Home, event: &Packed, full: &mut Vec<usize>);
+}
+
+/// How one kind is routed by a [`Sort`]; most kinds go by their metadata alone.
+pub trait Route: k8s_openapi::Metadata<Ty = ObjectMeta> + Sized {
+    fn route(&self, kind: Kind, sort: &dyn Sort, full: &mut Vec<usize>, _stub: &mut Vec<usize>) {
+        sort.object(kind, self.metadata(), full);
+    }
+
+    /// Whether some partitions hold only a [`Route::stub`] of objects of this kind.
+    const STUBBED: bool = false;
+
+    /// The reduced copy given to partitions that need only part of the object.
+    fn stub(&self) -> Option<Self> {
+        None
+    }
+
+    /// The object an event is about; `None` for everything but Events.
+    fn involved(&self) -> Option<ObjectRef> {
+        None
+    }
+
+    /// Whether a change from `old` to `new` (`None`: absent) alters the [`Route::stub`]
+    /// that partitions needing capacity hold.
+    fn capacity_changed(_old: Option<&Self>, _new: Option<&Self>) -> bool {
+        false
+    }
+}
+
+impl Route for k8s_openapi::api::core::v1::Event {
+    fn involved(&self) -> Option<ObjectRef> {
+        let o = &self.involved_object;
+        let namespace = o
+            .namespace
+            .as_deref()
+            .or(self.metadata.namespace.as_deref())
+            .filter(|n| !n.is_empty());
+        Some(ObjectRef::new(
+            o.kind.clone().unwrap_or_default(),
+            namespace,
+            o.name.clone().unwrap_or_default(),
+        ))
+    }
+}
+
+impl Route for Pod {
+    const STUBBED: bool = true;
+
+    fn route(&self, _: Kind, sort: &dyn Sort, full: &mut Vec<usize>, stub: &mut Vec<usize>) {
+        sort.pod(self, full, stub);
+    }
+
+    fn stub(&self) -> Option<Self> {
+        Some(super::partition::capacity_stub(self))
+    }
+
+    fn capacity_changed(old: Option<&Self>, new: Option<&Self>) -> bool {
+        // Only pods bound to a node are held as stubs.
+        let held = |p: Option<&Pod>| {
+            p.filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_some()))
+                .map(super::partition::capacity_stub)
+        };
+        held(old) != held(new)
+    }
+}
+
+macro_rules! stores {
+    ($($variant:ident : $ty:ty => $field:ident;)*) => {
+        /// Readers of every kind's store; cheap to clone.
+        #[derive(Clone)]
+        pub struct Readers {
+            $(pub $field: Store<Entry<$ty>>,)*
+            pub events: Events,
+        }
+
+        /// Writers of every kind's store; each is moved to the task that feeds it.
+        pub struct Writers {
+            $(pub $field: Writer<Entry<$ty>>,)*
+            pub events: EventsWriter,
+        }
+
+        /// Every kind held in a reflector store, in the order of the registry (Events
+        /// have their own store).
+        pub const REFLECTED: &[Kind] = &[$(Kind::$variant),*];
+
+        /// A fresh, empty set of stores.
+        pub fn stores() -> (Readers, Writers) {
+            $(let $field = reflector::store::<Entry<$ty>>();)*
+            let (events, events_writer) = super::events::store();
+            (
+                Readers { $($field: $field.0.clone(),)* events },
+                Writers { $($field: $field.1,)* events: events_writer },
+            )
+        }
+
+        impl Readers {
+            /// Copies every stored object into the buckets `sort` assigns it to.
+            pub fn copy_into(&self, sort: &dyn Sort, buckets: &mut [Objects]) {
+                let (mut full, mut stub) = (Vec::new(), Vec::new());
+                $(
+                    for o in self.$field.state() {
+                        full.clear();
+                        stub.clear();
+                        o.0.route(Kind::$variant, sort, &mut full, &mut stub);
+                        for &b in &full {
+                            if let Some(bucket) = buckets.get_mut(b) {
+                                bucket.$field.push(o.0.clone());
+                            }
+                        }
+                        if !stub.is_empty() && let Some(s) = o.0.stub() {
+                            for &b in &stub {
+                                if let Some(bucket) = buckets.get_mut(b) {
+                                    bucket.$field.push(s.clone());
+                                }
+                            }
+                        }
+                    }
+                )*
+                self.events.each(
+                    |home| sort.wants_events(home),
+                    |home, packed, unpack| {
+                        full.clear();
+                        sort.event(home, packed, &mut full);
+                        if full.is_empty() {
+                            return;
+                        }
+                        if let Some(event) = unpack() {
+                            for &b in &full {
+                                if let Some(bucket) = buckets.get_mut(b) {
+                                    bucket.events.push(event.clone());
+                                }
+                            }
+                        }
+                    },
+                );
+            }
+
+            /// Every namespace that holds an object, or is one.
+            pub fn namespaces(&self) -> std::collections::BTreeSet<String> {
+                let mut out = std::collections::BTreeSet::new();
+                $(
+                    for o in self.$field.state() {
+                        let meta = k8s_openapi::Metadata::metadata(&o.0);
+                        match (Kind::$variant, meta.namespace.as_deref()) {
+                            (Kind::Namespace, _) => out.extend(meta.name.clone()),
+                            (_, Some(ns)) if !ns.is_empty() => { out.insert(ns.to_string()); }
+                            _ => {}
+                        }
+                    }
+                )*
+                self.events.namespaces(&mut out);
+                out
+            }
+
+            /// One stored object as JSON (for YAML and describe views).
+            pub fn json(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<serde_json::Value> {
+                let wanted = |m: &ObjectMeta| {
+                    m.name.as_deref() == Some(name)
+                        && m.namespace.as_deref().filter(|n| !n.is_empty()) == namespace
+                };
+                let value = match kind {
+                    $(Kind::$variant => self.$field
+                        .find(|o| wanted(k8s_openapi::Metadata::metadata(&o.0)))
+                        .and_then(|o| serde_json::to_value(&o.0).ok()),)*
+                    Kind::Event => self.events.get(namespace, name).and_then(|e| serde_json::to_value(&e).ok()),
+                };
+                value.map(|v| crate::model::with_type_meta(v, kind.info()))
+            }
+
+            /// Every pod, shared (no copy).
+            pub fn pods(&self) -> Vec<Arc<Entry<k8s_openapi::api::core::v1::Pod>>> {
+                self.pods.state()
+            }
+        }
+
+        impl Writers {
+            /// Replaces every store's content with `objects` (a bundle, or its state at the
+            /// start of a replay); returns what changed.
+            pub fn load(&mut self, objects: Objects) -> Vec<Touch> {
+                let mut touched = Vec::new();
+                $(
+                    touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::Init));
+                    for o in objects.$field {
+                        touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::InitApply(Entry(o))));
+                    }
+                    touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::InitDone));
+                )*
+                let events = &mut self.events;
+                touched.extend(events.apply(Kind::Event, &watcher::Event::Init));
+                for o in objects.events {
+                    touched.extend(events.apply(Kind::Event, &watcher::Event::InitApply(Entry(o))));
+                }
+                touched.extend(events.apply(Kind::Event, &watcher::Event::InitDone));
+                touched
+            }
+
+            /// Starts one watcher per watched kind, each feeding its store.
+            pub fn spawn(self, feed: &super::live::Feed) -> Vec<tokio::task::JoinHandle<()>> {
+                let mut handles = Vec::new();
+                $(handles.extend(super::live::spawn::<$ty, _>(Kind::$variant, self.$field, feed));)*
+                handles.extend(super::live::spawn::<k8s_openapi::api::core::v1::Event, _>(Kind::Event, self.events, feed));
+                handles
+            }
+
+            /// Adds or replaces every object held in `objects` (one step of a replay).
+            pub fn upsert(&mut self, objects: Objects) -> Vec<Touch> {
+                let mut touched = Vec::new();
+                $(
+                    for o in objects.$field {
+                        touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::Apply(Entry(o))));
+                    }
+                )*
+                for o in objects.events {
+                    touched.extend(self.events.apply(Kind::Event, &watcher::Event::Apply(Entry(o))));
+                }
+                touched
+            }
+        }
+    };
+}
+
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim,
+    Pod, ReplicationController, ResourceQuota, Secret, Service,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::storage::v1::StorageClass;
+
+macro_rules! plain_route {
+    ($($ty:ty),*) => {$(impl Route for $ty {})*};
+}
+
+plain_route!(
+    Namespace,
+    Node,
+    PersistentVolume,
+    StorageClass,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    ControllerRevision,
+    ReplicationController,
+    Job,
+    CronJob,
+    Service,
+    Endpoints,
+    EndpointSlice,
+    PersistentVolumeClaim,
+    HorizontalPodAutoscaler,
+    ResourceQuota,
+    LimitRange,
+    ConfigMap,
+    Secret
+);
+
+// The same list as `model::kinds` but Events (checked by the test below), typed for the
+// watchers.
+stores! {
+    Namespace: Namespace => namespaces;
+    Node: Node => nodes;
+    PersistentVolume: PersistentVolume => persistent_volumes;
+    StorageClass: StorageClass => storage_classes;
+    Pod: Pod => pods;
+    Deployment: Deployment => deployments;
+    ReplicaSet: ReplicaSet => replica_sets;
+    StatefulSet: StatefulSet => stateful_sets;
+    DaemonSet: DaemonSet => daemon_sets;
+    ControllerRevision: ControllerRevision => controller_revisions;
+    ReplicationController: ReplicationController => replication_controllers;
+    Job: Job => jobs;
+    CronJob: CronJob => cron_jobs;
+    Service: Service => services;
+    Endpoints: Endpoints => endpoints;
+    EndpointSlice: EndpointSlice => endpoint_slices;
+    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims;
+    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers;
+    ResourceQuota: ResourceQuota => resource_quotas;
+    LimitRange: LimitRange => limit_ranges;
+    ConfigMap: ConfigMap => config_maps;
+    Secret: Secret => secrets;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Kind;
+
+    #[test]
+    fn every_registered_kind_has_a_store() {
+        let registry: Vec<_> = crate::model::KINDS
+            .iter()
+            .map(|k| k.kind)
+            .filter(|k| *k != Kind::Event)
+            .collect();
+        assert_eq!(super::REFLECTED, registry.as_slice());
+    }
+}
