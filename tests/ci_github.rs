@@ -391,18 +391,23 @@ async fn logs_refused_everywhere_give_a_partial_diagnosis_from_the_steps_and_exi
     assert_eq!(facts["kind"], "build", "from the step's name");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_secret_in_the_job_log_never_reaches_the_output() {
-    let leaked = "ghp_PlantedInTheBuildLog0000000000000001";
-    let log = std::fs::read_to_string(
+/// The docker build's job log with `token` printed in an npm error line.
+fn build_log_leaking(token: &str) -> String {
+    std::fs::read_to_string(
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests/data/ci/logs/docker-build.log"),
     )
     .expect("fixture")
     .replace(
         "#7 2.121 npm error Fix the upstream",
-        &format!("#7 2.121 npm error //npm.pkg.github.com/:_authToken={leaked}\n2026-11-20T08:51:31.5000000Z #7 2.121 npm error Fix the upstream"),
-    );
+        &format!("#7 2.121 npm error //npm.pkg.github.com/:_authToken={token}\n2026-11-20T08:51:31.5000000Z #7 2.121 npm error Fix the upstream"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_in_the_job_log_never_reaches_the_output() {
+    let leaked = "ghp_PlantedInTheBuildLog0000000000000001";
+    let log = build_log_leaking(leaked);
     let (server, dir) = stand_in(Options {
         build_log: Some(log),
         ..Options::default()
@@ -681,15 +686,7 @@ async fn a_report_whose_ci_repository_cannot_be_read_warns_and_keeps_the_bundle_
 #[tokio::test(flavor = "multi_thread")]
 async fn ci_diagnose_asks_the_llm_engine_over_the_sanitized_excerpt_when_one_is_configured() {
     let leaked = "ghp_PlantedInTheBuildLog0000000000000002";
-    let log = std::fs::read_to_string(
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/ci/logs/docker-build.log"),
-    )
-    .expect("fixture")
-    .replace(
-        "#7 2.121 npm error Fix the upstream",
-        &format!("#7 2.121 npm error //npm.pkg.github.com/:_authToken={leaked}\n2026-11-20T08:51:31.5000000Z #7 2.121 npm error Fix the upstream"),
-    );
+    let log = build_log_leaking(leaked);
     let (server, dir) = stand_in(Options {
         build_log: Some(log),
         ..Options::default()
