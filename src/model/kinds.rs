@@ -120,17 +120,16 @@ macro_rules! kinds {
                 }
             }
 
-            /// Moves every object of `other` into `self` (order is not kept: `sort`
-            /// follows). The smaller vector moves into the larger one from its tail, and
-            /// shrinks as it goes, so the two never both hold every object at once — for
-            /// 100k events that is the difference between 100 MB and 50 MB in flight.
+            /// Moves every object of `other` into `self`, leaving `other` empty (`sort`
+            /// follows). The bundle reader calls it once per file, under a lock, so no two
+            /// copies of the large vectors are ever alive together.
             pub fn append(&mut self, other: &mut Objects) {
-                $(
-                    if self.$field.len() < other.$field.len() {
-                        std::mem::swap(&mut self.$field, &mut other.$field);
-                    }
-                    move_shrinking(&mut self.$field, &mut other.$field);
-                )*
+                $(self.$field.append(&mut other.$field);)*
+            }
+
+            /// Drops the spare capacity that growing by doubling left behind.
+            pub fn shrink_to_fit(&mut self) {
+                $(self.$field.shrink_to_fit();)*
             }
 
             /// How many objects of `kind` are held.
@@ -165,17 +164,6 @@ macro_rules! kinds {
 }
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
-/// Moves everything from `from` into `to`, releasing `from`'s memory chunk by chunk.
-fn move_shrinking<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
-    const CHUNK: usize = 4096;
-    to.reserve_exact(from.len());
-    while !from.is_empty() {
-        let keep = from.len().saturating_sub(CHUNK);
-        to.extend(from.drain(keep..));
-        from.shrink_to_fit();
-    }
-}
 
 fn sort_key(m: &ObjectMeta) -> (&str, &str) {
     (

@@ -218,7 +218,6 @@ fn common_prefix(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
 
 #[derive(Default)]
 struct Partial {
-    objects: Objects,
     logs: BTreeMap<LogKey, String>,
     warnings: Vec<String>,
     documents: usize,
@@ -252,6 +251,9 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
     }
 
     let next = AtomicUsize::new(0);
+    // Every file's objects go straight into one shared `Objects`: per-thread collections
+    // merged at the end would hold two copies of the 100k-event vector at once.
+    let objects = Mutex::new(Objects::default());
     let results: Mutex<Vec<Result<Partial>>> = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -260,7 +262,7 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let result = run_jobs(&files, &jobs, &next);
+                let result = run_jobs(&files, &jobs, &next, &objects);
                 if let Ok(mut r) = results.lock() {
                     r.push(result);
                 }
@@ -271,7 +273,6 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
     let mut total = Partial::default();
     for partial in results.into_inner().unwrap_or_default() {
         let mut partial = partial?;
-        total.objects.append(&mut partial.objects);
         total.logs.append(&mut partial.logs);
         total.warnings.append(&mut partial.warnings);
         total.documents += partial.documents;
@@ -283,16 +284,24 @@ fn read_files(path: &Path, files: Files) -> Result<Snapshot> {
         });
     }
     total.warnings.sort();
-    let meta = meta.unwrap_or_else(|| inferred_meta(&total.objects));
-    let snapshot = Snapshot::new(meta, total.objects, total.logs, total.warnings);
+    let mut objects = objects.into_inner().unwrap_or_else(|e| e.into_inner());
+    objects.shrink_to_fit();
+    let meta = meta.unwrap_or_else(|| inferred_meta(&objects));
+    let snapshot = Snapshot::new(meta, objects, total.logs, total.warnings);
     Ok(match total.ci {
         Some(ci) => snapshot.with_ci(ci),
         None => snapshot,
     })
 }
 
-fn run_jobs(files: &Files, jobs: &[Job], next: &AtomicUsize) -> Result<Partial> {
+fn run_jobs(
+    files: &Files,
+    jobs: &[Job],
+    next: &AtomicUsize,
+    objects: &Mutex<Objects>,
+) -> Result<Partial> {
     let mut partial = Partial::default();
+    let mut local = Objects::default();
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(job) = jobs.get(i) else {
@@ -302,7 +311,12 @@ fn run_jobs(files: &Files, jobs: &[Job], next: &AtomicUsize) -> Result<Partial> 
             Job::Document(rel) => {
                 let bytes = files.read(rel)?;
                 let shown = files.display(rel);
-                let parsed = document::parse_file(&shown, &bytes, &mut partial.objects)?;
+                let parsed = document::parse_file(&shown, &bytes, &mut local)?;
+                drop(bytes);
+                objects
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .append(&mut local);
                 if parsed.is_kubernetes {
                     partial.documents += 1;
                 }
