@@ -21,8 +21,9 @@ pub type Clock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 /// Container logs the analyzers may read, shared with whoever fetches them.
 pub type Logs = Arc<Mutex<BTreeMap<LogKey, String>>>;
 
-/// Groups analyzed per copy pass: bounds the memory a pass holds at once.
-const BATCH: usize = 8;
+/// Groups analyzed per copy pass: bounds the memory a pass holds at once (each group's
+/// objects are deep copies of the stores'), against one walk of the stores per batch.
+const BATCH: usize = 4;
 
 /// Where the cluster is and what is in scope; stamped on every sub-snapshot.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +45,17 @@ pub struct PassStats {
     pub elapsed: Duration,
     /// Touches folded into this pass.
     pub touches: usize,
+}
+
+/// What a pass leaves for the next one: the touches that arrived while it ran, and the
+/// partitions it did not reach when it stopped early.
+#[derive(Debug, Default)]
+struct Carry {
+    dirty: Dirty,
+    touches: usize,
+    /// When the first of those touches arrived: the debounce window counts from there,
+    /// so a touch that waited through the end of a pass does not wait a whole window more.
+    since: Option<Instant>,
 }
 
 /// What the engine sends after each batch.
@@ -97,15 +109,21 @@ impl Engine {
 
     /// Runs until `touches` closes or `out` has no receiver.
     pub async fn run(mut self, mut touches: mpsc::Receiver<Touch>, out: mpsc::Sender<Update>) {
-        while let Some(first) = touches.recv().await {
-            let mut dirty = Dirty::default();
-            self.record(&mut dirty, &first);
+        let mut carry = Carry::default();
+        loop {
+            let mut dirty = std::mem::take(&mut carry.dirty);
+            let mut count = std::mem::take(&mut carry.touches);
+            let mut since = carry.since.take().map(tokio::time::Instant::from_std);
             // A change nothing reads starts no debounce window.
-            if dirty.is_empty() {
-                continue;
+            while dirty.is_empty() {
+                let Some(t) = touches.recv().await else {
+                    return;
+                };
+                self.record(&mut dirty, &t);
+                count += 1;
+                since = None;
             }
-            let mut count = 1;
-            let deadline = tokio::time::Instant::now() + self.debounce;
+            let deadline = since.unwrap_or_else(tokio::time::Instant::now) + self.debounce;
             loop {
                 tokio::select! {
                     t = touches.recv() => match t {
@@ -116,12 +134,14 @@ impl Engine {
                 }
             }
             // The analysis is CPU work: keep it off the threads that serve the UI and I/O.
+            // The touches go along, so that the pass can see a pod fall into trouble while
+            // it works through the rest of a storm.
             let (tx, mut rx) = mpsc::unbounded_channel();
             let handle = tokio::task::spawn_blocking(move || {
-                self.pass(&dirty, count, &mut |u| {
+                let carry = self.pass_until(&dirty, count, Some(&mut touches), &mut |u| {
                     let _ = tx.send(u);
                 });
-                self
+                (self, touches, carry)
             });
             while let Some(update) = rx.recv().await {
                 if out.send(update).await.is_err() {
@@ -129,7 +149,7 @@ impl Engine {
                 }
             }
             match handle.await {
-                Ok(engine) => self = engine,
+                Ok((engine, rx, left)) => (self, touches, carry) = (engine, rx, left),
                 Err(_) => return,
             }
         }
@@ -145,6 +165,21 @@ impl Engine {
 
     /// Re-analyzes the dirty partitions; calls `emit` after each batch.
     pub fn pass(&mut self, dirty: &Dirty, touches: usize, emit: &mut dyn FnMut(Update)) {
+        self.pass_until(dirty, touches, None, emit);
+    }
+
+    /// [`Engine::pass`], reading `incoming` between batches: the touches that arrive go
+    /// into the returned [`Carry`], and when one of them is urgent the pass stops there,
+    /// leaving the partitions it has not reached in the carry too. The next pass starts
+    /// with the urgent ones, so a new finding never waits for a whole storm's pass.
+    fn pass_until(
+        &mut self,
+        dirty: &Dirty,
+        touches: usize,
+        mut incoming: Option<&mut mpsc::Receiver<Touch>>,
+        emit: &mut dyn FnMut(Update),
+    ) -> Carry {
+        let mut carry = Carry::default();
         let started = Instant::now();
         let facts = PodFacts::read(&self.readers);
         let mut partitions: BTreeSet<Partition> = if dirty.all {
@@ -176,9 +211,20 @@ impl Engine {
             elapsed: Duration::ZERO,
             touches,
         };
-        let batches: Vec<&[partition::Group]> = groups.chunks(BATCH).collect();
+        // The urgent groups (a pod in trouble changed) form the first batch on their own,
+        // so their findings go out before the rest of the pass is analyzed.
+        let urgent = groups
+            .iter()
+            .take_while(|g| g.partitions.iter().any(|p| dirty.urgent.contains(p)))
+            .count()
+            .min(BATCH);
+        let (first, rest) = groups.split_at(urgent);
+        let batches: Vec<&[partition::Group]> = std::iter::once(first)
+            .filter(|b| !b.is_empty())
+            .chain(rest.chunks(BATCH))
+            .collect();
         let last = batches.len().saturating_sub(1);
-        for (i, batch) in batches.into_iter().enumerate() {
+        for (i, batch) in batches.iter().enumerate() {
             let buckets = partition::copy(&self.readers, batch, &facts);
             for (group, objects) in batch.iter().zip(buckets) {
                 let snapshot = snapshot(&self.origin, &self.logs, group, objects, now);
@@ -196,12 +242,34 @@ impl Engine {
             }
             self.results.retain(|_, v| !v.is_empty());
             stats.elapsed = started.elapsed();
+            let stop = i != last
+                && incoming.as_deref_mut().is_some_and(|rx| {
+                    while let Ok(t) = rx.try_recv() {
+                        self.record(&mut carry.dirty, &t);
+                        carry.touches += 1;
+                        carry.since.get_or_insert_with(Instant::now);
+                    }
+                    !carry.dirty.urgent.is_empty()
+                });
             emit(Update {
                 diagnoses: Arc::new(self.ranked()),
                 at: now,
                 complete: i == last,
                 stats: stats.clone(),
             });
+            if stop {
+                for p in batches[i + 1..]
+                    .iter()
+                    .flat_map(|b| b.iter())
+                    .flat_map(|g| &g.partitions)
+                {
+                    if dirty.urgent.contains(p) {
+                        carry.dirty.urgent.insert(p.clone());
+                    }
+                    carry.dirty.partitions.insert(p.clone());
+                }
+                break;
+            }
         }
         if groups.is_empty() {
             emit(Update {
@@ -212,9 +280,11 @@ impl Engine {
             });
         }
         self.facts = facts;
+        release_freed_memory();
         if let Some(n) = &self.pass_done {
             n.notify_one();
         }
+        carry
     }
 
     /// Every partition's diagnoses, ranked as `diagnose` ranks them.
@@ -222,6 +292,19 @@ impl Engine {
         let mut all: Vec<Diagnosis> = self.results.values().flatten().cloned().collect();
         crate::rca::rank(&mut all);
         all
+    }
+}
+
+/// Hands the memory the pass freed back to the system. A pass deep-copies partitions on a
+/// blocking-pool thread, and glibc keeps what such a thread frees in that thread's arena:
+/// over a storm, passes on different threads would each keep a pass's worth of copies
+/// resident (the watcher grew by hundreds of megabytes without holding more objects).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel; it is thread-safe and
+    // touches no memory that is in use.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -259,5 +342,80 @@ pub fn snapshot(
     match &origin.ci {
         Some(ci) => snapshot.with_ci(CiRuns::clone(ci)),
         None => snapshot,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+
+    /// The crash-loop example (`shop/orders-…` restarts), as the stores hold it.
+    fn engine() -> Engine {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/crash-loop");
+        let snapshot = crate::source::bundle::read(std::path::Path::new(path)).expect("reads");
+        let (readers, mut writers) = super::super::objects::stores();
+        writers.load(snapshot.objects.clone());
+        let captured = snapshot.meta.captured_at;
+        let mut engine = Engine::new(
+            readers,
+            Arc::new(Mutex::new(snapshot.logs)),
+            Arc::new(move || captured),
+            Origin::default(),
+            Duration::ZERO,
+        );
+        engine.pass(&Dirty::default(), 0, &mut |_| {});
+        engine
+    }
+
+    #[test]
+    fn a_pod_falling_into_trouble_mid_pass_stops_the_pass_and_goes_first_in_the_next() {
+        let mut engine = engine();
+        // A storm's pass: many quiet namespaces, `shop` among the last.
+        let mut dirty = Dirty::default();
+        for ns in ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "shop"] {
+            dirty.partitions.insert(Partition::Namespace(ns.into()));
+        }
+        let (tx, mut rx) = mpsc::channel(8);
+        let crashing = Touch {
+            kind: Kind::Pod,
+            namespace: Some("shop".into()),
+            name: Some("orders-9hp9g6842b-g6k84".into()),
+            about: None,
+            capacity: false,
+        };
+        tx.try_send(crashing).expect("queued");
+        let mut updates = Vec::new();
+        let carry = engine.pass_until(&dirty, 9, Some(&mut rx), &mut |u| updates.push(u));
+        assert_eq!(updates.len(), 1, "the pass stops after its first batch");
+        assert!(!updates[0].complete);
+        let shop = Partition::Namespace("shop".into());
+        assert_eq!(carry.dirty.urgent, BTreeSet::from([shop.clone()]));
+        for ns in ["a5", "a6", "a7", "a8", "shop"] {
+            assert!(
+                carry
+                    .dirty
+                    .partitions
+                    .contains(&Partition::Namespace(ns.into())),
+                "{ns} is carried: {:?}",
+                carry.dirty.partitions
+            );
+        }
+        assert_eq!(carry.touches, 1);
+        assert!(carry.since.is_some());
+
+        let mut first = None;
+        engine.pass_until(&carry.dirty, carry.touches, None, &mut |u| {
+            first.get_or_insert(u);
+        });
+        let first = first.expect("an update");
+        assert!(
+            first
+                .diagnoses
+                .iter()
+                .any(|d| d.subject.namespace.as_deref() == Some("shop")),
+            "the first batch of the next pass is shop's: {:?}",
+            first.stats
+        );
     }
 }

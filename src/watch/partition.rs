@@ -61,8 +61,11 @@ pub struct Dirty {
     /// Everything (a relist, or a change to context every partition holds).
     pub all: bool,
     pub partitions: BTreeSet<Partition>,
-    /// Partitions touched by a pod change: analyzed first, since that is where new
-    /// findings come from.
+    /// Partitions where a pod in trouble (now, or at the previous pass) changed: analyzed
+    /// first, since that is where new findings come from. A healthy pod that stays
+    /// healthy still dirties its namespace (its labels or readiness may matter to a
+    /// Service or a rollout), but it does not jump the queue: in a storm every namespace
+    /// has such changes, and the pod that just began to crash must not wait behind them.
     pub urgent: BTreeSet<Partition>,
 }
 
@@ -83,12 +86,12 @@ impl Dirty {
         let mut here = Partition::Namespace(ns.to_string());
         match touch.kind {
             Kind::Pod => {
-                self.urgent.insert(here.clone());
                 if touch
                     .name
                     .as_deref()
                     .is_some_and(|name| seen.troubled(ns, name))
                 {
+                    self.urgent.insert(here.clone());
                     self.partitions.insert(Partition::Cluster);
                 }
                 if ns == "kube-system" {
@@ -524,12 +527,11 @@ mod tests {
         let r = stores();
         let fine = dirty(&r, &[touch(Kind::Pod, Some("shop"), "redis-0", None)]);
         assert_eq!(fine.partitions, namespaces(&["shop"]));
-        assert_eq!(fine.urgent, namespaces(&["shop"]));
+        assert!(fine.urgent.is_empty(), "{fine:?}");
         let crashing = touch(Kind::Pod, Some("shop"), "orders-9hp9g6842b-g6k84", None);
-        assert_eq!(
-            dirty(&r, &[crashing]).partitions,
-            namespaces(&["shop", "(cluster)"])
-        );
+        let crashing = dirty(&r, &[crashing]);
+        assert_eq!(crashing.partitions, namespaces(&["shop", "(cluster)"]));
+        assert_eq!(crashing.urgent, namespaces(&["shop"]));
     }
 
     #[test]
