@@ -20,8 +20,10 @@
 //! [`compress_log`] is the log compressor on its own (CI logs use it too).
 
 mod describe;
+mod header;
 mod logs;
 mod select;
+mod status;
 mod tokens;
 
 use std::fmt::Write as _;
@@ -36,7 +38,8 @@ use crate::sanitize::{Report, SanitizeError, Sanitizer};
 
 /// The budget applies to the evidence; the fixed instructions come on top.
 pub const DEFAULT_BUDGET: usize = 6000;
-/// Levels of detail a log is retried at before it is dropped.
+/// Levels of detail a log is retried at before it is dropped; a candidate log's text is
+/// the first.
 const LOG_DETAIL: [f64; 3] = [1.0, 0.5, 0.2];
 
 /// One piece of evidence in the context, sanitized.
@@ -140,7 +143,7 @@ pub fn build(
         redactions.merge(&out.report);
         Ok(out.into_string())
     };
-    let header = clean(&header(snapshot, d))?;
+    let header = clean(&header::header(snapshot, d))?;
     let mut used = counter.count(&header);
     let mut next_id = d.evidence.len() + 1;
     let mut items: Vec<Item> = Vec::new();
@@ -163,15 +166,17 @@ pub fn build(
             }
         }
         let title = clean(&c.title)?;
-        let versions: Vec<String> = match &c.log {
-            Some(raw) => LOG_DETAIL
-                .iter()
-                .map(|&detail| logs::compress(raw, detail).text)
-                .collect(),
-            None => vec![c.text.clone()],
+        // A log's text is its compression at full detail; shorter ones are made only when
+        // the budget asks for them.
+        let version = |level: usize| match (level, &c.log) {
+            (0, _) => Some(c.text.clone()),
+            (_, Some(raw)) => LOG_DETAIL
+                .get(level)
+                .map(|&detail| logs::compress(raw, detail).text),
+            (_, None) => None,
         };
         let mut kept = None;
-        for text in versions {
+        for text in (0..).map_while(version) {
             let mut text = mask_uids(&clean(&text)?);
             // Logs keep their own clock; elsewhere a time is said as an age.
             if c.source != EvidenceSource::Log {
@@ -241,12 +246,14 @@ fn fold_quoted_logs(items: &mut Vec<Item>) -> usize {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        // A quote's first line carries its lead-in (`previous log of web: …`).
+        // A quote's first line carries its lead-in (`previous log of web: …`), or is one
+        // (`previous log of web (last lines):`).
         let inside = |log: &Item| {
-            lines.iter().all(|l| {
+            lines.iter().enumerate().all(|(i, l)| {
                 log.text.contains(l)
                     || l.split_once(": ")
                         .is_some_and(|(_, rest)| log.text.contains(rest))
+                    || i == 0 && lines.len() > 1 && l.ends_with(':')
             })
         };
         let target = (quote.from_rules && quote.source == EvidenceSource::Log && !lines.is_empty())
@@ -330,50 +337,24 @@ fn repeat_key(text: &str, name: &str) -> String {
     varying.replace_all(&text, "<v>").into_owned()
 }
 
-/// The pod UID kubelet appends to names in its messages (`pod web-…_shop(667752c0-…)`)
-/// costs two dozen tokens and never explains a failure; it becomes `(<uid>)`. UUIDs
-/// elsewhere (PV names, trace ids) are kept: they correlate evidence.
+/// The namespace and pod UID kubelet appends to pod names in its messages (`pod
+/// web-…_shop(667752c0-…)`) cost two dozen tokens and never explain a failure (the item's
+/// title names the namespace); they go. UUIDs elsewhere (PV names, trace ids) are kept:
+/// they correlate evidence.
 /// Image digests are cut to their first 12 hex digits, as `docker images` shows them:
 /// enough to tell two images apart, a fifth of the tokens.
 fn mask_uids(text: &str) -> String {
     static UID: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static DIGEST: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let uid = UID.get_or_init(|| {
-        regex::Regex::new(r"\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)")
-            .expect("a valid regex")
+        regex::Regex::new(
+            r"(?:_[a-z0-9][-a-z0-9]*)?\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)",
+        )
+        .expect("a valid regex")
     });
     let digest = DIGEST.get_or_init(|| {
         regex::Regex::new(r"sha256:([0-9a-f]{12})[0-9a-f]{52}").expect("a valid regex")
     });
-    let text = uid.replace_all(text, "(<uid>)");
+    let text = uid.replace_all(text, "");
     digest.replace_all(&text, "sha256:${1}…").into_owned()
-}
-
-fn header(snapshot: &Snapshot, d: &Diagnosis) -> String {
-    let mut out = format!(
-        "Subject: {} (severity {})\nSnapshot captured at {} (times below are ages before it)",
-        d.subject, d.severity, snapshot.meta.captured_at
-    );
-    if let Some(v) = &snapshot.meta.server_version {
-        let _ = write!(out, ", Kubernetes {v}");
-    }
-    out.push('\n');
-    if d.hypotheses.is_empty() {
-        out.push_str("The rules engine found nothing specific.\n");
-        return out;
-    }
-    out.push_str(
-        "\nThe deterministic rules engine concluded (it can miss causes it has no rule for):\n",
-    );
-    for h in &d.hypotheses {
-        let _ = writeln!(
-            out,
-            "- {} (confidence {:.2}, evidence {}): {}",
-            h.category,
-            h.confidence,
-            h.evidence.join(", "),
-            h.cause
-        );
-    }
-    out
 }
