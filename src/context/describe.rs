@@ -1,6 +1,7 @@
-//! Describe-like text for one pod: its containers' states, its spec (images, commands,
-//! resources, probes, env with values already redacted by the structured rules, mounts,
-//! scheduling), and whether the objects it depends on exist.
+//! Describe-like text for one pod: its containers' states (less what the rules engine's
+//! evidence states), its spec (images, commands, resources, probes without their defaults,
+//! env with values already redacted by the structured rules, mounts, scheduling), and
+//! whether the objects it depends on exist.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -473,5 +474,76 @@ fn existence(snapshot: &Snapshot, kind: Kind, ns: &str, name: &str) -> String {
             format!("{label}: exists, phase {phase}, storageClass {class}")
         }
         _ => format!("{label}: exists"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crashing(name: &str) -> ContainerStatus {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "image": "ghcr.io/acme/api:1.8.2", "imageID": "", "ready": false,
+            "restartCount": 6,
+            "state": {"waiting": {"reason": "CrashLoopBackOff",
+                "message": "back-off 5m0s restarting failed container=api pod=api-0"}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
+                "finishedAt": "2026-11-20T09:28:16Z"}}
+        }))
+        .expect("a container status")
+    }
+
+    fn state(cs: &ContainerStatus, said: &Said<'_>) -> String {
+        let mut out = String::new();
+        container_state(&mut out, false, cs, said);
+        out
+    }
+
+    #[test]
+    fn what_the_rules_evidence_states_of_a_container_is_not_repeated() {
+        let said = Said {
+            lines: vec![
+                "containerStatuses[api].lastState.terminated: exitCode=1 reason=Error finishedAt=86s ago",
+                "containerStatuses[api].state.waiting: reason=CrashLoopBackOff",
+            ],
+            single: true,
+        };
+        assert_eq!(
+            state(&crashing("api"), &said),
+            "container api: not ready, restarts 6\n"
+        );
+        let nothing = Said {
+            lines: vec![],
+            single: true,
+        };
+        assert_eq!(
+            state(&crashing("api"), &nothing),
+            "container api: not ready, restarts 6; waiting CrashLoopBackOff; last terminated Error exit 1 at 2026-11-20T09:28:16Z\n"
+        );
+    }
+
+    #[test]
+    fn another_containers_exit_or_another_code_does_not_hide_this_ones() {
+        let sidecar = Said {
+            lines: vec!["containerStatuses[proxy].lastState.terminated: exitCode=1 reason=Error"],
+            single: false,
+        };
+        assert!(state(&crashing("api"), &sidecar).contains("last terminated Error exit 1"));
+        let other_code = Said {
+            lines: vec!["container api terminated with exit code 137 (Error)"],
+            single: true,
+        };
+        assert!(state(&crashing("api"), &other_code).contains("last terminated Error exit 1"));
+    }
+
+    #[test]
+    fn a_probe_shows_only_what_differs_from_the_defaults() {
+        let p: k8s_openapi::api::core::v1::Probe = serde_json::from_value(serde_json::json!({
+            "httpGet": {"path": "/health", "port": 8080},
+            "initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 2,
+            "failureThreshold": 3, "successThreshold": 1
+        }))
+        .expect("a probe");
+        assert_eq!(probe(&p), "httpGet :8080/health timeout=2");
     }
 }

@@ -17,9 +17,14 @@ const MIN_QUOTE: usize = 40;
 const QUOTE_LEAD: usize = 20;
 
 pub(super) fn header(snapshot: &Snapshot, d: &Diagnosis) -> String {
-    let mut out = format!(
-        "Subject: {} (severity {})\nCaptured {} (times below are ages before it)",
-        d.subject, d.severity, snapshot.meta.captured_at
+    let mut out = format!("Subject: {} (severity {})", d.subject, d.severity);
+    if let Some(ns) = &d.subject.namespace {
+        let _ = write!(out, "; objects named without a namespace are in {ns}");
+    }
+    let _ = write!(
+        out,
+        "\nCaptured {} (times below are ages before it)",
+        snapshot.meta.captured_at
     );
     if let Some(v) = &snapshot.meta.server_version {
         let _ = write!(out, ", Kubernetes {v}");

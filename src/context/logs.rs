@@ -458,4 +458,49 @@ mod tests {
         let short = compress(&log, 0.3);
         assert!(short.text.len() < full.text.len());
     }
+
+    #[test]
+    fn retries_in_a_row_keep_their_first_and_last_lines() {
+        let mut log = String::from("starting api 1.8.2\nconnecting to postgres:5432\n");
+        for attempt in 1..=5 {
+            log.push_str(&format!(
+                "09:28:0{attempt} warn database not reachable, retrying attempt={attempt} error=\"lookup postgres: no such host\"\n"
+            ));
+        }
+        log.push_str("09:28:09 fatal cannot connect to database\n");
+        let c = compress(&log, 1.0);
+        assert!(c.text.contains("attempt=1 "), "{}", c.text);
+        assert!(c.text.contains("attempt=5 "), "{}", c.text);
+        for cut in 2..=4 {
+            assert!(!c.text.contains(&format!("attempt={cut} ")), "{}", c.text);
+        }
+        assert!(
+            c.text.contains("… 3 lines like those around them …"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("fatal cannot connect to database"));
+    }
+
+    #[test]
+    fn banner_art_is_counted_and_a_lone_caret_is_kept() {
+        let mut log = String::from("Picked up JAVA_TOOL_OPTIONS: -Xmx1024m\nbooting\n");
+        for art in [
+            "  .   ____          _            __ _ _",
+            " /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\",
+            " =========|_|==============|___/=/_/_/_/",
+        ] {
+            log.push_str(art);
+            log.push('\n');
+        }
+        log.push_str(" :: Spring Boot ::                (v3.3.5)\n");
+        for i in 0..10 {
+            log.push_str(&format!("INFO handled request {i}\n"));
+        }
+        let c = compress(&log, 1.0);
+        assert!(c.text.contains("… 3 lines of banner art …"), "{}", c.text);
+        assert!(c.text.contains("Spring Boot"), "{}", c.text);
+        let node = "node:internal/process/promises:394\n    triggerUncaughtException(err, true);\n    ^\nError: connect ECONNREFUSED 10.96.12.4:80\n";
+        assert!(compress(node, 1.0).text.contains("    ^\n"));
+    }
 }

@@ -4,8 +4,9 @@
 //! Priorities (lower is kept first): 0 the rules engine's own evidence; 1 the failing
 //! containers' states, the workload's status, what changed and the sibling pods; 2 warning
 //! events (and normal ones that report a failure) and the error regions of current and
-//! previous logs; 3 the related objects (exist or not, their keys, endpoints) and the
-//! container specs. One pod is described in full; its siblings share its template.
+//! previous logs; 3 the container specs with the related objects (exist or not, their
+//! keys, endpoints). One pod is described in full, the one the rules engine's evidence is
+//! about; its siblings share its template and are summed up alike ones together.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -38,6 +39,9 @@ pub struct Candidate {
     pub rules_id: Option<String>,
     /// A log, already sanitized, which the budget may ask to shorten.
     pub log: Option<String>,
+    /// More of what the rules engine's evidence on the same object says (a pod's state
+    /// beyond its failing container's): appended to that evidence when it is in.
+    pub extends: bool,
 }
 
 impl Candidate {
@@ -57,6 +61,7 @@ impl Candidate {
             timestamp: None,
             rules_id: None,
             log: None,
+            extends: false,
         }
     }
 }
@@ -354,7 +359,7 @@ fn pod_candidates(
             container_state(&mut state, cs.0, cs.1, &said);
         }
     }
-    out.push(Candidate::new(
+    let mut c = Candidate::new(
         if healthy { 3 } else { 1 },
         EvidenceSource::Status,
         pref.clone(),
@@ -367,7 +372,10 @@ fn pod_candidates(
             }
         ),
         state,
-    ));
+    );
+    // A healthy pod is shown for comparison, under its own title.
+    c.extends = !healthy;
+    out.push(c);
     if let Some(spec) = &pod.spec {
         let mut spec = spec.clone();
         sanitizer.redact_pod_spec(&mut spec)?;
