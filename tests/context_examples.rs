@@ -1,11 +1,14 @@
 //! The context builder on every labelled scenario in `examples/`: within the default budget,
 //! the evidence for the labelled true cause is always inside — the rules engine's evidence
 //! for it, and every `cause_mentions` fragment in the evidence items themselves, not only
-//! in the rules engine's one-sentence conclusion (so the model sees what the cause rests on).
+//! in the rules engine's one-sentence conclusion (so the model sees what the cause rests on);
+//! and no line is said twice.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use k8sops::context::{self, DEFAULT_BUDGET, TokenCounter};
+use k8sops::context::{self, Context, DEFAULT_BUDGET, TokenCounter};
+use k8sops::rca::Diagnosis;
 use k8sops::sanitize::Sanitizer;
 
 fn examples() -> Vec<PathBuf> {
@@ -24,38 +27,50 @@ fn expected(dir: &Path) -> serde_json::Value {
         .expect("json")
 }
 
+/// The labelled workload's diagnosis and its context within the default budget.
+fn labelled_context(dir: &Path) -> Result<(Diagnosis, Context), String> {
+    let want = expected(dir);
+    let snapshot = k8sops::source::bundle::read(dir).expect("bundle");
+    let list = k8sops::rca::run(&snapshot);
+    let workload = want["workload"].as_str().expect("workload");
+    let d = list
+        .items
+        .into_iter()
+        .find(|d| format!("{}/{}", d.subject.kind, d.subject.name) == workload)
+        .ok_or_else(|| format!("no diagnosis for {workload}"))?;
+    let ctx = context::build(
+        &snapshot,
+        &d,
+        &Sanitizer::new(),
+        TokenCounter::o200k(),
+        DEFAULT_BUDGET,
+    )
+    .expect("sanitizes");
+    Ok((d, ctx))
+}
+
+fn name(dir: &Path) -> String {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("?")
+        .to_string()
+}
+
 #[test]
 fn the_true_cause_is_always_inside_the_budgeted_context() {
     let dirs = examples();
     assert!(dirs.len() >= 26);
-    let sanitizer = Sanitizer::new();
     let mut failures = Vec::new();
     for dir in &dirs {
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("?")
-            .to_string();
+        let name = name(dir);
         let want = expected(dir);
-        let snapshot = k8sops::source::bundle::read(dir).expect("bundle");
-        let list = k8sops::rca::run(&snapshot);
-        let workload = want["workload"].as_str().expect("workload");
-        let Some(d) = list
-            .items
-            .iter()
-            .find(|d| format!("{}/{}", d.subject.kind, d.subject.name) == workload)
-        else {
-            failures.push(format!("{name}: no diagnosis for {workload}"));
-            continue;
+        let (d, ctx) = match labelled_context(dir) {
+            Ok(c) => c,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
         };
-        let ctx = context::build(
-            &snapshot,
-            d,
-            &sanitizer,
-            TokenCounter::o200k(),
-            DEFAULT_BUDGET,
-        )
-        .expect("sanitizes");
         if ctx.tokens > DEFAULT_BUDGET {
             failures.push(format!("{name}: {} tokens over the budget", ctx.tokens));
         }
@@ -82,6 +97,38 @@ fn the_true_cause_is_always_inside_the_budgeted_context() {
             failures.push(format!(
                 "{name}: nothing selected beyond the rules evidence"
             ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_context_says_each_line_once() {
+    let mut failures = Vec::new();
+    for dir in &examples() {
+        let Ok((_, ctx)) = labelled_context(dir) else {
+            continue;
+        };
+        let mut first: HashMap<&str, &str> = HashMap::new();
+        for item in &ctx.items {
+            let lines: BTreeSet<&str> = item
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.len() >= 20)
+                .collect();
+            for line in lines {
+                match first.get(line) {
+                    Some(id) => failures.push(format!(
+                        "{}: {line:?} is in {id} and {}",
+                        name(dir),
+                        item.id
+                    )),
+                    None => {
+                        first.insert(line, &item.id);
+                    }
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -1,26 +1,81 @@
-//! Describe-like text for one pod: its containers' states, its spec (images, commands,
-//! resources, probes, env with values already redacted by the structured rules, mounts,
-//! scheduling), and whether the objects it depends on exist.
+//! Describe-like text for one pod: its containers' states (less what the rules engine's
+//! evidence states), its spec (images, commands, resources, probes without their defaults,
+//! env with values already redacted by the structured rules, mounts, scheduling), and
+//! whether the objects it depends on exist.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerStateTerminated, ContainerStatus, Pod, PodSpec,
+};
 
-use super::select::Candidate;
-use crate::analyze::EvidenceSource;
-use crate::model::{Kind, ObjectRef, Snapshot};
+use crate::model::{Kind, Snapshot};
 
-pub(super) fn container_state(out: &mut String, init: bool, cs: &ContainerStatus) {
+/// What the rules engine's evidence already states about one pod, line by line: a waiting
+/// reason or a termination (reason and exit code) it quotes is not repeated in the pod's
+/// state, since that evidence is always in the context.
+pub(super) struct Said<'a> {
+    pub lines: Vec<&'a str>,
+    /// With one container, a line need not name it to be about it.
+    pub single: bool,
+}
+
+impl Said<'_> {
+    /// Whether a line about container `name` satisfies `fact`.
+    fn any(&self, name: &str, fact: impl Fn(&str) -> bool) -> bool {
+        self.lines
+            .iter()
+            .any(|l| (self.single || l.contains(name)) && fact(l))
+    }
+
+    /// A termination with this reason and exit code, in any of the shapes the analyzers
+    /// quote it (`exitCode=137 reason=OOMKilled`, `terminated with exit code 2`).
+    fn exit(&self, name: &str, reason: &str, code: i32) -> bool {
+        static EXIT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let exit = EXIT.get_or_init(|| {
+            regex::Regex::new(r"(?i)\bexit(?:s|ed)?(?:\s*code|\s+with\s+code)?[\s=:]*(-?\d+)\b")
+                .expect("a valid regex")
+        });
+        self.any(name, |l| {
+            l.contains(reason)
+                && exit
+                    .captures_iter(l)
+                    .any(|c| c[1].parse::<i32>() == Ok(code))
+        })
+    }
+}
+
+/// One container's state, as `kubectl describe` leads with it: ready, restarts, waiting
+/// or terminated and the last termination, less what `said` states already.
+pub(super) fn container_state(out: &mut String, init: bool, cs: &ContainerStatus, said: &Said<'_>) {
+    let name = cs.name.as_str();
     let _ = write!(
         out,
         // The image is in the spec; a digest costs forty tokens each time it is repeated.
-        "{}container {}: ready={} restarts={}",
+        "{}container {name}: {}, restarts {}",
         if init { "init " } else { "" },
-        cs.name,
-        cs.ready,
+        if cs.ready { "ready" } else { "not ready" },
         cs.restart_count,
     );
+    let exit = |out: &mut String, lead: &str, t: &ContainerStateTerminated, when: bool| {
+        let reason = t.reason.as_deref().unwrap_or("");
+        if said.exit(name, reason, t.exit_code) {
+            return;
+        }
+        let _ = write!(out, "; {lead} {reason} exit {}", t.exit_code);
+        if let Some(f) = t.finished_at.as_ref().filter(|_| when) {
+            let _ = write!(out, " at {}", f.0);
+        }
+        if let Some(m) = t
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            let _ = write!(out, ": {m}");
+        }
+    };
     if let Some(st) = &cs.state {
         if let Some(w) = &st.waiting {
             let reason = w.reason.as_deref().unwrap_or("");
@@ -29,35 +84,25 @@ pub(super) fn container_state(out: &mut String, init: bool, cs: &ContainerStatus
             // messages say what is wrong (`secret "x" not found`).
             let message = match reason {
                 "CrashLoopBackOff" => "",
-                _ => w.message.as_deref().unwrap_or(""),
+                _ => w.message.as_deref().unwrap_or("").trim(),
             };
-            let _ = write!(out, "; waiting {reason} {message}");
+            if !said.any(name, |l| l.contains(reason) && l.contains(message)) {
+                let _ = write!(out, "; waiting {reason}");
+                if !message.is_empty() {
+                    let _ = write!(out, ": {message}");
+                }
+            }
         }
         if let Some(t) = &st.terminated {
-            let _ = write!(
-                out,
-                "; terminated {} exit {} {}",
-                t.reason.as_deref().unwrap_or(""),
-                t.exit_code,
-                t.message.as_deref().unwrap_or("")
-            );
+            exit(out, "terminated", t, false);
         }
-        if st.running.is_some() {
+        // Running is what a ready container does; said of one that is not, it matters.
+        if st.running.is_some() && !cs.ready {
             let _ = write!(out, "; running");
         }
     }
     if let Some(t) = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref()) {
-        let _ = write!(
-            out,
-            "; last terminated {} exit {} at {} {}",
-            t.reason.as_deref().unwrap_or(""),
-            t.exit_code,
-            t.finished_at
-                .as_ref()
-                .map(|f| f.0.to_string())
-                .unwrap_or_default(),
-            t.message.as_deref().unwrap_or("")
-        );
+        exit(out, "last terminated", t, true);
     }
     let _ = writeln!(out);
 }
@@ -75,7 +120,12 @@ pub(super) fn pod_spec(spec: &PodSpec) -> String {
     {
         container_spec(&mut out, init, c);
     }
-    if let Some(sa) = &spec.service_account_name {
+    // `default` is what every pod runs as unless it says otherwise.
+    if let Some(sa) = spec
+        .service_account_name
+        .as_ref()
+        .filter(|sa| *sa != "default")
+    {
         let _ = writeln!(out, "serviceAccountName: {sa}");
     }
     let pull: Vec<&str> = spec
@@ -168,12 +218,14 @@ fn container_spec(out: &mut String, init: bool, c: &Container) {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let _ = writeln!(
-            out,
-            "  resources: requests {} limits {}",
-            fmt(&r.requests),
-            fmt(&r.limits)
-        );
+        let (requests, limits) = (fmt(&r.requests), fmt(&r.limits));
+        // No requests and no limits is itself a finding (BestEffort): it is said.
+        let _ = match (requests.is_empty(), limits.is_empty()) {
+            (true, true) => writeln!(out, "  resources: none"),
+            (false, true) => writeln!(out, "  resources: requests {requests}, no limits"),
+            (true, false) => writeln!(out, "  resources: limits {limits}"),
+            (false, false) => writeln!(out, "  resources: requests {requests} limits {limits}"),
+        };
     }
     for (name, p) in [
         ("liveness", &c.liveness_probe),
@@ -184,16 +236,17 @@ fn container_spec(out: &mut String, init: bool, c: &Container) {
             let _ = writeln!(out, "  {name}Probe: {}", probe(p));
         }
     }
-    for port in c.ports.iter().flatten() {
-        let _ = writeln!(
-            out,
-            "  port {}{}",
-            port.container_port,
-            port.name
-                .as_deref()
-                .map(|n| format!(" ({n})"))
-                .unwrap_or_default()
-        );
+    let ports: Vec<String> = c
+        .ports
+        .iter()
+        .flatten()
+        .map(|p| match &p.name {
+            Some(n) => format!("{} ({n})", p.container_port),
+            None => p.container_port.to_string(),
+        })
+        .collect();
+    if !ports.is_empty() {
+        let _ = writeln!(out, "  ports {}", ports.join(", "));
     }
     for e in c.env.iter().flatten() {
         let value = match (&e.value, &e.value_from) {
@@ -236,7 +289,7 @@ fn is_service_account_token(name: &str) -> bool {
     name.starts_with("kube-api-access-")
 }
 
-/// `httpGet :8080/healthz delay=0 period=10 timeout=1 failure=3`, as describe prints it.
+/// `httpGet :8080/healthz delay=30 timeout=2`, as describe prints it, less the defaults.
 fn probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
     let how = if let Some(h) = &p.http_get {
         let port = match &h.port {
@@ -260,24 +313,34 @@ fn probe(p: &k8s_openapi::api::core::v1::Probe) -> String {
     } else {
         "(no handler)".into()
     };
-    format!(
-        "{how} delay={} period={} timeout={} failure={}",
-        p.initial_delay_seconds.unwrap_or(0),
-        p.period_seconds.unwrap_or(10),
-        p.timeout_seconds.unwrap_or(1),
-        p.failure_threshold.unwrap_or(3)
-    )
+    // Only what differs from Kubernetes' defaults (delay 0, period 10, timeout 1,
+    // failure 3, success 1): the defaults are what an SRE assumes when none are shown.
+    let mut out = how;
+    for (name, value, default) in [
+        ("delay", p.initial_delay_seconds, 0),
+        ("period", p.period_seconds, 10),
+        ("timeout", p.timeout_seconds, 1),
+        ("failure", p.failure_threshold, 3),
+        ("success", p.success_threshold, 1),
+    ] {
+        if let Some(v) = value.filter(|v| *v != default) {
+            let _ = write!(out, " {name}={v}");
+        }
+    }
+    out
 }
 
-/// Whether the objects the pod depends on exist: ConfigMaps and Secrets (with their key
-/// names), PVCs, the ServiceAccount, and the Services selecting the pod.
+/// Whether the objects the pod depends on exist, one line each: ConfigMaps and Secrets
+/// (with their key names), PVCs, the ServiceAccount, and the Services selecting the pod.
+/// All are in the pod's namespace, which the title names. An object the rules engine's
+/// evidence is about (`covered`) is left to that evidence: it says what is wrong with it.
 pub(super) fn related(
     snapshot: &Snapshot,
     ns: &str,
     spec: &PodSpec,
     pod: &Pod,
-    out: &mut Vec<Candidate>,
-) {
+    covered: &BTreeSet<(&str, &str)>,
+) -> String {
     let mut refs: BTreeSet<(Kind, String)> = BTreeSet::new();
     for c in spec
         .containers
@@ -318,7 +381,10 @@ pub(super) fn related(
         refs.insert((Kind::Secret, s.name.clone()));
     }
     let mut text = String::new();
-    for (kind, name) in &refs {
+    for (kind, name) in refs
+        .iter()
+        .filter(|(k, n)| !covered.contains(&(k.info().name, n.as_str())))
+    {
         let _ = writeln!(text, "{}", existence(snapshot, *kind, ns, name));
     }
     if let Some(sa) = &spec.service_account_name
@@ -329,7 +395,7 @@ pub(super) fn related(
         // ServiceAccounts are not collected; say so rather than claim it is missing.
         let _ = writeln!(
             text,
-            "ServiceAccount {ns}/{sa}: not collected{}",
+            "ServiceAccount {sa}: not collected{}",
             if known {
                 ""
             } else {
@@ -361,25 +427,15 @@ pub(super) fn related(
             .count();
         let _ = writeln!(
             text,
-            "Service {ns}/{svc_name} selects this pod ({}); {ready} ready endpoints",
+            "Service {svc_name} selects this pod ({}); {ready} ready endpoints",
             kv(sel)
         );
     }
-    if text.is_empty() {
-        return;
-    }
-    let pref = ObjectRef::from_meta(Kind::Pod, &pod.metadata);
-    out.push(Candidate::new(
-        3,
-        EvidenceSource::Spec,
-        pref.clone(),
-        format!("objects {pref} depends on"),
-        text,
-    ));
+    text
 }
 
 fn existence(snapshot: &Snapshot, kind: Kind, ns: &str, name: &str) -> String {
-    let label = format!("{} {ns}/{name}", kind.info().name);
+    let label = format!("{} {name}", kind.info().name);
     if snapshot.objects.count(kind) == 0 && kind != Kind::PersistentVolumeClaim {
         return format!("{label}: unknown (no {} collected)", kind.info().plural);
     }
@@ -418,5 +474,76 @@ fn existence(snapshot: &Snapshot, kind: Kind, ns: &str, name: &str) -> String {
             format!("{label}: exists, phase {phase}, storageClass {class}")
         }
         _ => format!("{label}: exists"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crashing(name: &str) -> ContainerStatus {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "image": "ghcr.io/acme/api:1.8.2", "imageID": "", "ready": false,
+            "restartCount": 6,
+            "state": {"waiting": {"reason": "CrashLoopBackOff",
+                "message": "back-off 5m0s restarting failed container=api pod=api-0"}},
+            "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
+                "finishedAt": "2026-11-20T09:28:16Z"}}
+        }))
+        .expect("a container status")
+    }
+
+    fn state(cs: &ContainerStatus, said: &Said<'_>) -> String {
+        let mut out = String::new();
+        container_state(&mut out, false, cs, said);
+        out
+    }
+
+    #[test]
+    fn what_the_rules_evidence_states_of_a_container_is_not_repeated() {
+        let said = Said {
+            lines: vec![
+                "containerStatuses[api].lastState.terminated: exitCode=1 reason=Error finishedAt=86s ago",
+                "containerStatuses[api].state.waiting: reason=CrashLoopBackOff",
+            ],
+            single: true,
+        };
+        assert_eq!(
+            state(&crashing("api"), &said),
+            "container api: not ready, restarts 6\n"
+        );
+        let nothing = Said {
+            lines: vec![],
+            single: true,
+        };
+        assert_eq!(
+            state(&crashing("api"), &nothing),
+            "container api: not ready, restarts 6; waiting CrashLoopBackOff; last terminated Error exit 1 at 2026-11-20T09:28:16Z\n"
+        );
+    }
+
+    #[test]
+    fn another_containers_exit_or_another_code_does_not_hide_this_ones() {
+        let sidecar = Said {
+            lines: vec!["containerStatuses[proxy].lastState.terminated: exitCode=1 reason=Error"],
+            single: false,
+        };
+        assert!(state(&crashing("api"), &sidecar).contains("last terminated Error exit 1"));
+        let other_code = Said {
+            lines: vec!["container api terminated with exit code 137 (Error)"],
+            single: true,
+        };
+        assert!(state(&crashing("api"), &other_code).contains("last terminated Error exit 1"));
+    }
+
+    #[test]
+    fn a_probe_shows_only_what_differs_from_the_defaults() {
+        let p: k8s_openapi::api::core::v1::Probe = serde_json::from_value(serde_json::json!({
+            "httpGet": {"path": "/health", "port": 8080},
+            "initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 2,
+            "failureThreshold": 3, "successThreshold": 1
+        }))
+        .expect("a probe");
+        assert_eq!(probe(&p), "httpGet :8080/health timeout=2");
     }
 }

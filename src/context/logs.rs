@@ -20,6 +20,9 @@ const TAIL: usize = 8;
 const MAX_TRACE: usize = 60;
 /// Drain's similarity threshold.
 const SIMILARITY: f64 = 0.5;
+/// How similar consecutive verbatim lines are to count as one retried thing: stricter than
+/// Drain's, since these lines are otherwise kept as they are.
+const ALIKE: f64 = 0.8;
 /// Longest line kept; longer ones are cut (JSON blobs, base64).
 const MAX_LINE: usize = 400;
 
@@ -37,6 +40,10 @@ pub struct Compressed {
 enum Keep {
     Verbatim,
     Template,
+    /// Inside a run of alike verbatim lines: counted.
+    Alike,
+    /// Banner art: counted.
+    Decoration,
 }
 
 /// Compresses one container log. `detail` shrinks the verbatim regions (1.0 = full) so the
@@ -54,20 +61,56 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
     for k in keep.iter_mut().skip(n.saturating_sub(tail)) {
         *k = Keep::Verbatim;
     }
+    // The first error and the traces are kept whole; elsewhere a run of alike lines in the
+    // verbatim regions keeps its ends.
+    let mut whole = vec![false; n];
     if let Some(first) = lines.iter().position(|l| is_error(l)) {
         keep[first] = Keep::Verbatim;
+        whole[first] = true;
         // The line before an error often names what was being attempted.
         if first > 0 {
             keep[first - 1] = Keep::Verbatim;
+            whole[first - 1] = true;
         }
     }
     for (start, end) in traces(&lines) {
         let len = end - start;
         for (i, k) in keep.iter_mut().enumerate().take(end).skip(start) {
             let offset = i - start;
+            whole[i] = true;
             if len <= max_trace || offset < max_trace * 2 / 3 || offset >= len - max_trace / 3 {
                 *k = Keep::Verbatim;
             }
+        }
+    }
+    // Banner art and separator rules carry no words: three or more in a row are counted.
+    let mut i = 0;
+    while i < n {
+        let art = |j: usize| keep[j] == Keep::Template && !whole[j] && is_decoration(lines[j]);
+        let run = (i..n).take_while(|&j| art(j)).count();
+        if run >= 3 {
+            keep[i..i + run].fill(Keep::Decoration);
+        }
+        i += run.max(1);
+    }
+    // Retries a few seconds apart (`attempt 1`, `attempt 2`, …) say it once more each: the
+    // middle of a run of alike verbatim lines is counted, its first and last lines stay.
+    let verbatim: Vec<bool> = keep.iter().map(|k| *k == Keep::Verbatim).collect();
+    let masked: Vec<Vec<String>> = lines
+        .iter()
+        .zip(&verbatim)
+        .map(|(l, v)| match v {
+            true => l.split_whitespace().map(mask).collect(),
+            false => Vec::new(),
+        })
+        .collect();
+    for i in 1..n.saturating_sub(1) {
+        if !whole[i]
+            && verbatim[i - 1..=i + 1].iter().all(|v| *v)
+            && alike(&masked[i - 1], &masked[i])
+            && alike(&masked[i], &masked[i + 1])
+        {
+            keep[i] = Keep::Alike;
         }
     }
 
@@ -76,34 +119,34 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
     enum Slot<'a> {
         Line(&'a str),
         Template(usize),
-        Elided(usize),
+        Elided(Cut, usize),
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Cut {
+        Frames,
+        Alike,
+        Decoration,
     }
     let mut slots: Vec<Slot<'_>> = Vec::new();
-    let mut elided = 0usize;
+    // Cut lines of one kind in a row are counted in one slot.
+    let elide = |slots: &mut Vec<Slot<'_>>, kind: Cut| match slots.last_mut() {
+        Some(Slot::Elided(k, count)) if *k == kind => *count += 1,
+        _ => slots.push(Slot::Elided(kind, 1)),
+    };
     for (i, line) in lines.iter().enumerate() {
         match keep[i] {
-            Keep::Verbatim => {
-                if elided > 0 {
-                    slots.push(Slot::Elided(elided));
-                    elided = 0;
-                }
-                slots.push(Slot::Line(line));
-            }
+            Keep::Verbatim => slots.push(Slot::Line(line)),
+            Keep::Alike => elide(&mut slots, Cut::Alike),
+            // Inside a long trace, cut frames are counted, not mined.
+            Keep::Template if in_trace_middle(&lines, i) => elide(&mut slots, Cut::Frames),
+            Keep::Decoration => elide(&mut slots, Cut::Decoration),
             Keep::Template => {
-                // Inside a long trace, cut frames are counted, not mined.
-                if in_trace_middle(&lines, i) {
-                    elided += 1;
-                    continue;
-                }
                 let (t, new) = miner.add(line);
                 if new {
                     slots.push(Slot::Template(t));
                 }
             }
         }
-    }
-    if elided > 0 {
-        slots.push(Slot::Elided(elided));
     }
 
     let mut text = String::new();
@@ -121,8 +164,14 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
                     let _ = writeln!(text, "[x{}] {}", c.count, cut(&c.tokens.join(" ")));
                 }
             }
-            Slot::Elided(k) => {
-                let _ = writeln!(text, "  … {k} more frames …");
+            Slot::Elided(kind, k) => {
+                let what = match kind {
+                    Cut::Frames => "more frames",
+                    Cut::Alike if *k == 1 => "line like those around it",
+                    Cut::Alike => "lines like those around them",
+                    Cut::Decoration => "lines of banner art",
+                };
+                let _ = writeln!(text, "  … {k} {what} …");
             }
         }
         lines_out += 1;
@@ -182,6 +231,20 @@ pub fn is_error(line: &str) -> bool {
         "critical",
     ];
     MARKERS.iter().any(|m| l.contains(m))
+}
+
+/// Retries of one thing: as many tokens, most of them equal once masked (the attempt
+/// number and the timestamp differ).
+fn alike(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.len() >= 3 && similarity(a, b) >= ALIKE
+}
+
+/// A line without a word or a number of three characters (`  .   ____   _  __ _ _`,
+/// `=====|_|====`): banner art or a separator.
+fn is_decoration(line: &str) -> bool {
+    !line
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.len() >= 3)
 }
 
 /// Whether a line belongs to a stack trace or traceback.
@@ -394,5 +457,50 @@ mod tests {
         let full = compress(&log, 1.0);
         let short = compress(&log, 0.3);
         assert!(short.text.len() < full.text.len());
+    }
+
+    #[test]
+    fn retries_in_a_row_keep_their_first_and_last_lines() {
+        let mut log = String::from("starting api 1.8.2\nconnecting to postgres:5432\n");
+        for attempt in 1..=5 {
+            log.push_str(&format!(
+                "09:28:0{attempt} warn database not reachable, retrying attempt={attempt} error=\"lookup postgres: no such host\"\n"
+            ));
+        }
+        log.push_str("09:28:09 fatal cannot connect to database\n");
+        let c = compress(&log, 1.0);
+        assert!(c.text.contains("attempt=1 "), "{}", c.text);
+        assert!(c.text.contains("attempt=5 "), "{}", c.text);
+        for cut in 2..=4 {
+            assert!(!c.text.contains(&format!("attempt={cut} ")), "{}", c.text);
+        }
+        assert!(
+            c.text.contains("… 3 lines like those around them …"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("fatal cannot connect to database"));
+    }
+
+    #[test]
+    fn banner_art_is_counted_and_a_lone_caret_is_kept() {
+        let mut log = String::from("Picked up JAVA_TOOL_OPTIONS: -Xmx1024m\nbooting\n");
+        for art in [
+            "  .   ____          _            __ _ _",
+            " /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\",
+            " =========|_|==============|___/=/_/_/_/",
+        ] {
+            log.push_str(art);
+            log.push('\n');
+        }
+        log.push_str(" :: Spring Boot ::                (v3.3.5)\n");
+        for i in 0..10 {
+            log.push_str(&format!("INFO handled request {i}\n"));
+        }
+        let c = compress(&log, 1.0);
+        assert!(c.text.contains("… 3 lines of banner art …"), "{}", c.text);
+        assert!(c.text.contains("Spring Boot"), "{}", c.text);
+        let node = "node:internal/process/promises:394\n    triggerUncaughtException(err, true);\n    ^\nError: connect ECONNREFUSED 10.96.12.4:80\n";
+        assert!(compress(node, 1.0).text.contains("    ^\n"));
     }
 }

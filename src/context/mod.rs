@@ -1,27 +1,37 @@
 //! The LLM context for one diagnosis: the evidence an SRE would read, selected by
-//! relevance, compressed, sanitized and fitted into a token budget. Pure: no I/O.
+//! relevance, compressed, sanitized and fitted into a token budget, each fact said once.
+//! Pure: no I/O.
 //!
+//! - `header.rs` says the subject, the capture time and the rules engine's conclusions; a
+//!   log line a conclusion quotes is pointed to in the evidence that holds it.
 //! - `select.rs` lists candidates with a priority: the rules engine's evidence first, then
 //!   failing containers' states, the workload's status and what changed, warning events
-//!   and the error regions of current and previous logs, the related objects (do the
-//!   ConfigMaps, Secrets, PVCs exist, with which keys; which Services select the pod), the
-//!   container specs, and normal events last.
+//!   and the error regions of current and previous logs, the container specs with the
+//!   objects they use (do the ConfigMaps, Secrets, PVCs exist, with which keys; which
+//!   Services select the pod), and normal events last.
+//! - `describe.rs` and `status.rs` render pods, workloads and conditions tersely: defaults,
+//!   a controller's fixed wording and what the rules engine's evidence states are left out.
 //! - `logs.rs` compresses logs: repeats and templated variants collapse into one line with
 //!   a count (a Drain-style template miner), the first error and full stack traces stay.
 //! - `tokens.rs` counts tokens with the model family's BPE (tiktoken) or an estimate.
 //!
 //! [`build`] sanitizes every item (fail closed: an error means no context, so nothing is
 //! sent), skips items that repeat one already kept (sibling pods, a current log equal to
-//! the previous one), then keeps items in priority order while they fit the budget; a log that does
-//! not fit is re-compressed with less detail before it is dropped. Each kept item gets an
-//! id: the rules engine's evidence keeps its `ev-N`, new items continue the numbering, so
-//! a hypothesis can cite either and the ids resolve in the diagnosis's `evidence` list.
+//! the previous one) and lines the rules engine's evidence holds, then keeps items in
+//! priority order while they fit the budget; a log that does not fit is re-compressed with
+//! less detail before it is dropped. A pod's state goes on under the rules engine's status
+//! of that pod. Each kept item gets an id: the rules engine's evidence keeps its `ev-N`,
+//! new items continue the numbering, so a hypothesis can cite either and the ids resolve in
+//! the diagnosis's `evidence` list. Titles name objects in the subject's namespace without
+//! it.
 //!
 //! [`compress_log`] is the log compressor on its own (CI logs use it too).
 
 mod describe;
+mod header;
 mod logs;
 mod select;
+mod status;
 mod tokens;
 
 use std::fmt::Write as _;
@@ -36,7 +46,10 @@ use crate::sanitize::{Report, SanitizeError, Sanitizer};
 
 /// The budget applies to the evidence; the fixed instructions come on top.
 pub const DEFAULT_BUDGET: usize = 6000;
-/// Levels of detail a log is retried at before it is dropped.
+/// Lines shorter than this may coincide without being the same fact.
+const MIN_REPEAT: usize = 16;
+/// Levels of detail a log is retried at before it is dropped; a candidate log's text is
+/// the first.
 const LOG_DETAIL: [f64; 3] = [1.0, 0.5, 0.2];
 
 /// One piece of evidence in the context, sanitized.
@@ -140,7 +153,7 @@ pub fn build(
         redactions.merge(&out.report);
         Ok(out.into_string())
     };
-    let header = clean(&header(snapshot, d))?;
+    let header = clean(&header::header(snapshot, d))?;
     let mut used = counter.count(&header);
     let mut next_id = d.evidence.len() + 1;
     let mut items: Vec<Item> = Vec::new();
@@ -151,6 +164,8 @@ pub fn build(
     // The rules engine's evidence repeats itself the same way (one status per crashing
     // pod): a repeat joins the first as another id, `[ev-1, ev-4]`, so citations resolve.
     let mut seen: std::collections::HashMap<String, Option<usize>> = Default::default();
+    let mut extensions = Vec::new();
+    let mut rules_lines: std::collections::HashSet<String> = Default::default();
     for c in select::candidates(snapshot, d, sanitizer)? {
         let masked = repeat_key(&c.text, &c.object.name);
         if let Some(first) = seen.get(&masked) {
@@ -162,20 +177,51 @@ pub fn build(
                 continue;
             }
         }
-        let title = clean(&c.title)?;
-        let versions: Vec<String> = match &c.log {
-            Some(raw) => LOG_DETAIL
-                .iter()
-                .map(|&detail| logs::compress(raw, detail).text)
-                .collect(),
-            None => vec![c.text.clone()],
+        // A pod's state goes on under the rules engine's status of that pod, when there is
+        // one: one item, one title, the status read whole. It is appended once the rules
+        // engine's pieces of that status are joined (below), so that it follows them.
+        if c.extends && items.iter().any(|i| extended_by(i, &c)) {
+            let text = ages(&mask_uids(&clean(&c.text)?), snapshot.meta.captured_at);
+            let tokens = counter.count(&text) + 1;
+            if used + tokens > budget {
+                omitted += 1;
+                continue;
+            }
+            used += tokens;
+            seen.entry(masked).or_insert(None);
+            extensions.push((c, text, tokens));
+            continue;
+        }
+        let title = clean(&local(&c.title, &c.object, &d.subject))?;
+        // A log's text is its compression at full detail; shorter ones are made only when
+        // the budget asks for them.
+        let version = |level: usize| match (level, &c.log) {
+            (0, _) => Some(c.text.clone()),
+            (_, Some(raw)) => LOG_DETAIL
+                .get(level)
+                .map(|&detail| logs::compress(raw, detail).text),
+            (_, None) => None,
         };
-        let mut kept = None;
-        for text in versions {
+        let (mut kept, mut said_already) = (None, false);
+        for text in (0..).map_while(version) {
             let mut text = mask_uids(&clean(&text)?);
             // Logs keep their own clock; elsewhere a time is said as an age.
             if c.source != EvidenceSource::Log {
                 text = ages(&text, snapshot.meta.captured_at);
+            }
+            // A line the rules engine's evidence holds already is not said again (the
+            // spec's `serviceAccountName: x` the rules engine quoted). Logs stay whole.
+            if c.rules_id.is_none() && c.source != EvidenceSource::Log {
+                text = text
+                    .lines()
+                    .filter(|l| l.trim().len() < MIN_REPEAT || !rules_lines.contains(l.trim()))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+            }
+            // Nothing left to say: a repeat, not a candidate the budget left out.
+            if c.rules_id.is_none() && text.trim().is_empty() {
+                said_already = true;
+                break;
             }
             // Title, id line and indentation cost a little beyond the text.
             let tokens = counter.count(&text) + counter.count(&title) + 4;
@@ -186,7 +232,7 @@ pub fn build(
             }
         }
         let Some((text, tokens)) = kept else {
-            omitted += 1;
+            omitted += usize::from(!said_already);
             continue;
         };
         used += tokens;
@@ -198,6 +244,9 @@ pub fn build(
                 id
             }
         };
+        if c.rules_id.is_some() {
+            rules_lines.extend(text.lines().map(|l| l.trim().to_string()));
+        }
         seen.entry(masked)
             .or_insert(c.rules_id.is_some().then_some(items.len()));
         items.push(Item {
@@ -214,6 +263,12 @@ pub fn build(
     }
     used -= fold_quoted_logs(&mut items);
     used -= join_same_titles(&mut items, counter);
+    for (c, text, tokens) in extensions {
+        if let Some(target) = items.iter_mut().find(|i| extended_by(i, &c)) {
+            target.text = format!("{}\n{text}", target.text.trim_end());
+            target.tokens += tokens;
+        }
+    }
     Ok(Context {
         subject: d.subject.clone(),
         header,
@@ -224,6 +279,15 @@ pub fn build(
         omitted,
         redactions,
     })
+}
+
+/// Whether `item` is the rules engine's evidence that `c` goes on from: the status of the
+/// same object, without a time of its own (the extension has none).
+fn extended_by(item: &Item, c: &select::Candidate) -> bool {
+    item.from_rules
+        && item.source == c.source
+        && item.object == c.object
+        && item.timestamp.is_none()
 }
 
 /// The rules engine quotes a log's error region; when the whole (compressed) log of the
@@ -241,12 +305,14 @@ fn fold_quoted_logs(items: &mut Vec<Item>) -> usize {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .collect();
-        // A quote's first line carries its lead-in (`previous log of web: …`).
+        // A quote's first line carries its lead-in (`previous log of web: …`), or is one
+        // (`previous log of web (last lines):`).
         let inside = |log: &Item| {
-            lines.iter().all(|l| {
+            lines.iter().enumerate().all(|(i, l)| {
                 log.text.contains(l)
                     || l.split_once(": ")
                         .is_some_and(|(_, rest)| log.text.contains(rest))
+                    || i == 0 && lines.len() > 1 && l.ends_with(':')
             })
         };
         let target = (quote.from_rules && quote.source == EvidenceSource::Log && !lines.is_empty())
@@ -298,6 +364,19 @@ fn join_same_titles(items: &mut Vec<Item>, counter: TokenCounter) -> usize {
     saved
 }
 
+/// A title names its object without the namespace when it is the subject's: the header
+/// says which that is, and most objects of a diagnosis live there.
+fn local(title: &str, object: &ObjectRef, subject: &ObjectRef) -> String {
+    match &object.namespace {
+        Some(ns) if subject.namespace.as_ref() == Some(ns) => title.replacen(
+            &object.to_string(),
+            &format!("{} {}", object.kind, object.name),
+            1,
+        ),
+        _ => title.to_string(),
+    }
+}
+
 /// RFC 3339 times in `text` as ages before the capture (`finishedAt=3m ago`).
 fn ages(text: &str, captured_at: jiff::Timestamp) -> String {
     static TIME: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -330,50 +409,24 @@ fn repeat_key(text: &str, name: &str) -> String {
     varying.replace_all(&text, "<v>").into_owned()
 }
 
-/// The pod UID kubelet appends to names in its messages (`pod web-…_shop(667752c0-…)`)
-/// costs two dozen tokens and never explains a failure; it becomes `(<uid>)`. UUIDs
-/// elsewhere (PV names, trace ids) are kept: they correlate evidence.
+/// The namespace and pod UID kubelet appends to pod names in its messages (`pod
+/// web-…_shop(667752c0-…)`) cost two dozen tokens and never explain a failure (the item's
+/// title names the namespace); they go. UUIDs elsewhere (PV names, trace ids) are kept:
+/// they correlate evidence.
 /// Image digests are cut to their first 12 hex digits, as `docker images` shows them:
 /// enough to tell two images apart, a fifth of the tokens.
 fn mask_uids(text: &str) -> String {
     static UID: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static DIGEST: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let uid = UID.get_or_init(|| {
-        regex::Regex::new(r"\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)")
-            .expect("a valid regex")
+        regex::Regex::new(
+            r"(?:_[a-z0-9][-a-z0-9]*)?\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)",
+        )
+        .expect("a valid regex")
     });
     let digest = DIGEST.get_or_init(|| {
         regex::Regex::new(r"sha256:([0-9a-f]{12})[0-9a-f]{52}").expect("a valid regex")
     });
-    let text = uid.replace_all(text, "(<uid>)");
+    let text = uid.replace_all(text, "");
     digest.replace_all(&text, "sha256:${1}…").into_owned()
-}
-
-fn header(snapshot: &Snapshot, d: &Diagnosis) -> String {
-    let mut out = format!(
-        "Subject: {} (severity {})\nSnapshot captured at {} (times below are ages before it)",
-        d.subject, d.severity, snapshot.meta.captured_at
-    );
-    if let Some(v) = &snapshot.meta.server_version {
-        let _ = write!(out, ", Kubernetes {v}");
-    }
-    out.push('\n');
-    if d.hypotheses.is_empty() {
-        out.push_str("The rules engine found nothing specific.\n");
-        return out;
-    }
-    out.push_str(
-        "\nThe deterministic rules engine concluded (it can miss causes it has no rule for):\n",
-    );
-    for h in &d.hypotheses {
-        let _ = writeln!(
-            out,
-            "- {} (confidence {:.2}, evidence {}): {}",
-            h.category,
-            h.confidence,
-            h.evidence.join(", "),
-            h.cause
-        );
-    }
-    out
 }

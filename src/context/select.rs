@@ -4,16 +4,18 @@
 //! Priorities (lower is kept first): 0 the rules engine's own evidence; 1 the failing
 //! containers' states, the workload's status, what changed and the sibling pods; 2 warning
 //! events (and normal ones that report a failure) and the error regions of current and
-//! previous logs; 3 the related objects (exist or not, their keys, endpoints) and the
-//! container specs. One pod is described in full; its siblings share its template.
+//! previous logs; 3 the container specs with the related objects (exist or not, their
+//! keys, endpoints). One pod is described in full, the one the rules engine's evidence is
+//! about; its siblings share its template and are summed up alike ones together.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use k8s_openapi::api::core::v1::{Event, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Event, Pod};
 
-use super::describe::{container_state, pod_spec, related};
+use super::describe::{Said, container_state, pod_spec, related};
 use super::logs;
+use super::status::{Conditions, workload_status};
 use crate::analyze::{Category, EvidenceSource};
 use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen, pod_is_healthy};
 use crate::rca::Diagnosis;
@@ -37,6 +39,9 @@ pub struct Candidate {
     pub rules_id: Option<String>,
     /// A log, already sanitized, which the budget may ask to shorten.
     pub log: Option<String>,
+    /// More of what the rules engine's evidence on the same object says (a pod's state
+    /// beyond its failing container's): appended to that evidence when it is in.
+    pub extends: bool,
 }
 
 impl Candidate {
@@ -56,6 +61,7 @@ impl Candidate {
             timestamp: None,
             rules_id: None,
             log: None,
+            extends: false,
         }
     }
 }
@@ -108,7 +114,10 @@ pub fn candidates(
         .hypotheses
         .first()
         .is_none_or(|h| matches!(h.category, Category::RolloutStuck | Category::Unknown));
-    if let Some(status) = workload_status(snapshot, &d.subject, rollout) {
+    let said: Vec<&str> = d.evidence.iter().map(|e| e.excerpt.as_str()).collect();
+    let pods = pods_of(snapshot, &d.subject, d);
+    let running = pods.first().and_then(|p| p.spec.as_ref());
+    if let Some(status) = workload_status(snapshot, &d.subject, rollout, running, &said) {
         out.push(Candidate::new(
             1,
             EvidenceSource::Status,
@@ -117,36 +126,18 @@ pub fn candidates(
             status,
         ));
     }
-    let pods = pods_of(snapshot, &d.subject, d);
     let mut events_seen = BTreeSet::new();
     workload_events(snapshot, &d.subject, &mut events_seen, &mut out);
     // One pod in detail (its siblings share the template, the logs and the failure);
     // the others in one line each, as `kubectl get pods -o wide` shows them.
     if let Some((detail, others)) = pods.split_first() {
-        pod_candidates(snapshot, detail, sanitizer, &mut events_seen, &mut out)?;
-        let mut text = String::new();
+        pod_candidates(snapshot, d, detail, sanitizer, &mut events_seen, &mut out)?;
         for pod in others.iter().take(MAX_PODS) {
-            let (ready, total) = crate::model::pod_ready(pod);
-            let restarts: i32 = pod
-                .status
-                .iter()
-                .flat_map(|s| s.container_statuses.iter().flatten())
-                .map(|c| c.restart_count)
-                .sum();
-            let _ = writeln!(
-                text,
-                "{} {} ready {ready}/{total}, restarts {restarts}, node {}",
-                pod.metadata.name.as_deref().unwrap_or(""),
-                crate::model::pod_status(pod),
-                pod.spec
-                    .as_ref()
-                    .and_then(|s| s.node_name.as_deref())
-                    .unwrap_or("-")
-            );
             for e in snapshot.events_about(Kind::Pod, &pod.metadata) {
                 push_event(e, &mut events_seen, &mut out);
             }
         }
+        let mut text = siblings(snapshot, &others[..others.len().min(MAX_PODS)]);
         if others.len() > MAX_PODS {
             let _ = writeln!(text, "… and {} more pods", others.len() - MAX_PODS);
         }
@@ -167,6 +158,73 @@ pub fn candidates(
     Ok(out)
 }
 
+/// Pods alike, the replicas of one owner in one state.
+struct Siblings<'a> {
+    owner: String,
+    state: String,
+    /// Name and node of each.
+    pods: Vec<(&'a str, &'a str)>,
+}
+
+/// One line per pod, as `kubectl get pods -o wide` shows them; pods alike (one owner,
+/// status, readiness and restart count: the replicas of one ReplicaSet) share a line, with
+/// the nodes they run on.
+fn siblings(snapshot: &Snapshot, pods: &[&Pod]) -> String {
+    let mut groups: Vec<Siblings<'_>> = Vec::new();
+    for pod in pods {
+        let (ready, total) = crate::model::pod_ready(pod);
+        let restarts: i32 = pod
+            .status
+            .iter()
+            .flat_map(|s| s.container_statuses.iter().flatten())
+            .map(|c| c.restart_count)
+            .sum();
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        // A pod nothing owns is a group of its own.
+        let owner = snapshot
+            .controller_of(&pod.metadata)
+            .map_or_else(|| name.to_string(), |o| format!("{} {}", o.kind, o.name));
+        let state = format!(
+            "{} ready {ready}/{total}, restarts {restarts}",
+            crate::model::pod_status(pod)
+        );
+        let node = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_deref())
+            .unwrap_or("-");
+        match groups
+            .iter_mut()
+            .find(|g| g.owner == owner && g.state == state)
+        {
+            Some(g) => g.pods.push((name, node)),
+            None => groups.push(Siblings {
+                owner,
+                state,
+                pods: vec![(name, node)],
+            }),
+        }
+    }
+    let mut text = String::new();
+    for g in &groups {
+        let state = &g.state;
+        let _ = match g.pods.as_slice() {
+            [(name, node)] => writeln!(text, "{name} {state}, node {node}"),
+            pods => {
+                let nodes: Vec<&str> = pods.iter().map(|(_, n)| *n).collect();
+                writeln!(
+                    text,
+                    "{} pods of {}: {state}, nodes {}",
+                    pods.len(),
+                    g.owner,
+                    nodes.join(", ")
+                )
+            }
+        };
+    }
+    text
+}
+
 fn source_name(s: EvidenceSource) -> &'static str {
     match s {
         EvidenceSource::Status => "status",
@@ -178,8 +236,9 @@ fn source_name(s: EvidenceSource) -> &'static str {
     }
 }
 
-/// The workload's pods, most telling first: those the findings name, then the unhealthy,
-/// newest first.
+/// The workload's pods, most telling first: those the findings name, then the one the
+/// rules engine's evidence cites first (the log line and the exit it quotes are that
+/// pod's), then the unhealthy, newest first.
 fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Vec<&'a Pod> {
     let named: BTreeSet<&str> = d
         .findings
@@ -187,6 +246,12 @@ fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Ve
         .filter(|f| f.subject.kind == "Pod")
         .map(|f| f.subject.name.as_str())
         .collect();
+    let cited = |name: &str| {
+        d.evidence
+            .iter()
+            .position(|e| e.object.kind == "Pod" && e.object.name == name)
+            .unwrap_or(usize::MAX)
+    };
     let mut pods: Vec<&Pod> = snapshot
         .objects
         .pods
@@ -204,6 +269,7 @@ fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Ve
         let name = p.metadata.name.as_deref().unwrap_or("");
         (
             !named.contains(name),
+            cited(name),
             pod_is_healthy(p),
             std::cmp::Reverse(p.metadata.creation_timestamp.as_ref().map(|t| t.0)),
         )
@@ -213,6 +279,7 @@ fn pods_of<'a>(snapshot: &'a Snapshot, subject: &ObjectRef, d: &Diagnosis) -> Ve
 
 fn pod_candidates(
     snapshot: &Snapshot,
+    d: &Diagnosis,
     pod: &Pod,
     sanitizer: &Sanitizer,
     seen: &mut BTreeSet<String>,
@@ -222,19 +289,45 @@ fn pod_candidates(
     let ns = pod.metadata.namespace.as_deref().unwrap_or("");
     let name = pod.metadata.name.as_deref().unwrap_or("");
     let healthy = pod_is_healthy(pod);
+    // What the rules engine says about this pod is in the context whatever the budget:
+    // the state below leaves it out.
+    let about_pod: Vec<&str> = d
+        .evidence
+        .iter()
+        .filter(|e| e.object == pref)
+        .map(|e| e.excerpt.as_str())
+        .collect();
+    let containers = pod.spec.as_ref().map_or(0, |s| {
+        s.containers.len() + s.init_containers.as_ref().map_or(0, Vec::len)
+    });
+    let said = Said {
+        lines: about_pod.iter().flat_map(|e| e.lines()).collect(),
+        single: containers == 1,
+    };
     let mut state = format!(
-        "phase {}, status {}",
+        "phase {}",
         pod.status
             .as_ref()
             .and_then(|s| s.phase.as_deref())
             .unwrap_or("?"),
-        crate::model::pod_status(pod)
     );
+    // kubectl's STATUS column is the phase or a container's reason, both shown; it says
+    // more only for a pod being deleted or one the kubelet gave a reason (Evicted).
+    let derived = pod.metadata.deletion_timestamp.is_none()
+        && pod
+            .status
+            .as_ref()
+            .and_then(|s| s.reason.as_deref())
+            .is_none_or(str::is_empty);
+    if !derived {
+        let _ = write!(state, ", status {}", crate::model::pod_status(pod));
+    }
     if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
         let _ = write!(state, ", node {node}");
     }
     let _ = writeln!(state);
     if let Some(status) = &pod.status {
+        let mut conditions = Conditions::default();
         for c in status
             .conditions
             .iter()
@@ -242,15 +335,14 @@ fn pod_candidates(
             // Ready and ContainersReady only repeat what the container states say.
             .filter(|c| c.status != "True" && c.type_ != "Ready" && c.type_ != "ContainersReady")
         {
-            let _ = writeln!(
-                state,
-                "condition {}={} {} {}",
-                c.type_,
-                c.status,
+            conditions.push(
+                &c.type_,
+                &c.status,
                 c.reason.as_deref().unwrap_or(""),
-                c.message.as_deref().unwrap_or("")
+                c.message.as_deref().unwrap_or(""),
             );
         }
+        state.push_str(&conditions.render(&about_pod));
         for cs in status
             .init_container_statuses
             .iter()
@@ -264,10 +356,10 @@ fn pod_candidates(
                     .map(|c| (false, c)),
             )
         {
-            container_state(&mut state, cs.0, cs.1);
+            container_state(&mut state, cs.0, cs.1, &said);
         }
     }
-    out.push(Candidate::new(
+    let mut c = Candidate::new(
         if healthy { 3 } else { 1 },
         EvidenceSource::Status,
         pref.clone(),
@@ -280,18 +372,28 @@ fn pod_candidates(
             }
         ),
         state,
-    ));
+    );
+    // A healthy pod is shown for comparison, under its own title.
+    c.extends = !healthy;
+    out.push(c);
     if let Some(spec) = &pod.spec {
         let mut spec = spec.clone();
         sanitizer.redact_pod_spec(&mut spec)?;
+        let covered = d
+            .evidence
+            .iter()
+            .map(|e| (e.object.kind.as_str(), e.object.name.as_str()))
+            .collect();
+        // What the spec refers to, and whether it exists, goes with the spec: one item,
+        // where the reference and its target read together.
+        let text = pod_spec(&spec) + &related(snapshot, ns, &spec, pod, &covered);
         out.push(Candidate::new(
             3,
             EvidenceSource::Spec,
             pref.clone(),
             format!("spec of {pref}"),
-            pod_spec(&spec),
+            text,
         ));
-        related(snapshot, ns, &spec, pod, out);
     }
     for e in snapshot.events_about(Kind::Pod, &pod.metadata) {
         push_event(e, seen, out);
@@ -438,169 +540,6 @@ fn workload_events(
             }
         }
     }
-}
-
-/// Replicas, conditions and limits of the workload, as `kubectl describe` leads with.
-fn workload_status(snapshot: &Snapshot, subject: &ObjectRef, rollout: bool) -> Option<String> {
-    let ns = subject.namespace.as_deref().unwrap_or("");
-    let kind = subject.known_kind()?;
-    let i = snapshot.index().position(kind, ns, &subject.name)?;
-    let o = &snapshot.objects;
-    let value = match kind {
-        Kind::Deployment => {
-            let d = o.deployments.get(i)?;
-            let spec = d.spec.as_ref();
-            let (deadline, strategy) = match rollout {
-                true => (
-                    spec.and_then(|s| s.progress_deadline_seconds),
-                    spec.and_then(|s| s.strategy.clone()),
-                ),
-                false => (None, None),
-            };
-            serde_json::json!({"spec": {"replicas": spec.and_then(|s| s.replicas),
-                "paused": spec.and_then(|s| s.paused),
-                "progressDeadlineSeconds": deadline,
-                "strategy": strategy,
-                "images": images(spec.and_then(|s| s.template.spec.as_ref()))},
-                "status": d.status})
-        }
-        Kind::StatefulSet => {
-            let s = o.stateful_sets.get(i)?;
-            serde_json::json!({"images": images(s.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
-                "status": s.status})
-        }
-        Kind::DaemonSet => {
-            let s = o.daemon_sets.get(i)?;
-            serde_json::json!({"images": images(s.spec.as_ref().and_then(|s| s.template.spec.as_ref())),
-                "status": s.status})
-        }
-        Kind::Job => {
-            let j = o.jobs.get(i)?;
-            serde_json::json!({"spec": {"backoffLimit": j.spec.as_ref().and_then(|s| s.backoff_limit),
-                "activeDeadlineSeconds": j.spec.as_ref().and_then(|s| s.active_deadline_seconds),
-                "completions": j.spec.as_ref().and_then(|s| s.completions)},
-                "status": j.status})
-        }
-        Kind::CronJob => {
-            let c = o.cron_jobs.get(i)?;
-            serde_json::json!({"spec": {"schedule": c.spec.as_ref().map(|s| s.schedule.clone()),
-                "suspend": c.spec.as_ref().and_then(|s| s.suspend)},
-                "status": c.status})
-        }
-        Kind::Node => {
-            serde_json::json!({"conditions": o.nodes.get(i)?.status.as_ref().and_then(|s| s.conditions.clone()),
-            "unschedulable": o.nodes.get(i)?.spec.as_ref().and_then(|s| s.unschedulable)})
-        }
-        _ => return None,
-    };
-    let mut out = String::new();
-    flatten("", &value, &mut out);
-    Some(fold_replicas(&out))
-}
-
-/// `spec.replicas=3`, `status.replicas=4`, `status.readyReplicas=3`… on one line, as
-/// `kubectl get deploy` shows them: `replicas: desired 3, current 4, ready 3, …`.
-fn fold_replicas(flat: &str) -> String {
-    const NAMES: [(&str, &str); 7] = [
-        ("spec.replicas", "desired"),
-        ("status.replicas", "current"),
-        ("status.updatedReplicas", "updated"),
-        ("status.readyReplicas", "ready"),
-        ("status.availableReplicas", "available"),
-        ("status.unavailableReplicas", "unavailable"),
-        ("status.currentReplicas", "at current revision"),
-    ];
-    let mut counts: Vec<(usize, String)> = Vec::new();
-    let mut out = String::new();
-    let mut at = None;
-    for line in flat.lines() {
-        let named = line.split_once('=').and_then(|(path, n)| {
-            let i = NAMES.iter().position(|(p, _)| *p == path)?;
-            Some((i, format!("{} {n}", NAMES[i].1)))
-        });
-        match named {
-            Some(c) => {
-                at.get_or_insert(out.len());
-                counts.push(c);
-            }
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    if let Some(at) = at {
-        counts.sort_by_key(|(i, _)| *i);
-        let line: Vec<String> = counts.into_iter().map(|(_, c)| c).collect();
-        out.insert_str(at, &format!("replicas: {}\n", line.join(", ")));
-    }
-    out
-}
-
-/// `path=value` lines of a status, without what says nothing about the failure
-/// (timestamps, generations, nulls); conditions as `condition Type=Status Reason: message`.
-fn flatten(path: &str, v: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match v {
-        Value::Null => {}
-        Value::Object(map) => {
-            if let (Some(Value::String(t)), Some(Value::String(st))) =
-                (map.get("type"), map.get("status"))
-            {
-                let reason = map.get("reason").and_then(Value::as_str).unwrap_or("");
-                let message = map.get("message").and_then(Value::as_str).unwrap_or("");
-                let _ = writeln!(out, "condition {t}={st} {reason}: {message}");
-                return;
-            }
-            for (k, v) in map {
-                if k.starts_with("last") && k.ends_with("Time")
-                    || k == "observedGeneration"
-                    || k == "collisionCount"
-                {
-                    continue;
-                }
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                flatten(&p, v, out);
-            }
-        }
-        Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
-            let joined: Vec<String> = items
-                .iter()
-                .map(|i| {
-                    i.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| i.to_string())
-                })
-                .collect();
-            if !joined.is_empty() {
-                let _ = writeln!(out, "{path}={}", joined.join(", "));
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                flatten(&format!("{path}[{i}]"), item, out);
-            }
-        }
-        Value::String(s) => {
-            let _ = writeln!(out, "{path}={s}");
-        }
-        other => {
-            let _ = writeln!(out, "{path}={other}");
-        }
-    }
-}
-
-/// `container=image` of a pod template: what the workload wants to run, which its pods
-/// may not (a paused or stuck rollout).
-fn images(spec: Option<&PodSpec>) -> Vec<String> {
-    spec.into_iter()
-        .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers))
-        .map(|c| format!("{}={}", c.name, c.image.as_deref().unwrap_or("?")))
-        .collect()
 }
 
 /// For a Node subject, nothing more; for pods, the node they run on when it is not Ready.
