@@ -121,6 +121,35 @@ impl Score {
 
 /// The health score of a snapshot given its diagnoses (`rca::run(snapshot).items`).
 pub fn health(snapshot: &Snapshot, diagnoses: &[Diagnosis]) -> Score {
+    let mut pods = PodTally::default();
+    for pod in &snapshot.objects.pods {
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+        pods.count(phase == Some("Succeeded"), pod_is_healthy(pod));
+    }
+    health_with(snapshot, diagnoses, pods)
+}
+
+/// The pods section of the score: pods done (`Succeeded`) are not counted.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PodTally {
+    healthy: usize,
+    unhealthy: usize,
+}
+
+impl PodTally {
+    pub fn count(&mut self, succeeded: bool, healthy: bool) {
+        match (succeeded, healthy) {
+            (true, _) => {}
+            (_, true) => self.healthy += 1,
+            (_, false) => self.unhealthy += 1,
+        }
+    }
+}
+
+/// [`health`] with the pods counted by the caller. The watch stores keep pods packed: the
+/// dashboard counts them from what it keeps beside each, and gives `snapshot` only the
+/// bare pods (a bare pod is a workload of its own).
+pub fn health_with(snapshot: &Snapshot, diagnoses: &[Diagnosis], pods: PodTally) -> Score {
     let mut worst: BTreeMap<&ObjectRef, Severity> = BTreeMap::new();
     for d in diagnoses {
         let e = worst.entry(&d.subject).or_insert(d.severity);
@@ -134,16 +163,7 @@ pub fn health(snapshot: &Snapshot, diagnoses: &[Diagnosis]) -> Score {
         (_, Some(Severity::Warning)) => tally.1 += 1,
         _ => tally.0 += 1,
     };
-
-    let mut pods = (0, 0, 0);
-    for pod in &snapshot.objects.pods {
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        match (phase, pod_is_healthy(pod)) {
-            (Some("Succeeded"), _) => {}
-            (_, true) => pods.0 += 1,
-            (_, false) => pods.2 += 1,
-        }
-    }
+    let pods = (pods.healthy, 0, pods.unhealthy);
 
     let mut work = (0, 0, 0);
     let mut containers = (0, 0, 0);

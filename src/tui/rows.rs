@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::model::{
-    ObjectRef, Objects, Snapshot, SnapshotMeta, event_count, event_last_seen, pod_is_healthy,
-    pod_ready, pod_status,
-};
+use crate::model::{ObjectRef, Objects, Snapshot, SnapshotMeta, event_count, event_last_seen};
 use crate::rca::Diagnosis;
 use crate::report::score::{self, Score};
 use crate::watch::Readers;
@@ -54,41 +51,26 @@ pub struct Rows {
 /// Rows for the pods in `namespace` (all when `None`), and the health score of that view
 /// given the current `diagnoses`.
 pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Rows {
-    let in_scope = |ns: Option<&str>| namespace.is_none_or(|n| ns == Some(n));
     let mut rows = Rows {
         namespaces: readers.namespaces().len(),
         health: Some(health(readers, namespace, diagnoses)),
         ..Rows::default()
     };
-    for p in readers.pods.state() {
-        let pod = &p.0;
-        if !in_scope(pod.metadata.namespace.as_deref()) {
-            continue;
+    readers.pods.each(|ns, name, pod, _| {
+        if namespace.is_some_and(|n| n != ns) {
+            return;
         }
-        let healthy = pod_is_healthy(pod);
-        let (ready, total) = pod_ready(pod);
-        let owner = pod
-            .metadata
-            .owner_references
-            .iter()
-            .flatten()
-            .find(|o| o.controller == Some(true))
-            .map(|o| format!("{}/{}", o.kind, o.name))
-            .unwrap_or_default();
+        let (ready, total) = pod.ready;
         rows.pods.push(PodRow {
-            namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-            name: pod.metadata.name.clone().unwrap_or_default(),
+            namespace: ns.to_string(),
+            name: name.to_string(),
             ready: format!("{ready}/{total}"),
-            status: pod_status(pod),
-            restarts: pod
-                .status
-                .as_ref()
-                .and_then(|s| s.container_statuses.as_ref())
-                .map_or(0, |cs| cs.iter().map(|c| c.restart_count).sum()),
-            healthy,
-            workload: owner,
+            status: pod.status.to_string(),
+            restarts: pod.restarts,
+            healthy: pod.healthy,
+            workload: pod.workload.to_string(),
         });
-    }
+    });
     rows.pods_total = rows.pods.len();
     rows.pods_unhealthy = rows.pods.iter().filter(|p| !p.healthy).count();
     rows.pods.sort_by(|a, b| {
@@ -127,12 +109,24 @@ pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosi
     rows
 }
 
-/// `report::score::health` over the objects it reads (pods, nodes, workloads), copied out
-/// of the stores: the header and `report daily` give the same cluster the same score. A
+/// `report::score::health` over the objects it reads (pods, nodes, workloads), read from
+/// the stores: the header and `report daily` give the same cluster the same score. A
 /// view narrowed to one namespace is scored on that namespace alone, without the nodes.
 fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Score {
     let keep = |meta: &ObjectMeta| namespace.is_none_or(|n| meta.namespace.as_deref() == Some(n));
     let mut objects = Objects::default();
+    let mut pods = score::PodTally::default();
+    readers.pods.each(|ns, _, pod, unpack| {
+        if namespace.is_some_and(|n| n != ns) {
+            return;
+        }
+        pods.count(pod.succeeded, pod.healthy);
+        if !pod.owned
+            && let Some(bare) = unpack()
+        {
+            objects.pods.push(bare);
+        }
+    });
     macro_rules! copy {
         ($($field:ident),*) => {
             $(objects.$field = readers
@@ -145,7 +139,6 @@ fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -
         };
     }
     copy!(
-        pods,
         deployments,
         replica_sets,
         stateful_sets,
@@ -167,5 +160,5 @@ fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -
         BTreeMap::new(),
         Vec::new(),
     );
-    score::health(&snapshot, &shown)
+    score::health_with(&snapshot, &shown, pods)
 }

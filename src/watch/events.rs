@@ -1,11 +1,11 @@
 //! The Events store. A cluster holds many more Events than objects of any other kind
 //! (100,000 for 10,000 pods is common, more in a storm), and a k8s-openapi `Event` takes
 //! about a kilobyte before its strings, most of its fields empty. So events are kept
-//! packed: their JSON, with what routing reads beside it (the object they are about, when
-//! last seen), indexed by the partition they are read with; they are unpacked only when a
-//! partition or a view needs them. Fed by the same `kube::runtime` watcher events as the
-//! reflector stores, with the same relist: a new list is gathered aside and swapped in
-//! whole when it is complete.
+//! packed (`watch::pack`), with what routing reads beside them (the object they are
+//! about, when last seen), indexed by the partition they are read with; they are unpacked
+//! only when a partition or a view needs them. Fed by the same `kube::runtime` watcher
+//! events as the reflector stores, with the same relist: a new list is gathered aside and
+//! swapped in whole, with the dictionary trained on it, when it is complete.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -15,6 +15,7 @@ use k8s_openapi::api::core::v1::Event;
 use kube::runtime::watcher;
 
 use super::objects::{Apply, Entry, Route, Touch};
+use super::pack::{Codec, Gather, Packer, Unpacker};
 use crate::model::{Kind, ObjectRef, event_last_seen};
 
 /// Where an event is read: with the objects of one namespace, or with the cluster-scoped
@@ -63,7 +64,8 @@ pub struct Packed {
 }
 
 impl Packed {
-    fn pack(event: &Event) -> Packed {
+    /// What is kept beside the event's packed JSON, and the JSON to pack.
+    fn split(event: &Event) -> (Packed, Vec<u8>) {
         let about = &event.involved_object;
         let kind =
             about
@@ -78,13 +80,14 @@ impl Packed {
         rest.metadata.namespace = None;
         rest.involved_object.kind = None;
         rest.involved_object.name = None;
-        Packed {
+        let packed = Packed {
             kind,
             name: about.name.as_deref().map(Box::from),
             last_seen: event_last_seen(event),
-            // Serializing a typed Event cannot fail: it holds no maps with non-string keys.
-            json: serde_json::to_vec(&rest).unwrap_or_default().into(),
-        }
+            json: Box::default(),
+        };
+        // Serializing a typed Event cannot fail: it holds no maps with non-string keys.
+        (packed, serde_json::to_vec(&rest).unwrap_or_default())
     }
 
     /// The kind of object the event is about.
@@ -97,8 +100,8 @@ impl Packed {
         self.name.as_deref().unwrap_or("")
     }
 
-    fn unpack(&self, key: &str) -> Option<Event> {
-        let mut event: Event = serde_json::from_slice(&self.json).ok()?;
+    fn unpack(&self, key: &str, unpacker: &mut Unpacker) -> Option<Event> {
+        let mut event: Event = unpacker.object(&self.json)?;
         let (ns, name) = split(key);
         event.metadata.namespace = (!ns.is_empty()).then(|| ns.to_string());
         event.metadata.name = Some(name.to_string());
@@ -125,22 +128,36 @@ fn split(key: &str) -> (&str, &str) {
 
 type Homes = HashMap<Home, HashMap<Box<str>, Packed>>;
 
-fn insert(homes: &mut Homes, event: &Event) {
-    homes
-        .entry(Home::of(event))
-        .or_default()
-        .insert(key_of(event), Packed::pack(event));
+/// Where an event goes: its home, its key, and what is kept beside its packed JSON.
+type Place = (Home, Box<str>, Packed);
+
+fn place_of(event: &Event) -> (Place, Vec<u8>) {
+    let (packed, json) = Packed::split(event);
+    ((Home::of(event), key_of(event), packed), json)
+}
+
+fn put(homes: &mut Homes, (home, key, mut packed): Place, json: Box<[u8]>) {
+    packed.json = json;
+    homes.entry(home).or_default().insert(key, packed);
+}
+
+/// The events, and the codec they are packed with.
+#[derive(Default)]
+struct Store {
+    codec: Arc<Codec>,
+    homes: Homes,
 }
 
 /// The events, for reading; cheap to clone.
 #[derive(Clone, Default)]
-pub struct Events(Arc<RwLock<Homes>>);
+pub struct Events(Arc<RwLock<Store>>);
 
 /// Feeds [`Events`] from watcher events; moved to the task that watches Events.
 pub struct EventsWriter {
     events: Events,
+    packer: Packer,
     /// A relist being gathered.
-    relist: Option<Homes>,
+    relist: Option<(Gather<Place>, Homes)>,
 }
 
 /// A fresh, empty events store.
@@ -148,6 +165,7 @@ pub fn store() -> (Events, EventsWriter) {
     let events = Events::default();
     let writer = EventsWriter {
         events: events.clone(),
+        packer: Arc::new(Codec::default()).packer(),
         relist: None,
     };
     (events, writer)
@@ -157,26 +175,37 @@ impl Apply<Event> for EventsWriter {
     fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<Event>>) -> Option<Touch> {
         match event {
             watcher::Event::Init => {
-                self.relist = Some(Homes::new());
+                self.relist = Some(Default::default());
                 None
             }
             watcher::Event::InitApply(o) => {
-                insert(self.relist.get_or_insert_default(), &o.0);
+                let (gather, homes) = self.relist.get_or_insert_default();
+                let (place, json) = place_of(&o.0);
+                gather.push(place, json, &mut |p, j| put(homes, p, j));
                 None
             }
             watcher::Event::InitDone => {
-                let list = self.relist.take().unwrap_or_default();
-                if let Ok(mut homes) = self.events.0.write() {
-                    *homes = list;
+                let (gather, mut homes) = self.relist.take().unwrap_or_default();
+                self.packer = gather.finish(&mut |p, j| put(&mut homes, p, j));
+                let codec = self.packer.codec().clone();
+                if let Ok(mut store) = self.events.0.write() {
+                    *store = Store { codec, homes };
                 }
                 Some(Touch::everywhere(kind))
             }
             watcher::Event::Apply(o) | watcher::Event::Delete(o) => {
-                if let Ok(mut homes) = self.events.0.write() {
-                    if matches!(event, watcher::Event::Apply(_)) {
-                        insert(&mut homes, &o.0);
-                    } else if let Some(home) = homes.get_mut(&Home::of(&o.0)) {
-                        home.remove(&key_of(&o.0));
+                let packed = matches!(event, watcher::Event::Apply(_)).then(|| {
+                    let (place, json) = place_of(&o.0);
+                    (place, self.packer.pack(&json))
+                });
+                if let Ok(mut store) = self.events.0.write() {
+                    match packed {
+                        Some((place, json)) => put(&mut store.homes, place, json),
+                        None => {
+                            if let Some(home) = store.homes.get_mut(&Home::of(&o.0)) {
+                                home.remove(&key_of(&o.0));
+                            }
+                        }
                     }
                 }
                 let meta = &o.0.metadata;
@@ -198,12 +227,13 @@ impl Events {
     pub fn each(
         &self,
         wanted: impl Fn(&Home) -> bool,
-        mut f: impl FnMut(&Home, &Packed, &dyn Fn() -> Option<Event>),
+        mut f: impl FnMut(&Home, &Packed, &mut dyn FnMut() -> Option<Event>),
     ) {
-        let Ok(homes) = self.0.read() else { return };
-        for (home, events) in homes.iter().filter(|(h, _)| wanted(h)) {
+        let Ok(store) = self.0.read() else { return };
+        let mut unpacker = store.codec.unpacker();
+        for (home, events) in store.homes.iter().filter(|(h, _)| wanted(h)) {
             for (key, packed) in events {
-                f(home, packed, &|| packed.unpack(key));
+                f(home, packed, &mut || packed.unpack(key, &mut unpacker));
             }
         }
     }
@@ -212,7 +242,7 @@ impl Events {
     pub fn len(&self) -> usize {
         self.0
             .read()
-            .map(|h| h.values().map(HashMap::len).sum())
+            .map(|s| s.homes.values().map(HashMap::len).sum())
             .unwrap_or(0)
     }
 
@@ -222,8 +252,8 @@ impl Events {
 
     /// The namespaces events live in.
     pub fn namespaces(&self, out: &mut BTreeSet<String>) {
-        let Ok(homes) = self.0.read() else { return };
-        for events in homes.values() {
+        let Ok(store) = self.0.read() else { return };
+        for events in store.homes.values() {
             for key in events.keys() {
                 let (ns, _) = split(key);
                 if !ns.is_empty() && !out.contains(ns) {
@@ -236,11 +266,12 @@ impl Events {
     /// One event, by its namespace and name.
     pub fn get(&self, namespace: Option<&str>, name: &str) -> Option<Event> {
         let key = format!("{}/{name}", namespace.unwrap_or(""));
-        let homes = self.0.read().ok()?;
-        homes
+        let store = self.0.read().ok()?;
+        store
+            .homes
             .values()
             .find_map(|events| events.get(key.as_str()))
-            .and_then(|p| p.unpack(&key))
+            .and_then(|p| p.unpack(&key, &mut store.codec.unpacker()))
     }
 
     /// The events about one object.
@@ -267,11 +298,12 @@ impl Events {
     /// The `n` newest events whose own namespace is `namespace` (all when `None`), newest
     /// first; ties by name, so the order is the same every time.
     pub fn newest(&self, namespace: Option<&str>, n: usize) -> Vec<Event> {
-        let Ok(homes) = self.0.read() else {
+        let Ok(store) = self.0.read() else {
             return Vec::new();
         };
         type Candidate<'a> = (Option<jiff::Timestamp>, &'a str, &'a Packed);
-        let mut all: Vec<Candidate<'_>> = homes
+        let mut all: Vec<Candidate<'_>> = store
+            .homes
             .values()
             .flat_map(|events| events.iter())
             .filter(|(key, _)| namespace.is_none_or(|ns| split(key).0 == ns))
@@ -285,8 +317,9 @@ impl Events {
         }
         all.truncate(n);
         all.sort_by(order);
+        let mut unpacker = store.codec.unpacker();
         all.into_iter()
-            .filter_map(|(_, key, p)| p.unpack(key))
+            .filter_map(|(_, key, p)| p.unpack(key, &mut unpacker))
             .collect()
     }
 }

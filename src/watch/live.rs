@@ -206,11 +206,7 @@ impl LogFetcher {
         loop {
             self.pass_done.notified().await;
             let mut wanted = Vec::new();
-            for p in self.readers.pods() {
-                let pod = &p.0;
-                if !super::partition::in_trouble(pod) {
-                    continue;
-                }
+            for pod in &self.readers.pods.troubled() {
                 let ns = pod.metadata.namespace.clone().unwrap_or_default();
                 let name = pod.metadata.name.clone().unwrap_or_default();
                 let uid = pod.metadata.uid.clone().unwrap_or_default();

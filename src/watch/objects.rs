@@ -1,12 +1,11 @@
-//! The live object store: one `kube::runtime` reflector store per kind — Events excepted,
-//! which are far more numerous and kept packed (`watch::events`). Writers are fed by
-//! watchers (live) or by a bundle (`--from`, `--replay`); readers copy the objects of one
-//! partition into a typed [`Objects`] for the analyzers.
+//! The live object store: one `kube::runtime` reflector store per kind — Pods and Events
+//! excepted, which are far more numerous and kept packed (`watch::pods`,
+//! `watch::events`). Writers are fed by watchers (live) or by a bundle (`--from`,
+//! `--replay`); readers copy the objects of one partition into a typed [`Objects`] for the
+//! analyzers.
 //!
 //! Objects enter through the model's edge, so ConfigMaps and Secrets keep key names only —
 //! the values of a Secret are never deserialized, not even into the watch cache.
-
-use std::sync::Arc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::runtime::reflector::{self, Store, store::Writer};
@@ -15,6 +14,8 @@ use serde::{Deserialize, Deserializer};
 
 pub use super::events::Events;
 use super::events::{EventsWriter, Home, Packed};
+pub use super::pods::Pods;
+use super::pods::{Glance, PodsWriter};
 use crate::model::edge::Edge;
 use crate::model::{Kind, ObjectRef, Objects};
 
@@ -63,7 +64,12 @@ pub struct Touch {
 }
 
 impl Touch {
-    fn of(kind: Kind, meta: &ObjectMeta, about: Option<ObjectRef>, capacity: bool) -> Self {
+    pub(super) fn of(
+        kind: Kind,
+        meta: &ObjectMeta,
+        about: Option<ObjectRef>,
+        capacity: bool,
+    ) -> Self {
         Touch {
             kind,
             namespace: meta.namespace.clone().filter(|n| !n.is_empty()),
@@ -110,13 +116,8 @@ where
 {
     let touched = match event {
         watcher::Event::Apply(o) | watcher::Event::Delete(o) => {
-            let capacity = T::STUBBED && {
-                let old = writer.as_reader().get(&reflector::ObjectRef::from_obj(o));
-                let new = matches!(event, watcher::Event::Apply(_)).then_some(&o.0);
-                T::capacity_changed(old.as_deref().map(|e| &e.0), new)
-            };
             let meta = k8s_openapi::Metadata::metadata(&o.0);
-            Some(Touch::of(kind, meta, o.0.involved(), capacity))
+            Some(Touch::of(kind, meta, o.0.involved(), false))
         }
         watcher::Event::InitDone => Some(Touch::everywhere(kind)),
         watcher::Event::Init | watcher::Event::InitApply(_) => None,
@@ -126,7 +127,7 @@ where
 }
 
 /// What the watcher events of one kind are applied to: a reflector store's writer, or
-/// the packed events store (`watch::events`).
+/// a packed store (`watch::pods`, `watch::events`).
 pub trait Apply<T> {
     fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<T>>) -> Option<Touch>;
 }
@@ -145,8 +146,16 @@ where
 pub trait Sort {
     /// Buckets that get a full copy of an object of `kind`.
     fn object(&self, kind: Kind, meta: &ObjectMeta, full: &mut Vec<usize>);
-    /// Buckets that get the pod in full, and those that get only its [`Route::stub`].
-    fn pod(&self, pod: &Pod, full: &mut Vec<usize>, stub: &mut Vec<usize>);
+    /// Buckets that get the pod in full, and those that get only its capacity stub
+    /// (`pods::Capacity::stub`).
+    fn pod(
+        &self,
+        namespace: &str,
+        name: &str,
+        glance: &Glance,
+        full: &mut Vec<usize>,
+        stub: &mut Vec<usize>,
+    );
     /// Whether any bucket may want events of `home` (the others are not even looked at).
     fn wants_events(&self, home: &Home) -> bool;
     /// Buckets that get the event.
@@ -155,27 +164,13 @@ pub trait Sort {
 
 /// How one kind is routed by a [`Sort`]; most kinds go by their metadata alone.
 pub trait Route: k8s_openapi::Metadata<Ty = ObjectMeta> + Sized {
-    fn route(&self, kind: Kind, sort: &dyn Sort, full: &mut Vec<usize>, _stub: &mut Vec<usize>) {
+    fn route(&self, kind: Kind, sort: &dyn Sort, full: &mut Vec<usize>) {
         sort.object(kind, self.metadata(), full);
-    }
-
-    /// Whether some partitions hold only a [`Route::stub`] of objects of this kind.
-    const STUBBED: bool = false;
-
-    /// The reduced copy given to partitions that need only part of the object.
-    fn stub(&self) -> Option<Self> {
-        None
     }
 
     /// The object an event is about; `None` for everything but Events.
     fn involved(&self) -> Option<ObjectRef> {
         None
-    }
-
-    /// Whether a change from `old` to `new` (`None`: absent) alters the [`Route::stub`]
-    /// that partitions needing capacity hold.
-    fn capacity_changed(_old: Option<&Self>, _new: Option<&Self>) -> bool {
-        false
     }
 }
 
@@ -195,53 +190,35 @@ impl Route for k8s_openapi::api::core::v1::Event {
     }
 }
 
-impl Route for Pod {
-    const STUBBED: bool = true;
-
-    fn route(&self, _: Kind, sort: &dyn Sort, full: &mut Vec<usize>, stub: &mut Vec<usize>) {
-        sort.pod(self, full, stub);
-    }
-
-    fn stub(&self) -> Option<Self> {
-        Some(super::partition::capacity_stub(self))
-    }
-
-    fn capacity_changed(old: Option<&Self>, new: Option<&Self>) -> bool {
-        // Only pods bound to a node are held as stubs.
-        let held = |p: Option<&Pod>| {
-            p.filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_some()))
-                .map(super::partition::capacity_stub)
-        };
-        held(old) != held(new)
-    }
-}
-
 macro_rules! stores {
     ($($variant:ident : $ty:ty => $field:ident;)*) => {
         /// Readers of every kind's store; cheap to clone.
         #[derive(Clone)]
         pub struct Readers {
             $(pub $field: Store<Entry<$ty>>,)*
+            pub pods: Pods,
             pub events: Events,
         }
 
         /// Writers of every kind's store; each is moved to the task that feeds it.
         pub struct Writers {
             $(pub $field: Writer<Entry<$ty>>,)*
+            pub pods: PodsWriter,
             pub events: EventsWriter,
         }
 
-        /// Every kind held in a reflector store, in the order of the registry (Events
-        /// have their own store).
+        /// Every kind held in a reflector store, in the order of the registry (Pods and
+        /// Events have their own stores).
         pub const REFLECTED: &[Kind] = &[$(Kind::$variant),*];
 
         /// A fresh, empty set of stores.
         pub fn stores() -> (Readers, Writers) {
             $(let $field = reflector::store::<Entry<$ty>>();)*
+            let (pods, pods_writer) = super::pods::store();
             let (events, events_writer) = super::events::store();
             (
-                Readers { $($field: $field.0.clone(),)* events },
-                Writers { $($field: $field.1,)* events: events_writer },
+                Readers { $($field: $field.0.clone(),)* pods, events },
+                Writers { $($field: $field.1,)* pods: pods_writer, events: events_writer },
             )
         }
 
@@ -252,22 +229,34 @@ macro_rules! stores {
                 $(
                     for o in self.$field.state() {
                         full.clear();
-                        stub.clear();
-                        o.0.route(Kind::$variant, sort, &mut full, &mut stub);
+                        o.0.route(Kind::$variant, sort, &mut full);
                         for &b in &full {
                             if let Some(bucket) = buckets.get_mut(b) {
                                 bucket.$field.push(o.0.clone());
                             }
                         }
-                        if !stub.is_empty() && let Some(s) = o.0.stub() {
-                            for &b in &stub {
-                                if let Some(bucket) = buckets.get_mut(b) {
-                                    bucket.$field.push(s.clone());
-                                }
+                    }
+                )*
+                self.pods.each(|ns, name, glance, unpack| {
+                    full.clear();
+                    stub.clear();
+                    sort.pod(ns, name, glance, &mut full, &mut stub);
+                    if !full.is_empty() && let Some(pod) = unpack() {
+                        for &b in &full {
+                            if let Some(bucket) = buckets.get_mut(b) {
+                                bucket.pods.push(pod.clone());
                             }
                         }
                     }
-                )*
+                    if let (false, Some(capacity)) = (stub.is_empty(), &glance.capacity) {
+                        let s = capacity.stub(ns, name);
+                        for &b in &stub {
+                            if let Some(bucket) = buckets.get_mut(b) {
+                                bucket.pods.push(s.clone());
+                            }
+                        }
+                    }
+                });
                 self.events.each(
                     |home| sort.wants_events(home),
                     |home, packed, unpack| {
@@ -300,6 +289,7 @@ macro_rules! stores {
                         }
                     }
                 )*
+                self.pods.namespaces(&mut out);
                 self.events.namespaces(&mut out);
                 out
             }
@@ -314,14 +304,10 @@ macro_rules! stores {
                     $(Kind::$variant => self.$field
                         .find(|o| wanted(k8s_openapi::Metadata::metadata(&o.0)))
                         .and_then(|o| serde_json::to_value(&o.0).ok()),)*
+                    Kind::Pod => self.pods.get(namespace.unwrap_or(""), name).and_then(|p| serde_json::to_value(&p).ok()),
                     Kind::Event => self.events.get(namespace, name).and_then(|e| serde_json::to_value(&e).ok()),
                 };
                 value.map(|v| crate::model::with_type_meta(v, kind.info()))
-            }
-
-            /// Every pod, shared (no copy).
-            pub fn pods(&self) -> Vec<Arc<Entry<k8s_openapi::api::core::v1::Pod>>> {
-                self.pods.state()
             }
         }
 
@@ -337,6 +323,12 @@ macro_rules! stores {
                     }
                     touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::InitDone));
                 )*
+                let pods = &mut self.pods;
+                touched.extend(pods.apply(Kind::Pod, &watcher::Event::Init));
+                for o in objects.pods {
+                    touched.extend(pods.apply(Kind::Pod, &watcher::Event::InitApply(Entry(o))));
+                }
+                touched.extend(pods.apply(Kind::Pod, &watcher::Event::InitDone));
                 let events = &mut self.events;
                 touched.extend(events.apply(Kind::Event, &watcher::Event::Init));
                 for o in objects.events {
@@ -350,6 +342,7 @@ macro_rules! stores {
             pub fn spawn(self, feed: &super::live::Feed) -> Vec<tokio::task::JoinHandle<()>> {
                 let mut handles = Vec::new();
                 $(handles.extend(super::live::spawn::<$ty, _>(Kind::$variant, self.$field, feed));)*
+                handles.extend(super::live::spawn::<Pod, _>(Kind::Pod, self.pods, feed));
                 handles.extend(super::live::spawn::<k8s_openapi::api::core::v1::Event, _>(Kind::Event, self.events, feed));
                 handles
             }
@@ -362,6 +355,9 @@ macro_rules! stores {
                         touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::Apply(Entry(o))));
                     }
                 )*
+                for o in objects.pods {
+                    touched.extend(self.pods.apply(Kind::Pod, &watcher::Event::Apply(Entry(o))));
+                }
                 for o in objects.events {
                     touched.extend(self.events.apply(Kind::Event, &watcher::Event::Apply(Entry(o))));
                 }
@@ -390,6 +386,7 @@ macro_rules! plain_route {
 plain_route!(
     Namespace,
     Node,
+    Pod,
     PersistentVolume,
     StorageClass,
     Deployment,
@@ -411,14 +408,13 @@ plain_route!(
     Secret
 );
 
-// The same list as `model::kinds` but Events (checked by the test below), typed for the
-// watchers.
+// The same list as `model::kinds` but Pods and Events (checked by the test below), typed
+// for the watchers.
 stores! {
     Namespace: Namespace => namespaces;
     Node: Node => nodes;
     PersistentVolume: PersistentVolume => persistent_volumes;
     StorageClass: StorageClass => storage_classes;
-    Pod: Pod => pods;
     Deployment: Deployment => deployments;
     ReplicaSet: ReplicaSet => replica_sets;
     StatefulSet: StatefulSet => stateful_sets;
@@ -447,7 +443,7 @@ mod tests {
         let registry: Vec<_> = crate::model::KINDS
             .iter()
             .map(|k| k.kind)
-            .filter(|k| *k != Kind::Event)
+            .filter(|k| !matches!(k, Kind::Pod | Kind::Event))
             .collect();
         assert_eq!(super::REFLECTED, registry.as_slice());
     }

@@ -11,8 +11,8 @@
 //!   `kube-system` (DNS health) and every Service, EndpointSlice and Endpoints (a log may
 //!   name `db.other-namespace.svc`);
 //! - when it has a pod waiting to be scheduled: every pod bound to a node, reduced to what
-//!   node capacity needs ([`capacity_stub`]). Such namespaces are analyzed together, so the
-//!   stubs are built once per pass.
+//!   node capacity needs (`pods::Capacity::stub`). Such namespaces are analyzed together,
+//!   so the stubs are built once per pass.
 //!
 //! The cluster partition holds the cluster-scoped objects, the pods in trouble, their
 //! events (evictions are read from them) and the owners that name their workloads.
@@ -26,16 +26,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStatus, Pod, PodSpec, PodStatus,
-    ResourceRequirements,
-};
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
-use kube::runtime::reflector;
 
 use super::events::{Home, Packed};
 use super::objects::{Readers, Sort, Touch};
+use super::pods::Glance;
 use crate::model::{Kind, ObjectRef, Objects, pod_is_healthy};
 
 /// The unit of re-analysis.
@@ -167,8 +163,8 @@ impl Seen<'_> {
             || self
                 .readers
                 .pods
-                .get(&reflector::ObjectRef::new(name).within(namespace))
-                .is_some_and(|p| in_trouble(&p.0))
+                .glance(namespace, name)
+                .is_some_and(|g| g.troubled)
     }
 }
 
@@ -194,16 +190,6 @@ pub fn in_trouble(pod: &Pod) -> bool {
             .is_some_and(|cs| cs.iter().any(|c| c.restart_count > 0))
 }
 
-fn unscheduled(pod: &Pod) -> bool {
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-    phase == Some("Pending")
-        && pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_ref())
-            .is_none()
-}
-
 impl PodFacts {
     pub fn is_troubled(&self, namespace: &str, name: &str) -> bool {
         self.troubled_pods
@@ -213,74 +199,20 @@ impl PodFacts {
 
     pub fn read(readers: &Readers) -> PodFacts {
         let mut facts = PodFacts::default();
-        for p in readers.pods() {
-            let pod = &p.0;
-            let ns = pod.metadata.namespace.clone().unwrap_or_default();
-            if in_trouble(pod) {
-                facts.troubled.insert(ns.clone());
+        readers.pods.each(|ns, name, glance, _| {
+            if glance.troubled {
+                facts.troubled.insert(ns.to_string());
                 facts
                     .troubled_pods
-                    .entry(ns.clone())
+                    .entry(ns.to_string())
                     .or_default()
-                    .insert(pod.metadata.name.clone().unwrap_or_default());
+                    .insert(name.to_string());
             }
-            if unscheduled(pod) {
-                facts.unscheduled.insert(ns);
+            if glance.unscheduled {
+                facts.unscheduled.insert(ns.to_string());
             }
-        }
+        });
         facts
-    }
-}
-
-/// A pod reduced to what node capacity reads (node, phase, container requests), shaped as
-/// a healthy pod so analyzers pass over it.
-pub fn capacity_stub(pod: &Pod) -> Pod {
-    let reduce = |c: &Container| Container {
-        name: c.name.clone(),
-        resources: c.resources.as_ref().map(|r| ResourceRequirements {
-            requests: r.requests.clone(),
-            ..ResourceRequirements::default()
-        }),
-        ..Container::default()
-    };
-    let spec = pod.spec.as_ref();
-    let containers: Vec<Container> = spec
-        .map(|s| s.containers.iter().map(reduce).collect())
-        .unwrap_or_default();
-    let phase = pod.status.as_ref().and_then(|s| s.phase.clone());
-    let running = phase.as_deref() == Some("Running");
-    let statuses = containers
-        .iter()
-        .map(|c| ContainerStatus {
-            name: c.name.clone(),
-            ready: running,
-            state: running.then(|| ContainerState {
-                running: Some(ContainerStateRunning::default()),
-                ..ContainerState::default()
-            }),
-            ..ContainerStatus::default()
-        })
-        .collect();
-    Pod {
-        metadata: ObjectMeta {
-            name: pod.metadata.name.clone(),
-            namespace: pod.metadata.namespace.clone(),
-            uid: pod.metadata.uid.clone(),
-            ..ObjectMeta::default()
-        },
-        spec: Some(PodSpec {
-            node_name: spec.and_then(|s| s.node_name.clone()),
-            init_containers: spec
-                .and_then(|s| s.init_containers.as_ref())
-                .map(|cs| cs.iter().map(reduce).collect()),
-            containers,
-            ..PodSpec::default()
-        }),
-        status: Some(PodStatus {
-            phase,
-            container_statuses: Some(statuses),
-            ..PodStatus::default()
-        }),
     }
 }
 
@@ -399,18 +331,18 @@ impl Sort for Router<'_> {
         }
     }
 
-    fn pod(&self, pod: &Pod, full: &mut Vec<usize>, stub: &mut Vec<usize>) {
-        let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    fn pod(
+        &self,
+        ns: &str,
+        name: &str,
+        glance: &Glance,
+        full: &mut Vec<usize>,
+        stub: &mut Vec<usize>,
+    ) {
         let home = self.home.get(ns).copied();
         full.extend(home);
-        let troubled = self
-            .facts
-            .is_troubled(ns, pod.metadata.name.as_deref().unwrap_or(""));
-        let bound = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_ref())
-            .is_some();
+        let troubled = self.facts.is_troubled(ns, name);
+        let bound = glance.capacity.is_some();
         for (i, g) in self.groups.iter().enumerate() {
             if Some(i) == home {
                 continue;
