@@ -26,6 +26,33 @@ fn examples() -> Vec<PathBuf> {
     dirs
 }
 
+/// The diagnoses of one pass of the watch engine over every partition of `snapshot`.
+fn partitioned(snapshot: &Snapshot) -> Vec<k8sops::rca::Diagnosis> {
+    let (readers, mut writers) = stores();
+    writers.load(snapshot.objects.clone());
+    let captured = snapshot.meta.captured_at;
+    let logs = Arc::new(Mutex::new(snapshot.logs.clone()));
+    let mut engine = Engine::new(
+        readers,
+        logs,
+        Arc::new(move || captured),
+        Origin {
+            ci: snapshot.ci.clone().map(Arc::new),
+            ..Origin::default()
+        },
+        Duration::ZERO,
+    );
+    let dirty = Dirty {
+        all: true,
+        ..Dirty::default()
+    };
+    let mut last = None;
+    engine.pass(&dirty, 1, &mut |u| last = Some(u));
+    let update = last.expect("a pass sends an update");
+    assert!(update.complete);
+    update.diagnoses.to_vec()
+}
+
 #[test]
 fn partitioned_analysis_equals_a_full_diagnose_on_every_example() {
     let dirs = examples();
@@ -33,35 +60,45 @@ fn partitioned_analysis_equals_a_full_diagnose_on_every_example() {
     for dir in dirs {
         let snapshot = bundle::read(&dir).expect("example reads");
         let full = k8sops::rca::run(&snapshot).items;
-        let (readers, mut writers) = stores();
-        writers.load(snapshot.objects.clone());
-        let captured = snapshot.meta.captured_at;
-        let logs = Arc::new(Mutex::new(snapshot.logs.clone()));
-        let mut engine = Engine::new(
-            readers,
-            logs,
-            Arc::new(move || captured),
-            Origin {
-                ci: snapshot.ci.clone().map(Arc::new),
-                ..Origin::default()
-            },
-            Duration::ZERO,
-        );
-        let dirty = Dirty {
-            all: true,
-            ..Dirty::default()
-        };
-        let mut last = None;
-        engine.pass(&dirty, 1, &mut |u| last = Some(u));
-        let update = last.expect("a pass sends an update");
-        assert!(update.complete);
         assert_eq!(
-            *update.diagnoses,
+            partitioned(&snapshot),
             full,
             "{}: partitioned analysis differs from diagnose",
             dir.display()
         );
     }
+}
+
+#[test]
+fn a_pending_pods_remedy_counts_what_pods_of_other_namespaces_take_of_each_node() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/unschedulable");
+    let snapshot = bundle::read(&dir).expect("example reads");
+    let before = k8sops::rca::run(&snapshot).items;
+    let mut objects = snapshot.objects.clone();
+    for node in ["worker-1", "worker-2", "worker-3"] {
+        let pod = json!({
+            "metadata": {"name": format!("etl-{node}"), "namespace": "batch", "uid": format!("etl-{node}")},
+            "spec": {"nodeName": node, "containers": [{"name": "etl", "image": "etl:3",
+                "resources": {"requests": {"cpu": "250m", "memory": "1Gi"}}}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "etl", "ready": true,
+                "restartCount": 0, "image": "etl:3", "imageID": "",
+                "state": {"running": {"startedAt": "2026-11-20T08:00:00Z"}}}]},
+        });
+        objects.insert_json(Kind::Pod, pod).expect("a pod");
+    }
+    let mut busier = Snapshot::new(
+        snapshot.meta.clone(),
+        objects,
+        snapshot.logs.clone(),
+        snapshot.warnings.clone(),
+    );
+    busier.ci = snapshot.ci.clone();
+    let full = k8sops::rca::run(&busier).items;
+    assert_ne!(
+        full, before,
+        "the pods of namespace batch leave less memory free on every worker"
+    );
+    assert_eq!(partitioned(&busier), full);
 }
 
 /// What the kubelet and controllers say about pods that run fine, and what they say about

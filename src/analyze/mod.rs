@@ -27,7 +27,9 @@ pub use finding::{
 };
 /// Kubernetes quantities (`250m`, `512Mi`), shared with the policy checks and the report's
 /// resource arithmetic.
-pub use unschedulable::{format_bytes, format_cpu, parse_quantity};
+pub use unschedulable::{
+    add_share, format_bytes, format_cpu, node_requests, node_share, parse_quantity,
+};
 
 use crate::model::Snapshot;
 

@@ -5,7 +5,7 @@
 //! Also owns the small Kubernetes quantity parser the resource analyzers share.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -15,7 +15,7 @@ use super::{
     Analyzer, Change, Context, EvidenceSource, Finding, PodContext, Remedy, Role, Severity,
     Strength,
 };
-use crate::model::{Kind, Snapshot};
+use crate::model::{Kind, NodeRequests, Snapshot};
 
 pub struct Unschedulable;
 
@@ -38,7 +38,7 @@ impl Analyzer for Unschedulable {
 /// pending pod asks: per pending pod, re-summing every node's pods was quadratic.
 struct NodeUsage<'s> {
     snapshot: &'s Snapshot,
-    requested: OnceCell<HashMap<&'s str, BTreeMap<String, f64>>>,
+    requested: OnceCell<NodeRequests>,
 }
 
 impl<'s> NodeUsage<'s> {
@@ -52,23 +52,12 @@ impl<'s> NodeUsage<'s> {
     /// `resource` requested on node `name` by pods that still hold it (not Succeeded or
     /// Failed).
     fn requested(&self, name: &str, resource: &str) -> f64 {
-        let by_node = self.requested.get_or_init(|| {
-            let mut by_node: HashMap<&'s str, BTreeMap<String, f64>> = HashMap::new();
-            for pod in &self.snapshot.objects.pods {
-                let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
-                    continue;
-                };
-                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-                if matches!(phase, Some("Succeeded" | "Failed")) {
-                    continue;
-                }
-                let sums = by_node.entry(node).or_default();
-                for (k, v) in pod_requests(pod) {
-                    *sums.entry(k).or_default() += v;
-                }
-            }
-            by_node
-        });
+        let by_node = match self.snapshot.node_requests() {
+            Some(given) => given,
+            None => self
+                .requested
+                .get_or_init(|| node_requests(&self.snapshot.objects.pods)),
+        };
         by_node
             .get(name)
             .and_then(|r| r.get(resource))
@@ -642,6 +631,53 @@ fn fitting_remedy(
         change,
         rationale,
     })
+}
+
+/// What the pods bound to each node request in total ([`pod_requests`]), counting the
+/// pods that still hold their node (not Succeeded or Failed).
+pub fn node_requests<'a>(pods: impl IntoIterator<Item = &'a Pod>) -> NodeRequests {
+    let mut by_node = NodeRequests::new();
+    for pod in pods {
+        if let Some((node, requests)) = node_share(pod) {
+            add_share(
+                &mut by_node,
+                node,
+                requests.iter().map(|(k, v)| (k.as_str(), *v)),
+            );
+        }
+    }
+    by_node
+}
+
+/// What one pod adds to [`node_requests`]: its node and its effective requests; `None`
+/// when it holds no node.
+pub fn node_share(pod: &Pod) -> Option<(&str, BTreeMap<String, f64>)> {
+    let node = pod.spec.as_ref()?.node_name.as_deref()?;
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    if matches!(phase, Some("Succeeded" | "Failed")) {
+        return None;
+    }
+    Some((node, pod_requests(pod)))
+}
+
+/// Adds one pod's [`node_share`] to the totals.
+pub fn add_share<'a>(
+    by_node: &mut NodeRequests,
+    node: &str,
+    requests: impl IntoIterator<Item = (&'a str, f64)>,
+) {
+    let sums = match by_node.get_mut(node) {
+        Some(sums) => sums,
+        None => by_node.entry(node.to_string()).or_default(),
+    };
+    for (k, v) in requests {
+        match sums.get_mut(k) {
+            Some(sum) => *sum += v,
+            None => {
+                sums.insert(k.to_string(), v);
+            }
+        }
+    }
 }
 
 /// The pod's effective requests: the sum over containers, or the largest init container

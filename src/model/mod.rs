@@ -10,7 +10,8 @@ mod object_ref;
 mod pod;
 mod target;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -114,8 +115,14 @@ pub struct Snapshot {
     /// The CI runs of the commits its workloads carry, when they were collected
     /// (see [`Snapshot::with_ci`]).
     pub ci: Option<CiRuns>,
+    /// What the pods bound to each node request, when `objects` holds only some of the
+    /// cluster's pods (a watch partition; see [`Snapshot::with_node_requests`]).
+    node_requests: Option<Arc<NodeRequests>>,
     index: Index,
 }
+
+/// Node name → resource → what the pods bound to that node request in total.
+pub type NodeRequests = HashMap<String, BTreeMap<String, f64>>;
 
 impl Snapshot {
     /// Sorts the objects and builds the indices.
@@ -134,6 +141,7 @@ impl Snapshot {
             warnings,
             metrics: Metrics::default(),
             ci: None,
+            node_requests: None,
             index,
         }
     }
@@ -142,6 +150,18 @@ impl Snapshot {
     pub fn with_ci(mut self, ci: CiRuns) -> Self {
         self.ci = Some(ci);
         self
+    }
+
+    /// The snapshot with the requests of every pod bound to a node, for analyzers that
+    /// weigh a node's free capacity while `objects` holds only part of the pods.
+    pub fn with_node_requests(mut self, requests: Arc<NodeRequests>) -> Self {
+        self.node_requests = Some(requests);
+        self
+    }
+
+    /// What [`Snapshot::with_node_requests`] gave; `None`: read them from `objects`.
+    pub fn node_requests(&self) -> Option<&NodeRequests> {
+        self.node_requests.as_deref()
     }
 
     pub fn index(&self) -> &Index {

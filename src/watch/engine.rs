@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use super::objects::{Readers, Touch};
 use super::partition::{self, Dirty, Partition, PodFacts, Seen};
 use crate::ci::CiRuns;
-use crate::model::{LogKey, Scope, Snapshot, SnapshotMeta};
+use crate::model::{LogKey, NodeRequests, Scope, Snapshot, SnapshotMeta};
 use crate::rca::Diagnosis;
 
 /// "What time is it": the wall clock live, the bundle's capture time with `--from`, the
@@ -224,10 +224,17 @@ impl Engine {
             .chain(rest.chunks(BATCH))
             .collect();
         let last = batches.len().saturating_sub(1);
+        // Summed once per pass, for the groups that weigh node capacity.
+        let mut node_requests = None;
         for (i, batch) in batches.iter().enumerate() {
             let buckets = partition::copy(&self.readers, batch, &facts);
             for (group, objects) in batch.iter().zip(buckets) {
-                let snapshot = snapshot(&self.origin, &self.logs, group, objects, now);
+                let requests = group.weighs_capacity().then(|| {
+                    node_requests
+                        .get_or_insert_with(|| Arc::new(self.readers.pods.node_requests()))
+                        .clone()
+                });
+                let snapshot = snapshot(&self.origin, &self.logs, group, objects, requests, now);
                 let findings = crate::analyze::run_all(&snapshot);
                 let items = crate::rca::diagnose(&snapshot, findings);
                 for p in &group.partitions {
@@ -315,6 +322,7 @@ pub fn snapshot(
     logs: &Logs,
     group: &partition::Group,
     objects: crate::model::Objects,
+    node_requests: Option<Arc<NodeRequests>>,
     now: jiff::Timestamp,
 ) -> Snapshot {
     let mut meta = SnapshotMeta::new(now);
@@ -338,7 +346,10 @@ pub fn snapshot(
             .collect(),
         Err(_) => BTreeMap::new(),
     };
-    let snapshot = Snapshot::new(meta, objects, logs, Vec::new());
+    let mut snapshot = Snapshot::new(meta, objects, logs, Vec::new());
+    if let Some(requests) = node_requests {
+        snapshot = snapshot.with_node_requests(requests);
+    }
     match &origin.ci {
         Some(ci) => snapshot.with_ci(CiRuns::clone(ci)),
         None => snapshot,

@@ -366,6 +366,34 @@ mod tests {
     }
 
     #[test]
+    fn a_long_list_is_packed_and_every_event_comes_back_as_it_went_in() {
+        let (events, mut w) = store();
+        let all: Vec<Event> = (0..2500)
+            .map(|i| {
+                let pod = format!("web-7d9f8-{:05}", i / 10);
+                let at = format!("2026-11-20T09:{:02}:{:02}Z", i / 60 % 60, i % 60);
+                event("shop", &format!("{pod}.{i:x}"), "Pod", &pod, &at)
+            })
+            .collect();
+        apply(&mut w, watcher::Event::Init);
+        for e in &all {
+            apply(&mut w, watcher::Event::InitApply(Entry(e.clone())));
+        }
+        apply(&mut w, watcher::Event::InitDone);
+        assert_eq!(events.len(), all.len());
+        for e in all.iter().step_by(97) {
+            let name = e.metadata.name.as_deref().expect("named");
+            assert_eq!(events.get(Some("shop"), name).as_ref(), Some(e));
+        }
+        let later = event("shop", "web-1.zz", "Pod", "web-1", "2026-11-20T10:00:00Z");
+        apply(&mut w, watcher::Event::Apply(Entry(later.clone())));
+        assert_eq!(
+            events.about(&ObjectRef::new("Pod", Some("shop"), "web-1")),
+            vec![later]
+        );
+    }
+
+    #[test]
     fn events_about_cluster_scoped_objects_are_read_with_the_cluster() {
         let (events, mut w) = store();
         let e = event(

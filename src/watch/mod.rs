@@ -131,7 +131,17 @@ impl Slices {
         let objects = partition::copy(&self.readers, std::slice::from_ref(&group), &facts)
             .pop()
             .unwrap_or_default();
-        engine::snapshot(&self.origin, &self.logs, &group, objects, (self.clock)())
+        let requests = group
+            .weighs_capacity()
+            .then(|| Arc::new(self.readers.pods.node_requests()));
+        engine::snapshot(
+            &self.origin,
+            &self.logs,
+            &group,
+            objects,
+            requests,
+            (self.clock)(),
+        )
     }
 }
 

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer};
 pub use super::events::Events;
 use super::events::{EventsWriter, Home, Packed};
 pub use super::pods::Pods;
-use super::pods::{Glance, PodsWriter};
+use super::pods::PodsWriter;
 use crate::model::edge::Edge;
 use crate::model::{Kind, ObjectRef, Objects};
 
@@ -146,16 +146,8 @@ where
 pub trait Sort {
     /// Buckets that get a full copy of an object of `kind`.
     fn object(&self, kind: Kind, meta: &ObjectMeta, full: &mut Vec<usize>);
-    /// Buckets that get the pod in full, and those that get only its capacity stub
-    /// (`pods::Capacity::stub`).
-    fn pod(
-        &self,
-        namespace: &str,
-        name: &str,
-        glance: &Glance,
-        full: &mut Vec<usize>,
-        stub: &mut Vec<usize>,
-    );
+    /// Buckets that get the pod.
+    fn pod(&self, namespace: &str, name: &str, full: &mut Vec<usize>);
     /// Whether any bucket may want events of `home` (the others are not even looked at).
     fn wants_events(&self, home: &Home) -> bool;
     /// Buckets that get the event.
@@ -225,7 +217,7 @@ macro_rules! stores {
         impl Readers {
             /// Copies every stored object into the buckets `sort` assigns it to.
             pub fn copy_into(&self, sort: &dyn Sort, buckets: &mut [Objects]) {
-                let (mut full, mut stub) = (Vec::new(), Vec::new());
+                let mut full = Vec::new();
                 $(
                     for o in self.$field.state() {
                         full.clear();
@@ -237,22 +229,13 @@ macro_rules! stores {
                         }
                     }
                 )*
-                self.pods.each(|ns, name, glance, unpack| {
+                self.pods.each(|ns, name, _, unpack| {
                     full.clear();
-                    stub.clear();
-                    sort.pod(ns, name, glance, &mut full, &mut stub);
+                    sort.pod(ns, name, &mut full);
                     if !full.is_empty() && let Some(pod) = unpack() {
                         for &b in &full {
                             if let Some(bucket) = buckets.get_mut(b) {
                                 bucket.pods.push(pod.clone());
-                            }
-                        }
-                    }
-                    if let (false, Some(capacity)) = (stub.is_empty(), &glance.capacity) {
-                        let s = capacity.stub(ns, name);
-                        for &b in &stub {
-                            if let Some(bucket) = buckets.get_mut(b) {
-                                bucket.pods.push(s.clone());
                             }
                         }
                     }

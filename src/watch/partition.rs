@@ -10,9 +10,9 @@
 //! - when the namespace has a pod in trouble (not healthy, or restarted): the pods of
 //!   `kube-system` (DNS health) and every Service, EndpointSlice and Endpoints (a log may
 //!   name `db.other-namespace.svc`);
-//! - when it has a pod waiting to be scheduled: every pod bound to a node, reduced to what
-//!   node capacity needs (`pods::Capacity::stub`). Such namespaces are analyzed together,
-//!   so the stubs are built once per pass.
+//! - when it has a pod waiting to be scheduled: what the pods bound to each node request
+//!   (`Snapshot::with_node_requests`), summed once per pass from what the pods store
+//!   keeps beside each pod. Such namespaces are analyzed together.
 //!
 //! The cluster partition holds the cluster-scoped objects, the pods in trouble, their
 //! events (evictions are read from them) and the owners that name their workloads.
@@ -31,7 +31,6 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::events::{Home, Packed};
 use super::objects::{Readers, Sort, Touch};
-use super::pods::Glance;
 use crate::model::{Kind, ObjectRef, Objects, pod_is_healthy};
 
 /// The unit of re-analysis.
@@ -228,6 +227,12 @@ pub struct Group {
 }
 
 impl Group {
+    /// Whether its analyzers weigh node capacity: its snapshot is given what the pods
+    /// bound to each node request (`Snapshot::with_node_requests`).
+    pub fn weighs_capacity(&self) -> bool {
+        self.capacity
+    }
+
     /// Whether a diagnosis about `subject` is this group's to report.
     pub fn owns(&self, subject: &ObjectRef) -> bool {
         self.partitions.contains(&Partition::of(subject))
@@ -331,26 +336,16 @@ impl Sort for Router<'_> {
         }
     }
 
-    fn pod(
-        &self,
-        ns: &str,
-        name: &str,
-        glance: &Glance,
-        full: &mut Vec<usize>,
-        stub: &mut Vec<usize>,
-    ) {
+    fn pod(&self, ns: &str, name: &str, full: &mut Vec<usize>) {
         let home = self.home.get(ns).copied();
         full.extend(home);
         let troubled = self.facts.is_troubled(ns, name);
-        let bound = glance.capacity.is_some();
         for (i, g) in self.groups.iter().enumerate() {
             if Some(i) == home {
                 continue;
             }
             if (g.cluster && troubled) || (g.context && ns == "kube-system") {
                 full.push(i);
-            } else if g.capacity && bound {
-                stub.push(i);
             }
         }
     }

@@ -1,25 +1,20 @@
 //! The Pods store. After Events, Pods are a cluster's most numerous objects and the
 //! largest once typed, so they are kept packed (`watch::pack`) like events. Beside each
 //! pod the store keeps what is read of every pod at every change: whether it is in
-//! trouble or waiting for a node, what node capacity reads of it, and its row in the
-//! dashboard ([`Glance`]). A pass unpacks only the pods of the partitions it analyzes.
+//! trouble or waiting for a node, what it takes of its node's capacity, and its row in
+//! the dashboard ([`Glance`]). A pass unpacks only the pods of the partitions it analyzes.
 //! Fed by the same `kube::runtime` watcher events as the reflector stores, with the same
 //! relist: a new list is gathered aside and swapped in whole when it is complete.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
-use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStatus, Pod, PodSpec, PodStatus,
-    ResourceRequirements,
-};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::api::core::v1::Pod;
 use kube::runtime::watcher;
 
 use super::objects::{Apply, Entry, Touch};
 use super::pack::{Codec, Gather, Packer, Unpacker};
-use crate::model::{Kind, pod_is_healthy, pod_ready, pod_status};
+use crate::model::{Kind, NodeRequests, pod_is_healthy, pod_ready, pod_status};
 
 /// What is read of a pod without unpacking it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +35,8 @@ pub struct Glance {
     pub restarts: i32,
     /// `Kind/name` of its controller; empty for a bare pod.
     pub workload: Box<str>,
-    /// What node capacity reads of the pod, when it is bound to a node.
-    pub capacity: Option<Capacity>,
+    /// What the pod takes of its node's capacity, when it holds a node.
+    pub share: Option<Share>,
 }
 
 impl Glance {
@@ -73,108 +68,19 @@ impl Glance {
                 .map(|o| format!("{}/{}", o.kind, o.name))
                 .unwrap_or_default()
                 .into(),
-            capacity: bound.map(|_| Capacity::of(pod)),
+            share: crate::analyze::node_share(pod).map(|(node, requests)| Share {
+                node: node.into(),
+                requests: requests.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            }),
         }
     }
 }
 
-/// A pod reduced to what node capacity reads: its node, phase and container requests.
+/// What a pod takes of its node's capacity (`analyze::node_share`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Capacity {
-    uid: Option<Box<str>>,
-    node: Option<Box<str>>,
-    phase: Option<Box<str>>,
-    containers: Box<[Requests]>,
-    init_containers: Option<Box<[Requests]>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Requests {
-    container: Box<str>,
-    requests: Option<Box<[(String, Quantity)]>>,
-}
-
-impl Requests {
-    fn of(c: &Container) -> Requests {
-        let requests = c.resources.as_ref().and_then(|r| r.requests.as_ref());
-        Requests {
-            container: c.name.as_str().into(),
-            requests: requests.map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-        }
-    }
-
-    fn container(&self) -> Container {
-        Container {
-            name: self.container.to_string(),
-            resources: self.requests.as_ref().map(|r| ResourceRequirements {
-                requests: Some(r.iter().cloned().collect::<BTreeMap<_, _>>()),
-                ..ResourceRequirements::default()
-            }),
-            ..Container::default()
-        }
-    }
-}
-
-impl Capacity {
-    fn of(pod: &Pod) -> Capacity {
-        let spec = pod.spec.as_ref();
-        Capacity {
-            uid: pod.metadata.uid.as_deref().map(Box::from),
-            node: spec.and_then(|s| s.node_name.as_deref()).map(Box::from),
-            phase: pod
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .map(Box::from),
-            containers: spec
-                .map(|s| s.containers.iter().map(Requests::of).collect())
-                .unwrap_or_default(),
-            init_containers: spec
-                .and_then(|s| s.init_containers.as_ref())
-                .map(|cs| cs.iter().map(Requests::of).collect()),
-        }
-    }
-
-    /// The pod as partitions needing node capacity hold it, shaped as a healthy pod so
-    /// analyzers pass over it.
-    pub fn stub(&self, namespace: &str, name: &str) -> Pod {
-        let running = self.phase.as_deref() == Some("Running");
-        let containers: Vec<Container> = self.containers.iter().map(Requests::container).collect();
-        let statuses = containers
-            .iter()
-            .map(|c| ContainerStatus {
-                name: c.name.clone(),
-                ready: running,
-                state: running.then(|| ContainerState {
-                    running: Some(ContainerStateRunning::default()),
-                    ..ContainerState::default()
-                }),
-                ..ContainerStatus::default()
-            })
-            .collect();
-        Pod {
-            metadata: ObjectMeta {
-                name: Some(name.to_string()),
-                namespace: (!namespace.is_empty()).then(|| namespace.to_string()),
-                uid: self.uid.as_deref().map(str::to_string),
-                ..ObjectMeta::default()
-            },
-            spec: Some(PodSpec {
-                node_name: self.node.as_deref().map(str::to_string),
-                init_containers: self
-                    .init_containers
-                    .as_ref()
-                    .map(|cs| cs.iter().map(Requests::container).collect()),
-                containers,
-                ..PodSpec::default()
-            }),
-            status: Some(PodStatus {
-                phase: self.phase.as_deref().map(str::to_string),
-                container_statuses: Some(statuses),
-                ..PodStatus::default()
-            }),
-        }
-    }
+pub struct Share {
+    node: Box<str>,
+    requests: Box<[(Box<str>, f64)]>,
 }
 
 /// One pod: its glance, and its packed JSON.
@@ -271,7 +177,7 @@ impl Apply<Pod> for PodsWriter {
                     let (place, json) = place_of(&o.0);
                     (place, self.packer.pack(&json))
                 });
-                let held = |g: Option<&Glance>| g.and_then(|g| g.capacity.clone());
+                let held = |g: Option<&Glance>| g.and_then(|g| g.share.clone());
                 let now = held(new.as_ref().map(|((_, _, g), _)| g));
                 let old = match self.pods.0.write() {
                     Ok(mut store) => match new {
@@ -328,6 +234,18 @@ impl Pods {
             }
         });
         out
+    }
+
+    /// What the pods bound to each node request.
+    pub fn node_requests(&self) -> NodeRequests {
+        let mut by_node = NodeRequests::new();
+        self.each(|_, _, glance, _| {
+            if let Some(s) = &glance.share {
+                let requests = s.requests.iter().map(|(k, v)| (&**k, *v));
+                crate::analyze::add_share(&mut by_node, &s.node, requests);
+            }
+        });
+        by_node
     }
 
     /// The namespaces pods live in.
@@ -441,22 +359,18 @@ mod tests {
     }
 
     #[test]
-    fn a_stub_holds_what_node_capacity_reads() {
-        let p = pod("shop", "web-1", Some("node-a"), 0);
-        let stub = Capacity::of(&p).stub("shop", "web-1");
-        assert!(pod_is_healthy(&stub));
-        let spec = stub.spec.as_ref().expect("a spec");
-        assert_eq!(spec.node_name.as_deref(), Some("node-a"));
-        assert_eq!(
-            spec.containers[0]
-                .resources
-                .as_ref()
-                .and_then(|r| r.requests.clone()),
-            p.spec
-                .as_ref()
-                .and_then(|s| s.containers[0].resources.as_ref()?.requests.clone())
-        );
-        assert_eq!(stub.metadata.uid, p.metadata.uid);
+    fn node_requests_sum_the_pods_holding_each_node() {
+        let (pods, mut w) = store();
+        let all = [
+            pod("shop", "web-1", Some("node-a"), 0),
+            pod("shop", "web-2", Some("node-a"), 2),
+            pod("billing", "api-1", Some("node-b"), 0),
+            pod("billing", "api-2", None, 0),
+        ];
+        list(&mut w, all.clone());
+        assert_eq!(pods.node_requests(), crate::analyze::node_requests(&all));
+        let a = &pods.node_requests()["node-a"];
+        assert_eq!((a["cpu"], a["memory"]), (0.2, 256.0 * 1024.0 * 1024.0));
     }
 
     #[test]
