@@ -12,7 +12,7 @@
 //!   name `db.other-namespace.svc`);
 //! - when it has a pod waiting to be scheduled: what the pods bound to each node request
 //!   (`Snapshot::with_node_requests`), summed once per pass from what the pods store
-//!   keeps beside each pod. Such namespaces are analyzed together.
+//!   keeps beside each pod.
 //!
 //! The cluster partition holds the cluster-scoped objects, the pods in trouble, their
 //! events (evictions are read from them) and the owners that name their workloads.
@@ -240,7 +240,7 @@ impl Group {
 }
 
 /// Splits the partitions to analyze into groups, urgent ones first: one group per
-/// namespace, except that namespaces with pods waiting for a node share one group.
+/// partition, so a batch holds the objects of a few namespaces at a time.
 pub fn groups(
     partitions: &[Partition],
     urgent: &BTreeSet<Partition>,
@@ -248,41 +248,28 @@ pub fn groups(
 ) -> Vec<Group> {
     let mut ordered: Vec<&Partition> = partitions.iter().collect();
     ordered.sort_by_key(|p| !urgent.contains(*p));
-    let mut out: Vec<Group> = Vec::new();
-    let mut capacity: Option<usize> = None;
-    for p in ordered {
-        match p {
-            Partition::Cluster => out.push(Group {
+    ordered
+        .into_iter()
+        .map(|p| match p {
+            Partition::Cluster => Group {
                 partitions: vec![Partition::Cluster],
                 namespaces: BTreeSet::new(),
                 cluster: true,
                 context: false,
                 capacity: false,
-            }),
-            Partition::Namespace(ns) if facts.unscheduled.contains(ns) => {
-                let i = *capacity.get_or_insert_with(|| {
-                    out.push(Group {
-                        partitions: Vec::new(),
-                        namespaces: BTreeSet::new(),
-                        cluster: false,
-                        context: true,
-                        capacity: true,
-                    });
-                    out.len() - 1
-                });
-                out[i].partitions.push(p.clone());
-                out[i].namespaces.insert(ns.clone());
+            },
+            Partition::Namespace(ns) => {
+                let capacity = facts.unscheduled.contains(ns);
+                Group {
+                    partitions: vec![p.clone()],
+                    namespaces: BTreeSet::from([ns.clone()]),
+                    cluster: false,
+                    context: capacity || facts.troubled.contains(ns),
+                    capacity,
+                }
             }
-            Partition::Namespace(ns) => out.push(Group {
-                partitions: vec![p.clone()],
-                namespaces: BTreeSet::from([ns.clone()]),
-                cluster: false,
-                context: facts.troubled.contains(ns),
-                capacity: false,
-            }),
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// Routes objects into the buckets of a batch of groups.
