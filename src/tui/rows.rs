@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
 use crate::model::{ObjectRef, Objects, Snapshot, SnapshotMeta, event_count, event_last_seen};
 use crate::rca::Diagnosis;
 use crate::report::score::{self, Score};
 use crate::watch::Readers;
+use crate::watch::objects::Held;
 
 /// Events kept for the stream.
 const EVENTS: usize = 200;
@@ -56,7 +55,7 @@ pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosi
         health: Some(health(readers, namespace, diagnoses)),
         ..Rows::default()
     };
-    readers.pods.each(|ns, name, pod, _| {
+    readers.pods.each_glimpse(|ns, name, pod, _| {
         if namespace.is_some_and(|n| n != ns) {
             return;
         }
@@ -113,10 +112,10 @@ pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosi
 /// the stores: the header and `report daily` give the same cluster the same score. A
 /// view narrowed to one namespace is scored on that namespace alone, without the nodes.
 fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Score {
-    let keep = |meta: &ObjectMeta| namespace.is_none_or(|n| meta.namespace.as_deref() == Some(n));
+    let keep = |ns: &str| namespace.is_none_or(|n| ns == n);
     let mut objects = Objects::default();
     let mut pods = score::PodTally::default();
-    readers.pods.each(|ns, _, pod, unpack| {
+    readers.pods.each_glimpse(|ns, _, pod, unpack| {
         if namespace.is_some_and(|n| n != ns) {
             return;
         }
@@ -129,13 +128,7 @@ fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -
     });
     macro_rules! copy {
         ($($field:ident),*) => {
-            $(objects.$field = readers
-                .$field
-                .state()
-                .iter()
-                .filter(|o| keep(&o.0.metadata))
-                .map(|o| o.0.clone())
-                .collect();)*
+            $(objects.$field = readers.$field.all(&keep);)*
         };
     }
     copy!(
@@ -147,7 +140,7 @@ fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -
         cron_jobs
     );
     if namespace.is_none() {
-        objects.nodes = readers.nodes.state().iter().map(|n| n.0.clone()).collect();
+        objects.nodes = readers.nodes.all(&|_| true);
     }
     let shown: Vec<Diagnosis> = diagnoses
         .iter()

@@ -15,6 +15,7 @@ pub mod headless;
 pub mod live;
 pub mod objects;
 pub mod pack;
+pub mod packed;
 pub mod partition;
 pub mod pods;
 pub mod policy;

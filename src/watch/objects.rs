@@ -1,8 +1,9 @@
-//! The live object store: one `kube::runtime` reflector store per kind — Pods and Events
-//! excepted, which are far more numerous and kept packed (`watch::pods`,
-//! `watch::events`). Writers are fed by watchers (live) or by a bundle (`--from`,
-//! `--replay`); readers copy the objects of one partition into a typed [`Objects`] for the
-//! analyzers.
+//! The live object store, one store per kind: the namespaced kinds, which grow with the
+//! workloads, packed (`watch::packed`; Pods with what routing reads of them,
+//! `watch::pods`; Events indexed by the partition they are read with, `watch::events`),
+//! and the few cluster-scoped objects typed, in `kube::runtime` reflector stores. Writers
+//! are fed by watchers (live) or by a bundle (`--from`, `--replay`); readers copy the
+//! objects of one partition into a typed [`Objects`] for the analyzers.
 //!
 //! Objects enter through the model's edge, so ConfigMaps and Secrets keep key names only —
 //! the values of a Secret are never deserialized, not even into the watch cache.
@@ -13,7 +14,9 @@ use kube::runtime::watcher;
 use serde::{Deserialize, Deserializer};
 
 pub use super::events::Events;
-use super::events::{EventsWriter, Home, Packed};
+use super::events::{EventsWriter, Home, Packed as PackedEvent};
+pub use super::packed::Held;
+use super::packed::{Packed, PackedWriter};
 pub use super::pods::Pods;
 use super::pods::PodsWriter;
 use crate::model::edge::Edge;
@@ -127,7 +130,7 @@ where
 }
 
 /// What the watcher events of one kind are applied to: a reflector store's writer, or
-/// a packed store (`watch::pods`, `watch::events`).
+/// a packed store's (`watch::packed`, `watch::events`).
 pub trait Apply<T> {
     fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<T>>) -> Option<Touch>;
 }
@@ -144,22 +147,20 @@ where
 
 /// Decides which partitions' copies an object goes into (see `watch::partition`).
 pub trait Sort {
-    /// Buckets that get a full copy of an object of `kind`.
-    fn object(&self, kind: Kind, meta: &ObjectMeta, full: &mut Vec<usize>);
+    /// Buckets that get a copy of an object of `kind` in `namespace` (empty: cluster
+    /// scoped).
+    fn object(&self, kind: Kind, namespace: &str, full: &mut Vec<usize>);
     /// Buckets that get the pod.
     fn pod(&self, namespace: &str, name: &str, full: &mut Vec<usize>);
     /// Whether any bucket may want events of `home` (the others are not even looked at).
     fn wants_events(&self, home: &Home) -> bool;
     /// Buckets that get the event.
-    fn event(&self, home: &Home, event: &Packed, full: &mut Vec<usize>);
+    fn event(&self, home: &Home, event: &PackedEvent, full: &mut Vec<usize>);
 }
 
-/// How one kind is routed by a [`Sort`]; most kinds go by their metadata alone.
+/// What a watcher feeds into a store: an object with metadata, and for Events the object
+/// they are about.
 pub trait Route: k8s_openapi::Metadata<Ty = ObjectMeta> + Sized {
-    fn route(&self, kind: Kind, sort: &dyn Sort, full: &mut Vec<usize>) {
-        sort.object(kind, self.metadata(), full);
-    }
-
     /// The object an event is about; `None` for everything but Events.
     fn involved(&self) -> Option<ObjectRef> {
         None
@@ -182,31 +183,53 @@ impl Route for k8s_openapi::api::core::v1::Event {
     }
 }
 
+/// The reader's type of a kind's store.
+macro_rules! held {
+    (reflected, $ty:ty) => { Store<Entry<$ty>> };
+    (packed, $ty:ty) => { Packed<$ty> };
+}
+
+/// The writer's type of a kind's store.
+macro_rules! writer {
+    (reflected, $ty:ty) => { Writer<Entry<$ty>> };
+    (packed, $ty:ty) => { PackedWriter<$ty> };
+}
+
+/// A fresh store of a kind: its reader and its writer.
+macro_rules! fresh {
+    (reflected, $ty:ty) => {
+        reflector::store::<Entry<$ty>>()
+    };
+    (packed, $ty:ty) => {
+        super::packed::store::<$ty, ()>()
+    };
+}
+
 macro_rules! stores {
-    ($($variant:ident : $ty:ty => $field:ident;)*) => {
+    ($($variant:ident : $ty:ty => $field:ident, $how:ident;)*) => {
         /// Readers of every kind's store; cheap to clone.
         #[derive(Clone)]
         pub struct Readers {
-            $(pub $field: Store<Entry<$ty>>,)*
+            $(pub $field: held!($how, $ty),)*
             pub pods: Pods,
             pub events: Events,
         }
 
         /// Writers of every kind's store; each is moved to the task that feeds it.
         pub struct Writers {
-            $(pub $field: Writer<Entry<$ty>>,)*
+            $(pub $field: writer!($how, $ty),)*
             pub pods: PodsWriter,
             pub events: EventsWriter,
         }
 
-        /// Every kind held in a reflector store, in the order of the registry (Pods and
-        /// Events have their own stores).
-        pub const REFLECTED: &[Kind] = &[$(Kind::$variant),*];
+        /// Every kind but Pods and Events, in the order of the registry (those two have
+        /// stores of their own).
+        pub const PLAIN: &[Kind] = &[$(Kind::$variant),*];
 
         /// A fresh, empty set of stores.
         pub fn stores() -> (Readers, Writers) {
-            $(let $field = reflector::store::<Entry<$ty>>();)*
-            let (pods, pods_writer) = super::pods::store();
+            $(let $field = fresh!($how, $ty);)*
+            let (pods, pods_writer) = super::packed::store();
             let (events, events_writer) = super::events::store();
             (
                 Readers { $($field: $field.0.clone(),)* pods, events },
@@ -219,17 +242,19 @@ macro_rules! stores {
             pub fn copy_into(&self, sort: &dyn Sort, buckets: &mut [Objects]) {
                 let mut full = Vec::new();
                 $(
-                    for o in self.$field.state() {
+                    Held::each(&self.$field, &mut |ns, _, get| {
                         full.clear();
-                        o.0.route(Kind::$variant, sort, &mut full);
-                        for &b in &full {
-                            if let Some(bucket) = buckets.get_mut(b) {
-                                bucket.$field.push(o.0.clone());
+                        sort.object(Kind::$variant, ns, &mut full);
+                        if !full.is_empty() && let Some(o) = get() {
+                            for &b in &full {
+                                if let Some(bucket) = buckets.get_mut(b) {
+                                    bucket.$field.push(o.clone());
+                                }
                             }
                         }
-                    }
+                    });
                 )*
-                self.pods.each(|ns, name, _, unpack| {
+                Held::each(&self.pods, &mut |ns, name, unpack| {
                     full.clear();
                     sort.pod(ns, name, &mut full);
                     if !full.is_empty() && let Some(pod) = unpack() {
@@ -262,32 +287,19 @@ macro_rules! stores {
             /// Every namespace that holds an object, or is one.
             pub fn namespaces(&self) -> std::collections::BTreeSet<String> {
                 let mut out = std::collections::BTreeSet::new();
-                $(
-                    for o in self.$field.state() {
-                        let meta = k8s_openapi::Metadata::metadata(&o.0);
-                        match (Kind::$variant, meta.namespace.as_deref()) {
-                            (Kind::Namespace, _) => out.extend(meta.name.clone()),
-                            (_, Some(ns)) if !ns.is_empty() => { out.insert(ns.to_string()); }
-                            _ => {}
-                        }
-                    }
-                )*
-                self.pods.namespaces(&mut out);
+                $(Held::namespaces(&self.$field, Kind::$variant, &mut out);)*
+                Held::namespaces(&self.pods, Kind::Pod, &mut out);
                 self.events.namespaces(&mut out);
                 out
             }
 
             /// One stored object as JSON (for YAML and describe views).
             pub fn json(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<serde_json::Value> {
-                let wanted = |m: &ObjectMeta| {
-                    m.name.as_deref() == Some(name)
-                        && m.namespace.as_deref().filter(|n| !n.is_empty()) == namespace
-                };
+                let ns = namespace.unwrap_or("");
                 let value = match kind {
-                    $(Kind::$variant => self.$field
-                        .find(|o| wanted(k8s_openapi::Metadata::metadata(&o.0)))
-                        .and_then(|o| serde_json::to_value(&o.0).ok()),)*
-                    Kind::Pod => self.pods.get(namespace.unwrap_or(""), name).and_then(|p| serde_json::to_value(&p).ok()),
+                    $(Kind::$variant => Held::get(&self.$field, ns, name)
+                        .and_then(|o| serde_json::to_value(&o).ok()),)*
+                    Kind::Pod => Held::get(&self.pods, ns, name).and_then(|p| serde_json::to_value(&p).ok()),
                     Kind::Event => self.events.get(namespace, name).and_then(|e| serde_json::to_value(&e).ok()),
                 };
                 value.map(|v| crate::model::with_type_meta(v, kind.info()))
@@ -298,26 +310,17 @@ macro_rules! stores {
             /// Replaces every store's content with `objects` (a bundle, or its state at the
             /// start of a replay); returns what changed.
             pub fn load(&mut self, objects: Objects) -> Vec<Touch> {
-                let mut touched = Vec::new();
-                $(
-                    touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::Init));
-                    for o in objects.$field {
-                        touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::InitApply(Entry(o))));
+                fn list<T>(kind: Kind, w: &mut dyn Apply<T>, objects: Vec<T>, touched: &mut Vec<Touch>) {
+                    touched.extend(w.apply(kind, &watcher::Event::Init));
+                    for o in objects {
+                        touched.extend(w.apply(kind, &watcher::Event::InitApply(Entry(o))));
                     }
-                    touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::InitDone));
-                )*
-                let pods = &mut self.pods;
-                touched.extend(pods.apply(Kind::Pod, &watcher::Event::Init));
-                for o in objects.pods {
-                    touched.extend(pods.apply(Kind::Pod, &watcher::Event::InitApply(Entry(o))));
+                    touched.extend(w.apply(kind, &watcher::Event::InitDone));
                 }
-                touched.extend(pods.apply(Kind::Pod, &watcher::Event::InitDone));
-                let events = &mut self.events;
-                touched.extend(events.apply(Kind::Event, &watcher::Event::Init));
-                for o in objects.events {
-                    touched.extend(events.apply(Kind::Event, &watcher::Event::InitApply(Entry(o))));
-                }
-                touched.extend(events.apply(Kind::Event, &watcher::Event::InitDone));
+                let mut touched = Vec::new();
+                $(list(Kind::$variant, &mut self.$field, objects.$field, &mut touched);)*
+                list(Kind::Pod, &mut self.pods, objects.pods, &mut touched);
+                list(Kind::Event, &mut self.events, objects.events, &mut touched);
                 touched
             }
 
@@ -332,18 +335,15 @@ macro_rules! stores {
 
             /// Adds or replaces every object held in `objects` (one step of a replay).
             pub fn upsert(&mut self, objects: Objects) -> Vec<Touch> {
-                let mut touched = Vec::new();
-                $(
-                    for o in objects.$field {
-                        touched.extend(apply(Kind::$variant, &mut self.$field, &watcher::Event::Apply(Entry(o))));
+                fn each<T>(kind: Kind, w: &mut dyn Apply<T>, objects: Vec<T>, touched: &mut Vec<Touch>) {
+                    for o in objects {
+                        touched.extend(w.apply(kind, &watcher::Event::Apply(Entry(o))));
                     }
-                )*
-                for o in objects.pods {
-                    touched.extend(self.pods.apply(Kind::Pod, &watcher::Event::Apply(Entry(o))));
                 }
-                for o in objects.events {
-                    touched.extend(self.events.apply(Kind::Event, &watcher::Event::Apply(Entry(o))));
-                }
+                let mut touched = Vec::new();
+                $(each(Kind::$variant, &mut self.$field, objects.$field, &mut touched);)*
+                each(Kind::Pod, &mut self.pods, objects.pods, &mut touched);
+                each(Kind::Event, &mut self.events, objects.events, &mut touched);
                 touched
             }
         }
@@ -393,28 +393,31 @@ plain_route!(
 
 // The same list as `model::kinds` but Pods and Events (checked by the test below), typed
 // for the watchers.
+// The same list as `model::kinds` but Pods and Events (checked by the test below), typed
+// for the watchers: the cluster-scoped kinds, few and read by every partition, in
+// reflector stores; the namespaced kinds packed.
 stores! {
-    Namespace: Namespace => namespaces;
-    Node: Node => nodes;
-    PersistentVolume: PersistentVolume => persistent_volumes;
-    StorageClass: StorageClass => storage_classes;
-    Deployment: Deployment => deployments;
-    ReplicaSet: ReplicaSet => replica_sets;
-    StatefulSet: StatefulSet => stateful_sets;
-    DaemonSet: DaemonSet => daemon_sets;
-    ControllerRevision: ControllerRevision => controller_revisions;
-    ReplicationController: ReplicationController => replication_controllers;
-    Job: Job => jobs;
-    CronJob: CronJob => cron_jobs;
-    Service: Service => services;
-    Endpoints: Endpoints => endpoints;
-    EndpointSlice: EndpointSlice => endpoint_slices;
-    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims;
-    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers;
-    ResourceQuota: ResourceQuota => resource_quotas;
-    LimitRange: LimitRange => limit_ranges;
-    ConfigMap: ConfigMap => config_maps;
-    Secret: Secret => secrets;
+    Namespace: Namespace => namespaces, reflected;
+    Node: Node => nodes, reflected;
+    PersistentVolume: PersistentVolume => persistent_volumes, reflected;
+    StorageClass: StorageClass => storage_classes, reflected;
+    Deployment: Deployment => deployments, packed;
+    ReplicaSet: ReplicaSet => replica_sets, packed;
+    StatefulSet: StatefulSet => stateful_sets, packed;
+    DaemonSet: DaemonSet => daemon_sets, packed;
+    ControllerRevision: ControllerRevision => controller_revisions, packed;
+    ReplicationController: ReplicationController => replication_controllers, packed;
+    Job: Job => jobs, packed;
+    CronJob: CronJob => cron_jobs, packed;
+    Service: Service => services, packed;
+    Endpoints: Endpoints => endpoints, packed;
+    EndpointSlice: EndpointSlice => endpoint_slices, packed;
+    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, packed;
+    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, packed;
+    ResourceQuota: ResourceQuota => resource_quotas, packed;
+    LimitRange: LimitRange => limit_ranges, packed;
+    ConfigMap: ConfigMap => config_maps, packed;
+    Secret: Secret => secrets, packed;
 }
 
 #[cfg(test)]
@@ -428,6 +431,6 @@ mod tests {
             .map(|k| k.kind)
             .filter(|k| !matches!(k, Kind::Pod | Kind::Event))
             .collect();
-        assert_eq!(super::REFLECTED, registry.as_slice());
+        assert_eq!(super::PLAIN, registry.as_slice());
     }
 }

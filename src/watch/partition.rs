@@ -27,7 +27,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::events::{Home, Packed};
 use super::objects::{Readers, Sort, Touch};
@@ -162,7 +161,7 @@ impl Seen<'_> {
             || self
                 .readers
                 .pods
-                .glance(namespace, name)
+                .glimpse(namespace, name)
                 .is_some_and(|g| g.troubled)
     }
 }
@@ -198,7 +197,7 @@ impl PodFacts {
 
     pub fn read(readers: &Readers) -> PodFacts {
         let mut facts = PodFacts::default();
-        readers.pods.each(|ns, name, glance, _| {
+        readers.pods.each_glimpse(|ns, name, glance, _| {
             if glance.troubled {
                 facts.troubled.insert(ns.to_string());
                 facts
@@ -304,8 +303,7 @@ impl<'a> Router<'a> {
 }
 
 impl Sort for Router<'_> {
-    fn object(&self, kind: Kind, meta: &ObjectMeta, full: &mut Vec<usize>) {
-        let ns = meta.namespace.as_deref().unwrap_or("");
+    fn object(&self, kind: Kind, ns: &str, full: &mut Vec<usize>) {
         if !kind.info().namespaced || ns.is_empty() {
             return self.cluster_scoped(full);
         }

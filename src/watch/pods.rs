@@ -1,20 +1,13 @@
 //! The Pods store. After Events, Pods are a cluster's most numerous objects and the
-//! largest once typed, so they are kept packed (`watch::pack`) like events. Beside each
-//! pod the store keeps what is read of every pod at every change: whether it is in
-//! trouble or waiting for a node, what it takes of its node's capacity, and its row in
-//! the dashboard ([`Glance`]). A pass unpacks only the pods of the partitions it analyzes.
-//! Fed by the same `kube::runtime` watcher events as the reflector stores, with the same
-//! relist: a new list is gathered aside and swapped in whole when it is complete.
-
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, RwLock};
+//! largest once typed, so they are kept packed (`watch::packed`). Beside each pod the
+//! store keeps what is read of every pod at every change: whether it is in trouble or
+//! waiting for a node, what it takes of its node's capacity, and its row in the dashboard
+//! ([`Glance`]). A pass unpacks only the pods of the partitions it analyzes.
 
 use k8s_openapi::api::core::v1::Pod;
-use kube::runtime::watcher;
 
-use super::objects::{Apply, Entry, Touch};
-use super::pack::{Codec, Gather, Packer, Unpacker};
-use crate::model::{Kind, NodeRequests, pod_is_healthy, pod_ready, pod_status};
+use super::packed::{Glimpse, Packed, PackedWriter};
+use crate::model::{NodeRequests, pod_is_healthy, pod_ready, pod_status};
 
 /// What is read of a pod without unpacking it.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,150 +76,27 @@ pub struct Share {
     requests: Box<[(Box<str>, f64)]>,
 }
 
-/// One pod: its glance, and its packed JSON.
-#[derive(Debug)]
-pub struct Slot {
-    pub glance: Glance,
-    json: Box<[u8]>,
-}
+impl Glimpse<Pod> for Glance {
+    fn of(pod: &Pod) -> Glance {
+        Glance::of(pod)
+    }
 
-/// Namespace → name → pod.
-type Map = HashMap<Box<str>, HashMap<Box<str>, Slot>>;
-
-/// Where a pod goes (namespace, name) and its glance, waiting for its packed JSON.
-type Place = (Box<str>, Box<str>, Glance);
-
-fn place_of(pod: &Pod) -> (Place, Vec<u8>) {
-    let meta = &pod.metadata;
-    let namespace = meta.namespace.as_deref().unwrap_or("").into();
-    let name = meta.name.as_deref().unwrap_or("").into();
-    // Serializing a typed Pod cannot fail: it holds no maps with non-string keys.
-    let json = serde_json::to_vec(pod).unwrap_or_default();
-    ((namespace, name, Glance::of(pod)), json)
-}
-
-/// Puts a pod in; gives back the one it replaces.
-fn put(map: &mut Map, (namespace, name, glance): Place, json: Box<[u8]>) -> Option<Slot> {
-    map.entry(namespace)
-        .or_default()
-        .insert(name, Slot { glance, json })
-}
-
-#[derive(Default)]
-struct Store {
-    codec: Arc<Codec>,
-    pods: Map,
+    fn capacity_changed(old: Option<&Glance>, new: Option<&Glance>) -> bool {
+        old.and_then(|g| g.share.as_ref()) != new.and_then(|g| g.share.as_ref())
+    }
 }
 
 /// The pods, for reading; cheap to clone.
-#[derive(Clone, Default)]
-pub struct Pods(Arc<RwLock<Store>>);
+pub type Pods = Packed<Pod, Glance>;
 
-/// Feeds [`Pods`] from watcher events; moved to the task that watches Pods.
-pub struct PodsWriter {
-    pods: Pods,
-    packer: Packer,
-    /// A relist being gathered.
-    relist: Option<(Gather<Place>, Map)>,
-}
+/// Feeds [`Pods`] from watcher events.
+pub type PodsWriter = PackedWriter<Pod, Glance>;
 
-/// A fresh, empty pods store.
-pub fn store() -> (Pods, PodsWriter) {
-    let pods = Pods::default();
-    let writer = PodsWriter {
-        pods: pods.clone(),
-        packer: Arc::new(Codec::default()).packer(),
-        relist: None,
-    };
-    (pods, writer)
-}
-
-impl Apply<Pod> for PodsWriter {
-    fn apply(&mut self, kind: Kind, event: &watcher::Event<Entry<Pod>>) -> Option<Touch> {
-        match event {
-            watcher::Event::Init => {
-                self.relist = Some(Default::default());
-                None
-            }
-            watcher::Event::InitApply(o) => {
-                let (gather, map) = self.relist.get_or_insert_default();
-                let (place, json) = place_of(&o.0);
-                gather.push(place, json, &mut |p, j| {
-                    put(map, p, j);
-                });
-                None
-            }
-            watcher::Event::InitDone => {
-                let (gather, mut map) = self.relist.take().unwrap_or_default();
-                self.packer = gather.finish(&mut |p, j| {
-                    put(&mut map, p, j);
-                });
-                let codec = self.packer.codec().clone();
-                if let Ok(mut store) = self.pods.0.write() {
-                    *store = Store { codec, pods: map };
-                }
-                Some(Touch::everywhere(kind))
-            }
-            watcher::Event::Apply(o) | watcher::Event::Delete(o) => {
-                let meta = &o.0.metadata;
-                let (namespace, name) = (
-                    meta.namespace.as_deref().unwrap_or(""),
-                    meta.name.as_deref().unwrap_or(""),
-                );
-                let new = matches!(event, watcher::Event::Apply(_)).then(|| {
-                    let (place, json) = place_of(&o.0);
-                    (place, self.packer.pack(&json))
-                });
-                let held = |g: Option<&Glance>| g.and_then(|g| g.share.clone());
-                let now = held(new.as_ref().map(|((_, _, g), _)| g));
-                let old = match self.pods.0.write() {
-                    Ok(mut store) => match new {
-                        Some((place, json)) => put(&mut store.pods, place, json),
-                        None => store
-                            .pods
-                            .get_mut(namespace)
-                            .and_then(|pods| pods.remove(name)),
-                    },
-                    Err(_) => None,
-                };
-                let capacity = held(old.as_ref().map(|s| &s.glance)) != now;
-                Some(Touch::of(kind, meta, None, capacity))
-            }
-        }
-    }
-}
-
-impl Pods {
-    /// Calls `f` with every pod: its namespace, name and glance, and a way to unpack it.
-    pub fn each(&self, mut f: impl FnMut(&str, &str, &Glance, &mut dyn FnMut() -> Option<Pod>)) {
-        let Ok(store) = self.0.read() else { return };
-        let mut unpacker = store.codec.unpacker();
-        for (namespace, pods) in &store.pods {
-            for (name, slot) in pods {
-                f(namespace, name, &slot.glance, &mut || {
-                    unpack(&mut unpacker, &slot.json)
-                });
-            }
-        }
-    }
-
-    /// What is read of one pod without unpacking it.
-    pub fn glance(&self, namespace: &str, name: &str) -> Option<Glance> {
-        let store = self.0.read().ok()?;
-        Some(store.pods.get(namespace)?.get(name)?.glance.clone())
-    }
-
-    /// One pod, unpacked.
-    pub fn get(&self, namespace: &str, name: &str) -> Option<Pod> {
-        let store = self.0.read().ok()?;
-        let slot = store.pods.get(namespace)?.get(name)?;
-        unpack(&mut store.codec.unpacker(), &slot.json)
-    }
-
+impl Packed<Pod, Glance> {
     /// The pods in trouble, unpacked.
     pub fn troubled(&self) -> Vec<Pod> {
         let mut out = Vec::new();
-        self.each(|_, _, glance, unpack| {
+        self.each_glimpse(|_, _, glance, unpack| {
             if glance.troubled
                 && let Some(pod) = unpack()
             {
@@ -239,7 +109,7 @@ impl Pods {
     /// What the pods bound to each node request.
     pub fn node_requests(&self) -> NodeRequests {
         let mut by_node = NodeRequests::new();
-        self.each(|_, _, glance, _| {
+        self.each_glimpse(|_, _, glance, _| {
             if let Some(s) = &glance.share {
                 let requests = s.requests.iter().map(|(k, v)| (&**k, *v));
                 crate::analyze::add_share(&mut by_node, &s.node, requests);
@@ -247,38 +117,16 @@ impl Pods {
         });
         by_node
     }
-
-    /// The namespaces pods live in.
-    pub fn namespaces(&self, out: &mut BTreeSet<String>) {
-        let Ok(store) = self.0.read() else { return };
-        for (namespace, pods) in &store.pods {
-            if !namespace.is_empty() && !pods.is_empty() && !out.contains(&**namespace) {
-                out.insert(namespace.to_string());
-            }
-        }
-    }
-
-    /// How many pods are held.
-    pub fn len(&self) -> usize {
-        self.0
-            .read()
-            .map(|s| s.pods.values().map(HashMap::len).sum())
-            .unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Pods come back through the model's edge, as they went in.
-fn unpack(unpacker: &mut Unpacker, json: &[u8]) -> Option<Pod> {
-    unpacker.object::<Entry<Pod>>(json).map(|e| e.0)
 }
 
 #[cfg(test)]
 mod tests {
+    use kube::runtime::watcher;
+
     use super::*;
+    use crate::model::Kind;
+    use crate::watch::objects::{Apply, Entry, Touch};
+    use crate::watch::packed::{Held, store};
 
     fn pod(ns: &str, name: &str, node: Option<&str>, restarts: i32) -> Pod {
         serde_json::from_value(serde_json::json!({
@@ -309,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_listed_pod_comes_back_unpacked_as_it_went_in_with_its_glance() {
-        let (pods, mut w) = store();
+        let (pods, mut w) = store::<Pod, Glance>();
         let all: Vec<Pod> = (0..1500)
             .map(|i| pod("shop", &format!("web-7d9f8-{i:05}"), Some("node-a"), i % 2))
             .collect();
@@ -318,9 +166,9 @@ mod tests {
         for p in [&all[0], &all[1], &all[1499]] {
             let name = p.metadata.name.as_deref().expect("named");
             assert_eq!(pods.get("shop", name).as_ref(), Some(p));
-            assert_eq!(pods.glance("shop", name), Some(Glance::of(p)));
+            assert_eq!(pods.glimpse("shop", name), Some(Glance::of(p)));
         }
-        let glance = pods.glance("shop", "web-7d9f8-00001").expect("held");
+        let glance = pods.glimpse("shop", "web-7d9f8-00001").expect("held");
         assert!(glance.troubled, "a restarted pod is in trouble");
         assert_eq!(&*glance.workload, "ReplicaSet/web-7d9f8");
         assert_eq!(pods.troubled().len(), 750);
@@ -328,7 +176,7 @@ mod tests {
 
     #[test]
     fn a_change_says_whether_node_capacity_reads_it_differently() {
-        let (pods, mut w) = store();
+        let (pods, mut w) = store::<Pod, Glance>();
         list(&mut w, [pod("shop", "web-1", Some("node-a"), 0)]);
         let restarted = apply(
             &mut w,
@@ -348,7 +196,7 @@ mod tests {
         )
         .expect("a touch");
         assert!(!pending.capacity, "an unbound pod takes no node capacity");
-        assert!(pods.glance("shop", "web-2").expect("held").unscheduled);
+        assert!(pods.glimpse("shop", "web-2").expect("held").unscheduled);
         let gone = apply(
             &mut w,
             watcher::Event::Delete(Entry(pod("shop", "web-1", Some("node-b"), 3))),
@@ -360,7 +208,7 @@ mod tests {
 
     #[test]
     fn node_requests_sum_the_pods_holding_each_node() {
-        let (pods, mut w) = store();
+        let (pods, mut w) = store::<Pod, Glance>();
         let all = [
             pod("shop", "web-1", Some("node-a"), 0),
             pod("shop", "web-2", Some("node-a"), 2),
@@ -375,7 +223,7 @@ mod tests {
 
     #[test]
     fn a_relist_replaces_everything_when_it_is_complete() {
-        let (pods, mut w) = store();
+        let (pods, mut w) = store::<Pod, Glance>();
         list(&mut w, [pod("shop", "old", Some("node-a"), 0)]);
         apply(&mut w, watcher::Event::Init);
         apply(
