@@ -424,6 +424,32 @@ stores! {
 mod tests {
     use crate::model::Kind;
 
+    /// Every object of an example, held packed or typed, comes back from the stores as
+    /// the bundle holds it.
+    #[test]
+    fn every_object_comes_back_from_its_store_as_it_went_in() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/crash-loop");
+        let snapshot = crate::source::bundle::read(std::path::Path::new(path)).expect("reads");
+        let (readers, mut writers) = super::stores();
+        writers.load(snapshot.objects.clone());
+        let mut seen = 0;
+        for info in crate::model::KINDS {
+            for want in snapshot.objects.to_json(info.kind) {
+                let meta = &want["metadata"];
+                let name = meta["name"].as_str().expect("named");
+                let got = readers.json(info.kind, meta["namespace"].as_str(), name);
+                let want = crate::model::with_type_meta(want.clone(), info);
+                assert_eq!(got.as_ref(), Some(&want), "{} {name}", info.name);
+                seen += 1;
+            }
+        }
+        assert!(seen > 50, "{seen} objects");
+        let namespaces = readers.namespaces();
+        for ns in snapshot.index().namespaces() {
+            assert!(namespaces.contains(ns), "namespace {ns}");
+        }
+    }
+
     #[test]
     fn every_registered_kind_has_a_store() {
         let registry: Vec<_> = crate::model::KINDS
