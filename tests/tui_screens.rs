@@ -89,6 +89,27 @@ fn the_header_scores_the_cluster_as_the_daily_report_does() {
 }
 
 #[test]
+fn the_header_score_equals_the_daily_reports_section_by_section_on_every_example() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.json").is_file())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 20, "examples found: {}", examples.len());
+    for dir in examples {
+        let snapshot = bundle::read(&dir).expect("example reads");
+        let items = k8sops::rca::run(&snapshot).items;
+        let report = k8sops::report::score::health(&snapshot, &items);
+        let (readers, mut writers) = stores();
+        writers.load(snapshot.objects.clone());
+        let rows = rows::compute(&readers, None, &items);
+        assert_eq!(rows.health, Some(report), "{}", dir.display());
+    }
+}
+
+#[test]
 fn help_lists_every_key() {
     let mut app = app_for("oom-killed");
     press(&mut app, KeyCode::Char('?'));

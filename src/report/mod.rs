@@ -26,7 +26,7 @@ pub mod score;
 mod slack;
 mod status;
 mod svg;
-mod workloads;
+pub mod workloads;
 
 use std::time::Duration;
 

@@ -21,9 +21,10 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::Node;
 use serde::{Deserialize, Serialize};
 
-use super::workloads::{missing_resources, workloads};
+use super::workloads::{Workload, missing_resources, workloads};
 use crate::analyze::Severity;
 use crate::model::{ObjectRef, Snapshot, pod_is_healthy};
 use crate::rca::Diagnosis;
@@ -126,7 +127,8 @@ pub fn health(snapshot: &Snapshot, diagnoses: &[Diagnosis]) -> Score {
         let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
         pods.count(phase == Some("Succeeded"), pod_is_healthy(pod));
     }
-    health_with(snapshot, diagnoses, pods)
+    let work: Vec<WorkloadTally> = workloads(snapshot).iter().map(WorkloadTally::of).collect();
+    health_with(&snapshot.objects.nodes, diagnoses, pods, &work)
 }
 
 /// The pods section of the score: pods done (`Succeeded`) are not counted.
@@ -146,10 +148,42 @@ impl PodTally {
     }
 }
 
-/// [`health`] with the pods counted by the caller. The watch stores keep pods packed: the
-/// dashboard counts them from what it keeps beside each, and gives `snapshot` only the
-/// bare pods (a bare pod is a workload of its own).
-pub fn health_with(snapshot: &Snapshot, diagnoses: &[Diagnosis], pods: PodTally) -> Score {
+/// What the workloads and containers sections read of one workload: its containers with
+/// the resource settings and (for long-running ones) the readiness probe the report
+/// checks for, and those without.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadTally {
+    pub subject: ObjectRef,
+    passed: usize,
+    warned: usize,
+}
+
+impl WorkloadTally {
+    pub fn of(w: &Workload<'_>) -> WorkloadTally {
+        let (mut passed, mut warned) = (0, 0);
+        for c in w.spec.iter().flat_map(|s| &s.containers) {
+            let unprobed = w.long_running && c.readiness_probe.is_none();
+            match missing_resources(c).is_empty() && !unprobed {
+                true => passed += 1,
+                false => warned += 1,
+            }
+        }
+        WorkloadTally {
+            subject: w.subject.clone(),
+            passed,
+            warned,
+        }
+    }
+}
+
+/// [`health`] over tallies the caller made. The watch stores keep objects packed: the
+/// dashboard tallies pods and workloads from what the stores keep beside each object.
+pub fn health_with(
+    nodes: &[Node],
+    diagnoses: &[Diagnosis],
+    pods: PodTally,
+    workloads: &[WorkloadTally],
+) -> Score {
     let mut worst: BTreeMap<&ObjectRef, Severity> = BTreeMap::new();
     for d in diagnoses {
         let e = worst.entry(&d.subject).or_insert(d.severity);
@@ -167,19 +201,14 @@ pub fn health_with(snapshot: &Snapshot, diagnoses: &[Diagnosis], pods: PodTally)
 
     let mut work = (0, 0, 0);
     let mut containers = (0, 0, 0);
-    for w in workloads(snapshot) {
+    for w in workloads {
         judge(&w.subject, false, &mut work);
-        for c in w.spec.iter().flat_map(|s| &s.containers) {
-            let unprobed = w.long_running && c.readiness_probe.is_none();
-            match missing_resources(c).is_empty() && !unprobed {
-                true => containers.0 += 1,
-                false => containers.1 += 1,
-            }
-        }
+        containers.0 += w.passed;
+        containers.1 += w.warned;
     }
 
-    let mut nodes = (0, 0, 0);
-    for node in &snapshot.objects.nodes {
+    let mut tally = (0, 0, 0);
+    for node in nodes {
         let ready = node
             .status
             .as_ref()
@@ -187,8 +216,9 @@ pub fn health_with(snapshot: &Snapshot, diagnoses: &[Diagnosis], pods: PodTally)
             .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
             .is_some_and(|c| c.status == "True");
         let subject = ObjectRef::from_meta(crate::model::Kind::Node, &node.metadata);
-        judge(&subject, !ready, &mut nodes);
+        judge(&subject, !ready, &mut tally);
     }
+    let nodes = tally;
 
     Score::from_sections(
         [

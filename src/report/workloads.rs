@@ -3,8 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::model::{Kind, ObjectRef, Snapshot};
 
@@ -18,72 +21,117 @@ pub struct Workload<'a> {
     pub long_running: bool,
 }
 
+/// A kind that may be a workload of its own.
+pub trait AsWorkload {
+    /// The object as a workload; `None` when it belongs to another (a ReplicaSet, Job or
+    /// Pod with an owner: its owner is the workload).
+    fn workload(&self) -> Option<Workload<'_>>;
+}
+
+/// Whether an object has an owner (`Snapshot::controller_of` names one).
+fn owned(meta: &ObjectMeta) -> bool {
+    meta.owner_references
+        .as_ref()
+        .is_some_and(|o| !o.is_empty())
+}
+
+fn workload<'a>(
+    kind: Kind,
+    meta: &ObjectMeta,
+    spec: Option<&'a PodSpec>,
+    long_running: bool,
+) -> Option<Workload<'a>> {
+    Some(Workload {
+        subject: ObjectRef::from_meta(kind, meta),
+        spec,
+        long_running,
+    })
+}
+
+impl AsWorkload for Deployment {
+    fn workload(&self) -> Option<Workload<'_>> {
+        let spec = self.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        workload(Kind::Deployment, &self.metadata, spec, true)
+    }
+}
+
+impl AsWorkload for StatefulSet {
+    fn workload(&self) -> Option<Workload<'_>> {
+        let spec = self.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        workload(Kind::StatefulSet, &self.metadata, spec, true)
+    }
+}
+
+impl AsWorkload for DaemonSet {
+    fn workload(&self) -> Option<Workload<'_>> {
+        let spec = self.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        workload(Kind::DaemonSet, &self.metadata, spec, true)
+    }
+}
+
+impl AsWorkload for ReplicaSet {
+    fn workload(&self) -> Option<Workload<'_>> {
+        if owned(&self.metadata) {
+            return None;
+        }
+        let spec = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.as_ref())
+            .and_then(|t| t.spec.as_ref());
+        workload(Kind::ReplicaSet, &self.metadata, spec, true)
+    }
+}
+
+impl AsWorkload for CronJob {
+    fn workload(&self) -> Option<Workload<'_>> {
+        let spec = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.job_template.spec.as_ref())
+            .and_then(|j| j.template.spec.as_ref());
+        workload(Kind::CronJob, &self.metadata, spec, false)
+    }
+}
+
+impl AsWorkload for Job {
+    fn workload(&self) -> Option<Workload<'_>> {
+        if owned(&self.metadata) {
+            return None;
+        }
+        let spec = self.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        workload(Kind::Job, &self.metadata, spec, false)
+    }
+}
+
+impl AsWorkload for Pod {
+    fn workload(&self) -> Option<Workload<'_>> {
+        if owned(&self.metadata) {
+            return None;
+        }
+        let spec = self.spec.as_ref();
+        let long_running = !matches!(
+            spec.and_then(|s| s.restart_policy.as_deref()),
+            Some("Never" | "OnFailure")
+        );
+        workload(Kind::Pod, &self.metadata, spec, long_running)
+    }
+}
+
 /// Every workload in the snapshot, in a stable order (kind, namespace, name).
 pub fn workloads(snapshot: &Snapshot) -> Vec<Workload<'_>> {
+    fn of<T: AsWorkload>(objects: &[T]) -> impl Iterator<Item = Workload<'_>> {
+        objects.iter().filter_map(AsWorkload::workload)
+    }
     let o = &snapshot.objects;
-    let mut out = Vec::new();
-    let owned = |meta| snapshot.controller_of(meta).is_some();
-    for d in &o.deployments {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::Deployment, &d.metadata),
-            spec: d.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
-            long_running: true,
-        });
-    }
-    for s in &o.stateful_sets {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::StatefulSet, &s.metadata),
-            spec: s.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
-            long_running: true,
-        });
-    }
-    for d in &o.daemon_sets {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::DaemonSet, &d.metadata),
-            spec: d.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
-            long_running: true,
-        });
-    }
-    for rs in o.replica_sets.iter().filter(|rs| !owned(&rs.metadata)) {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::ReplicaSet, &rs.metadata),
-            spec: rs
-                .spec
-                .as_ref()
-                .and_then(|s| s.template.as_ref())
-                .and_then(|t| t.spec.as_ref()),
-            long_running: true,
-        });
-    }
-    for c in &o.cron_jobs {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::CronJob, &c.metadata),
-            spec: c
-                .spec
-                .as_ref()
-                .and_then(|s| s.job_template.spec.as_ref())
-                .and_then(|j| j.template.spec.as_ref()),
-            long_running: false,
-        });
-    }
-    for j in o.jobs.iter().filter(|j| !owned(&j.metadata)) {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::Job, &j.metadata),
-            spec: j.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
-            long_running: false,
-        });
-    }
-    for p in o.pods.iter().filter(|p| !owned(&p.metadata)) {
-        out.push(Workload {
-            subject: ObjectRef::from_meta(Kind::Pod, &p.metadata),
-            spec: p.spec.as_ref(),
-            long_running: !matches!(
-                p.spec.as_ref().and_then(|s| s.restart_policy.as_deref()),
-                Some("Never" | "OnFailure")
-            ),
-        });
-    }
-    out
+    of(&o.deployments)
+        .chain(of(&o.stateful_sets))
+        .chain(of(&o.daemon_sets))
+        .chain(of(&o.replica_sets))
+        .chain(of(&o.cron_jobs))
+        .chain(of(&o.jobs))
+        .chain(of(&o.pods))
+        .collect()
 }
 
 /// What a container lacks of the resource settings the report checks for. A limit without

@@ -2,9 +2,7 @@
 //! each update so a frame only draws what is visible: pods sorted unhealthy first, the
 //! newest events, and the health score.
 
-use std::collections::BTreeMap;
-
-use crate::model::{ObjectRef, Objects, Snapshot, SnapshotMeta, event_count, event_last_seen};
+use crate::model::{ObjectRef, event_count, event_last_seen};
 use crate::rca::Diagnosis;
 use crate::report::score::{self, Score};
 use crate::watch::Readers;
@@ -108,30 +106,30 @@ pub fn compute(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosi
     rows
 }
 
-/// `report::score::health` over the objects it reads (pods, nodes, workloads), read from
-/// the stores: the header and `report daily` give the same cluster the same score. A
-/// view narrowed to one namespace is scored on that namespace alone, without the nodes.
+/// `report::score::health` over what the stores keep beside each pod and workload, and
+/// the nodes: the header and `report daily` give the same cluster the same score, and
+/// nothing is unpacked. A view narrowed to one namespace is scored on that namespace
+/// alone, without the nodes.
 fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -> Score {
     let keep = |ns: &str| namespace.is_none_or(|n| ns == n);
-    let mut objects = Objects::default();
     let mut pods = score::PodTally::default();
-    readers.pods.each_glimpse(|ns, _, pod, unpack| {
-        if namespace.is_some_and(|n| n != ns) {
-            return;
-        }
-        pods.count(pod.succeeded, pod.healthy);
-        if !pod.owned
-            && let Some(bare) = unpack()
-        {
-            objects.pods.push(bare);
+    let mut work = Vec::new();
+    readers.pods.each_glimpse(|ns, _, pod, _| {
+        if keep(ns) {
+            pods.count(pod.succeeded, pod.healthy);
+            work.extend(pod.work.clone());
         }
     });
-    macro_rules! copy {
+    macro_rules! tally {
         ($($field:ident),*) => {
-            $(objects.$field = readers.$field.all(&keep);)*
+            $(readers.$field.each_glimpse(|ns, _, w, _| {
+                if keep(ns) {
+                    work.extend(w.0.clone());
+                }
+            });)*
         };
     }
-    copy!(
+    tally!(
         deployments,
         replica_sets,
         stateful_sets,
@@ -139,19 +137,14 @@ fn health(readers: &Readers, namespace: Option<&str>, diagnoses: &[Diagnosis]) -
         jobs,
         cron_jobs
     );
-    if namespace.is_none() {
-        objects.nodes = readers.nodes.all(&|_| true);
-    }
+    let nodes = match namespace {
+        None => readers.nodes.all(&|_| true),
+        Some(_) => Vec::new(),
+    };
     let shown: Vec<Diagnosis> = diagnoses
         .iter()
         .filter(|d| namespace.is_none() || d.subject.namespace.as_deref() == namespace)
         .cloned()
         .collect();
-    let snapshot = Snapshot::new(
-        SnapshotMeta::new(jiff::Timestamp::now()),
-        objects,
-        BTreeMap::new(),
-        Vec::new(),
-    );
-    score::health_with(&snapshot, &shown, pods)
+    score::health_with(&nodes, &shown, pods, &work)
 }

@@ -21,6 +21,7 @@ pub mod pods;
 pub mod policy;
 pub mod replay;
 pub mod track;
+pub mod work;
 
 use std::collections::BTreeSet;
 use std::future::Future;

@@ -19,6 +19,7 @@ pub use super::packed::Held;
 use super::packed::{Packed, PackedWriter};
 pub use super::pods::Pods;
 use super::pods::PodsWriter;
+use super::work::Work;
 use crate::model::edge::Edge;
 use crate::model::{Kind, ObjectRef, Objects};
 
@@ -185,39 +186,39 @@ impl Route for k8s_openapi::api::core::v1::Event {
 
 /// The reader's type of a kind's store.
 macro_rules! held {
-    (reflected, $ty:ty) => { Store<Entry<$ty>> };
-    (packed, $ty:ty) => { Packed<$ty> };
+    (reflected, $ty:ty, $g:ty) => { Store<Entry<$ty>> };
+    (packed, $ty:ty, $g:ty) => { Packed<$ty, $g> };
 }
 
 /// The writer's type of a kind's store.
 macro_rules! writer {
-    (reflected, $ty:ty) => { Writer<Entry<$ty>> };
-    (packed, $ty:ty) => { PackedWriter<$ty> };
+    (reflected, $ty:ty, $g:ty) => { Writer<Entry<$ty>> };
+    (packed, $ty:ty, $g:ty) => { PackedWriter<$ty, $g> };
 }
 
 /// A fresh store of a kind: its reader and its writer.
 macro_rules! fresh {
-    (reflected, $ty:ty) => {
+    (reflected, $ty:ty, $g:ty) => {
         reflector::store::<Entry<$ty>>()
     };
-    (packed, $ty:ty) => {
-        super::packed::store::<$ty, ()>()
+    (packed, $ty:ty, $g:ty) => {
+        super::packed::store::<$ty, $g>()
     };
 }
 
 macro_rules! stores {
-    ($($variant:ident : $ty:ty => $field:ident, $how:ident;)*) => {
+    ($($variant:ident : $ty:ty => $field:ident, $how:ident($g:ty);)*) => {
         /// Readers of every kind's store; cheap to clone.
         #[derive(Clone)]
         pub struct Readers {
-            $(pub $field: held!($how, $ty),)*
+            $(pub $field: held!($how, $ty, $g),)*
             pub pods: Pods,
             pub events: Events,
         }
 
         /// Writers of every kind's store; each is moved to the task that feeds it.
         pub struct Writers {
-            $(pub $field: writer!($how, $ty),)*
+            $(pub $field: writer!($how, $ty, $g),)*
             pub pods: PodsWriter,
             pub events: EventsWriter,
         }
@@ -228,7 +229,7 @@ macro_rules! stores {
 
         /// A fresh, empty set of stores.
         pub fn stores() -> (Readers, Writers) {
-            $(let $field = fresh!($how, $ty);)*
+            $(let $field = fresh!($how, $ty, $g);)*
             let (pods, pods_writer) = super::packed::store();
             let (events, events_writer) = super::events::store();
             (
@@ -395,29 +396,30 @@ plain_route!(
 // for the watchers.
 // The same list as `model::kinds` but Pods and Events (checked by the test below), typed
 // for the watchers: the cluster-scoped kinds, few and read by every partition, in
-// reflector stores; the namespaced kinds packed.
+// reflector stores; the namespaced kinds packed, workloads with what the header's health
+// score reads of them (`watch::work`).
 stores! {
-    Namespace: Namespace => namespaces, reflected;
-    Node: Node => nodes, reflected;
-    PersistentVolume: PersistentVolume => persistent_volumes, reflected;
-    StorageClass: StorageClass => storage_classes, reflected;
-    Deployment: Deployment => deployments, packed;
-    ReplicaSet: ReplicaSet => replica_sets, packed;
-    StatefulSet: StatefulSet => stateful_sets, packed;
-    DaemonSet: DaemonSet => daemon_sets, packed;
-    ControllerRevision: ControllerRevision => controller_revisions, packed;
-    ReplicationController: ReplicationController => replication_controllers, packed;
-    Job: Job => jobs, packed;
-    CronJob: CronJob => cron_jobs, packed;
-    Service: Service => services, packed;
-    Endpoints: Endpoints => endpoints, packed;
-    EndpointSlice: EndpointSlice => endpoint_slices, packed;
-    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, packed;
-    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, packed;
-    ResourceQuota: ResourceQuota => resource_quotas, packed;
-    LimitRange: LimitRange => limit_ranges, packed;
-    ConfigMap: ConfigMap => config_maps, packed;
-    Secret: Secret => secrets, packed;
+    Namespace: Namespace => namespaces, reflected(());
+    Node: Node => nodes, reflected(());
+    PersistentVolume: PersistentVolume => persistent_volumes, reflected(());
+    StorageClass: StorageClass => storage_classes, reflected(());
+    Deployment: Deployment => deployments, packed(Work);
+    ReplicaSet: ReplicaSet => replica_sets, packed(Work);
+    StatefulSet: StatefulSet => stateful_sets, packed(Work);
+    DaemonSet: DaemonSet => daemon_sets, packed(Work);
+    ControllerRevision: ControllerRevision => controller_revisions, packed(());
+    ReplicationController: ReplicationController => replication_controllers, packed(());
+    Job: Job => jobs, packed(Work);
+    CronJob: CronJob => cron_jobs, packed(Work);
+    Service: Service => services, packed(());
+    Endpoints: Endpoints => endpoints, packed(());
+    EndpointSlice: EndpointSlice => endpoint_slices, packed(());
+    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, packed(());
+    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, packed(());
+    ResourceQuota: ResourceQuota => resource_quotas, packed(());
+    LimitRange: LimitRange => limit_ranges, packed(());
+    ConfigMap: ConfigMap => config_maps, packed(());
+    Secret: Secret => secrets, packed(());
 }
 
 #[cfg(test)]

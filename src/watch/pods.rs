@@ -8,6 +8,8 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::packed::{Glimpse, Packed, PackedWriter};
 use crate::model::{NodeRequests, pod_is_healthy, pod_ready, pod_status};
+use crate::report::score::WorkloadTally;
+use crate::report::workloads::AsWorkload;
 
 /// What is read of a pod without unpacking it.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +21,9 @@ pub struct Glance {
     pub healthy: bool,
     /// Phase `Succeeded`: done, not counted by the health score.
     pub succeeded: bool,
-    /// Has an owner, so the health score counts it with its workload.
-    pub owned: bool,
+    /// What the health score reads of a bare pod, a workload of its own (`None` for a
+    /// pod with an owner: its owner is the workload).
+    pub work: Option<WorkloadTally>,
     /// Ready containers and all containers.
     pub ready: (usize, usize),
     /// As kubectl's STATUS column shows it.
@@ -42,11 +45,7 @@ impl Glance {
             unscheduled: phase == Some("Pending") && bound.is_none(),
             healthy: pod_is_healthy(pod),
             succeeded: phase == Some("Succeeded"),
-            owned: pod
-                .metadata
-                .owner_references
-                .as_ref()
-                .is_some_and(|o| !o.is_empty()),
+            work: pod.workload().as_ref().map(WorkloadTally::of),
             ready: pod_ready(pod),
             status: pod_status(pod).into(),
             restarts: status
