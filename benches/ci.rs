@@ -14,8 +14,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use k8sops::ci::archive::Archive;
+use k8sops::ci::failure;
 use k8sops::ci::log::analyze;
-use k8sops::ci::{Conclusion, JobSummary, LogSource, Status, failure};
+use k8sops::model::ci::{Conclusion, JobSummary, LogSource, Status};
 use k8sops::sanitize::Sanitizer;
 
 const TARGET_BYTES: usize = 50_000_000;

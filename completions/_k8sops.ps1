@@ -361,7 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up collecting after this long (e.g. 30s, 2m)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)')
-            [CompletionResult]::new('--latest-failed', '--latest-failed', [CompletionResultType]::ParameterName, 'Diagnose the most recent failed run (of --workflow, on --branch)')
+            [CompletionResult]::new('--latest-failed', '--latest-failed', [CompletionResultType]::ParameterName, 'Diagnose the most recent failed run (of --workflow, on --branch) instead of a given one')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when the run failed (for scripts)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)')

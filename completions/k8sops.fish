@@ -295,7 +295,7 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcom
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l latest-failed -d 'Diagnose the most recent failed run (of --workflow, on --branch)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l latest-failed -d 'Diagnose the most recent failed run (of --workflow, on --branch) instead of a given one'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l exit-code -d 'Exit with 1 when the run failed (for scripts)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l explain -d 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l no-cache -d 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)'

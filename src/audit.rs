@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Env;
+use crate::env::Env;
 use crate::error::{Error, Result};
 
 /// One decision.
@@ -117,19 +117,6 @@ impl AuditLog {
             })
             .collect()
     }
-}
-
-/// `k8sops audit`.
-pub fn run(args: &crate::cli::AuditArgs) -> Result<u8> {
-    let log = AuditLog::open(&Env::process())?;
-    let mut entries = log.read()?;
-    if let Some(n) = args.limit {
-        entries.drain(..entries.len().saturating_sub(n));
-    }
-    let json = args.output == crate::cli::EvalFormat::Json;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(render(&entries, json).as_bytes());
-    Ok(0)
 }
 
 /// The entries as aligned text, or as JSON lines.

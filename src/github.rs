@@ -11,8 +11,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Env, Secret};
+use crate::env::{Env, Secret};
 use crate::error::{Error, Result};
+
+/// Connects when asked: engines that may need GitHub (joining CI runs, opening a pull
+/// request) take this, so nothing runs `gh auth token` when nothing needs a token.
+pub type Connect = std::sync::Arc<dyn Fn() -> Result<Github> + Send + Sync>;
 
 /// The public API; Enterprise servers answer under `https://HOST/api/v3`.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";

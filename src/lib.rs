@@ -6,9 +6,9 @@
 pub mod analyze;
 pub mod audit;
 pub mod ci;
-pub mod cli;
-pub mod config;
+pub mod cmd;
 pub mod context;
+pub mod env;
 pub mod error;
 pub mod eval;
 pub mod github;

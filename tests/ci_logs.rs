@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use k8sops::ci::failure;
 use k8sops::ci::log::analyze;
-use k8sops::ci::{FailureKind, JobSummary, LogSource, Status};
+use k8sops::model::ci::{FailureKind, JobSummary, LogSource, Status};
 use k8sops::sanitize::Sanitizer;
 use serde::Deserialize;
 
@@ -149,7 +149,7 @@ fn failed_job(name: &str) -> JobSummary {
         id: 1,
         name: name.into(),
         status: Status::Completed,
-        conclusion: Some(k8sops::ci::Conclusion::Failure),
+        conclusion: Some(k8sops::model::ci::Conclusion::Failure),
         started_at: None,
         completed_at: None,
         url: String::new(),

@@ -3,7 +3,7 @@
 
 use clap::CommandFactory as _;
 use clap_complete::Shell;
-use k8sops::cli::Cli;
+use k8sops::cmd::cli::Cli;
 
 const FILES: &[(Shell, &str)] = &[
     (Shell::Bash, "k8sops.bash"),

@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use k8sops::audit::AuditLog;
-use k8sops::config::{Env, Secret};
+use k8sops::env::{Env, Secret};
 use k8sops::github::{Github, GithubConfig};
 use k8sops::rca::Diagnosis;
 use k8sops::remediate::{

@@ -9,8 +9,8 @@ mod support;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use k8sops::config::Env;
 use k8sops::context::{self, TokenCounter};
+use k8sops::env::Env;
 use k8sops::llm::{Engine, LlmConfig, Mode, Request};
 use k8sops::model::Snapshot;
 use k8sops::rca::{self, DiagnosisList};
@@ -336,7 +336,7 @@ async fn azure_requests_go_to_the_deployment_with_api_version_and_api_key() {
     let mut cfg = s.config();
     cfg.base_url = Some(s.server.root());
     cfg.model = None;
-    cfg.api_key = Some(k8sops::config::Secret::new("azure-key-123"));
+    cfg.api_key = Some(k8sops::env::Secret::new("azure-key-123"));
     cfg.azure.deployment = Some("gpt-4o-prod".into());
 
     let list = s.engine(&cfg).diagnose(&snapshot, &rules, &auto()).await;

@@ -7,7 +7,7 @@ mod support;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use k8sops::config::{Env, Secret};
+use k8sops::env::{Env, Secret};
 use k8sops::github::{Github, GithubConfig};
 use k8sops::notify::slack::{self, Message};
 use k8sops::sanitize::Sanitizer;

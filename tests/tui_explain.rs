@@ -8,7 +8,8 @@ mod support;
 use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
-use k8sops::config::{Config, Env};
+use k8sops::cmd::config::Config;
+use k8sops::env::Env;
 use k8sops::source::bundle;
 use k8sops::tui::Assist;
 use serde_json::json;
@@ -52,8 +53,9 @@ async fn e_shows_the_llm_explanation_and_names_its_engine() {
     config.llm.base_url = Some(llm.url());
     config.llm.model = Some(MODEL.into());
     config.llm.cache = false;
-    let explainer = k8sops::watch::assist::explainer(&config, &Env::from_fn(|_| None))
-        .expect("a valid [llm] table");
+    let explainer =
+        k8sops::watch::assist::explainer(&config.llm, &config.sanitize, &Env::from_fn(|_| None))
+            .expect("a valid [llm] table");
     assert!(
         explainer.is_some(),
         "an endpoint and a model make an engine"

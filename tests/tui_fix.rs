@@ -10,7 +10,10 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 use k8sops::audit::AuditLog;
-use k8sops::config::{Config, Env, Secret};
+use k8sops::cmd::cli::{Cli, FixOptions};
+use k8sops::cmd::config::Config;
+use k8sops::cmd::settings::Settings;
+use k8sops::env::{Env, Secret};
 use k8sops::github::GithubConfig;
 use k8sops::source::bundle;
 use k8sops::tui::Assist;
@@ -60,8 +63,13 @@ impl World {
         let state = self.state.path().to_path_buf();
         let env =
             Env::from_fn(move |k| (k == "XDG_STATE_HOME").then(|| state.display().to_string()));
+        let global = <Cli as clap::Parser>::parse_from(["k8sops", "watch"]).global;
+        let settings =
+            Settings::with_config(global, env, config.clone()).expect("the configuration");
         Assist {
-            fix: FixFlow::from_config(config, &env).expect("the fix flow starts"),
+            fix: k8sops::cmd::fix::flow(&settings, &FixOptions::default())
+                .expect("the fix flow starts")
+                .map(FixFlow::new),
             ..Assist::default()
         }
     }

@@ -11,14 +11,14 @@
 
 use std::collections::BTreeSet;
 
+use super::ci_rules::{self as rules, job_ref, run_ref};
 use super::image_pull::{image_missing, last_working_image};
 use super::{
     Analyzer, Category, Change, Context, Evidence, EvidenceSource, Finding, PodContext, Remedy,
     Role, Severity, Strength,
 };
-use crate::ci::commits::{self, Commit, Origin};
-use crate::ci::rules::{self, job_ref, run_ref};
-use crate::ci::{CiRuns, FailureKind, JobSummary, RunSummary};
+use crate::analyze::commits::{self, Commit, Origin};
+use crate::model::ci::{CiRuns, FailureKind, JobSummary, RunSummary};
 
 pub struct CiCorrelation;
 

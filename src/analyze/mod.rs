@@ -2,6 +2,8 @@
 //! They never touch the network; `rca` groups and ranks what they find.
 
 pub mod changes;
+pub mod ci_rules;
+pub mod commits;
 mod context;
 mod finding;
 

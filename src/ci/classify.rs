@@ -1,8 +1,8 @@
 //! The kind of a failure, from what the failing step's log showed and, when the log names
 //! no tool, from the step's command (`cargo clippy` lints, `helm upgrade` deploys).
 
-use super::run::FailureKind;
 use super::signals::Signal;
+use crate::model::ci::FailureKind;
 
 /// What the failing step's log showed, as far as the kind depends on it.
 pub(super) struct Evidence<'a> {

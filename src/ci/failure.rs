@@ -4,7 +4,7 @@
 
 use super::classify;
 use super::log::{self, StepHint};
-use super::run::{Failure, FailureKind, JobSummary, LogSource};
+use crate::model::ci::{Failure, FailureKind, JobSummary, LogSource};
 use crate::sanitize::{SanitizeError, Sanitizer};
 
 /// Reads `text`, the log of `job`, into a sanitized [`Failure`].

@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 
 use super::classify::{decide_kind, tool_of_command};
-use super::run::FailureKind;
 use super::signals::{Class, Signal, classify_line};
+use crate::model::ci::FailureKind;
 
 /// What the jobs API says about the failing step, to pick its section of the log when
 /// several steps printed errors (a `continue-on-error` step before the real failure).

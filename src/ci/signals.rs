@@ -14,7 +14,7 @@ mod patterns;
 
 use patterns::{Anchor, PATTERNS, Pattern};
 
-use super::run::FailureKind;
+use crate::model::ci::FailureKind;
 use FailureKind::{Build, Infrastructure, Lint, SecretPermission, Test};
 
 /// What role a line plays in a failure, most telling first.

@@ -6,7 +6,8 @@
 //!
 //! ```no_run
 //! # async fn demo(snapshot: &k8sops::model::Snapshot) -> k8sops::Result<()> {
-//! use k8sops::config::{Config, Env};
+//! use k8sops::cmd::config::Config;
+//! use k8sops::env::Env;
 //! use k8sops::llm::{Engine, Mode, Request};
 //!
 //! let config = Config::load(None)?.config;         // file + K8SOPS_LLM_* variables
@@ -38,10 +39,9 @@
 //! OpenAI-compatible or Azure, timeouts, format downgrades), `prompt.rs`, `schema.rs`
 //! (response schema and validation), `cache.rs` (on-disk cache keyed by model and prompt
 //! hash), `route.rs`, `engine.rs` (the loop: context → ask → validate → re-ask once →
-//! merge), `command.rs` (the `diagnose` glue: flags, the once-said note, Ctrl-C).
+//! merge). The `diagnose` glue (flags, the once-said note, Ctrl-C) is `cmd::llm`.
 
 mod cache;
-pub mod command;
 mod engine;
 mod prompt;
 mod provider;
@@ -50,4 +50,5 @@ pub mod schema;
 mod settings;
 
 pub use engine::{Engine, Request};
+pub use route::wants;
 pub use settings::{AzureSettings, LlmConfig, Mode, Overrides, ResponseFormatChoice};

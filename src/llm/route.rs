@@ -8,6 +8,11 @@ use super::settings::Mode;
 use crate::analyze::{Category, Role};
 use crate::rca::{self, Diagnosis};
 
+/// Whether the engine would ask about `d` under `request`.
+pub fn wants(d: &Diagnosis, request: &super::Request) -> bool {
+    reason(d, request.mode, request.explain).is_some()
+}
+
 /// Why a diagnosis is sent, or `None` when the rules result stands on its own.
 pub fn reason(d: &Diagnosis, mode: Mode, explain: bool) -> Option<&'static str> {
     match mode {

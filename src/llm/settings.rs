@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
+use crate::env::{Env, Secret};
+use crate::error::{Error, Result};
 
 /// When the LLM engine runs (`--llm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
@@ -110,6 +111,63 @@ impl Default for LlmConfig {
 }
 
 impl LlmConfig {
+    /// `K8SOPS_LLM_*` over the table; the API key falls back to `OPENAI_API_KEY`
+    /// (and `AZURE_OPENAI_API_KEY` for Azure), the Azure endpoint to `AZURE_OPENAI_ENDPOINT`.
+    pub fn apply_env(&mut self, env: &Env<'_>) -> Result<()> {
+        let llm = self;
+        if let Some(v) = env.get("K8SOPS_LLM_BASE_URL") {
+            llm.base_url = Some(v);
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_MODEL") {
+            llm.model = Some(v);
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_AZURE_DEPLOYMENT") {
+            llm.azure.deployment = Some(v);
+        }
+        if let Some(v) = env
+            .get("K8SOPS_LLM_AZURE_API_VERSION")
+            .or_else(|| env.get("OPENAI_API_VERSION"))
+        {
+            llm.azure.api_version = v;
+        }
+        let azure = llm.azure.deployment.is_some();
+        if azure && llm.base_url.is_none() {
+            llm.base_url = env.get("AZURE_OPENAI_ENDPOINT");
+        }
+        let key = env.get("K8SOPS_LLM_API_KEY").or_else(|| {
+            llm.api_key
+                .is_none()
+                .then(|| {
+                    azure
+                        .then(|| env.get("AZURE_OPENAI_API_KEY"))
+                        .flatten()
+                        .or_else(|| env.get("OPENAI_API_KEY"))
+                })
+                .flatten()
+        });
+        if let Some(k) = key {
+            llm.api_key = Some(Secret::new(k));
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_MODE") {
+            llm.mode = match v.as_str() {
+                "auto" => Mode::Auto,
+                "always" => Mode::Always,
+                "never" => Mode::Never,
+                _ => return Err(env_error("K8SOPS_LLM_MODE", &v, "auto, always or never")),
+            };
+        }
+        if let Some(v) = env.get("K8SOPS_LLM_CONTEXT_TOKENS") {
+            llm.context_tokens = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                env_error(
+                    "K8SOPS_LLM_CONTEXT_TOKENS",
+                    &v,
+                    "a positive number of tokens",
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     pub fn connect_timeout(&self) -> Duration {
         Duration::from_secs(self.connect_timeout_secs)
     }
@@ -150,4 +208,12 @@ pub struct Overrides {
     pub context_tokens: Option<usize>,
     pub timeout: Option<Duration>,
     pub no_cache: bool,
+}
+
+fn env_error(var: &str, value: &str, expected: &str) -> Error {
+    Error::Config {
+        path: None,
+        message: format!("{var}={value:?} is not valid"),
+        hint: format!("set {var} to {expected}, or unset it"),
+    }
 }

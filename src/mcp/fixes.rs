@@ -6,35 +6,21 @@
 //! a server started with `--allow-pr`; otherwise the refusal is audited and answered.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
 use super::views::View;
 use crate::analyze::Category;
-use crate::audit::{AuditLog, Entry};
-use crate::config::{Config, Env};
 use crate::error::{Error, Result};
-use crate::github::Github;
 use crate::model::ObjectRef;
 use crate::rca::Diagnosis;
-use crate::remediate::{self, Confirmation, Hints, Proposal};
-use crate::sanitize::Sanitizer;
+use crate::remediate::flow::{Ask, Flow};
+use crate::remediate::{Confirmation, Proposal};
 
-/// Hypotheses per diagnosis whose remedies are offered when the call names none (as `fix`).
-const TOP: usize = 3;
 /// Proposals kept at once; each holds a worktree on disk, so the oldest goes first.
 const MAX_PENDING: usize = 16;
-
-/// Where pull requests go, from `k8sops mcp` flags over the `[fix]` table.
-pub struct Settings {
-    pub repo: Option<PathBuf>,
-    pub github_repo: Option<(String, String)>,
-    pub base: Option<String>,
-    pub allow_pr: bool,
-}
 
 struct Pending {
     /// Order of proposal, to forget the oldest first.
@@ -45,7 +31,10 @@ struct Pending {
 
 /// The proposals made by this server, by fix id.
 pub struct Fixes {
-    settings: Settings,
+    /// `None` when no GitOps clone was given or configured.
+    flow: Option<Arc<Flow>>,
+    /// `--allow-pr`: whether `open_fix_pr` may open what was proposed.
+    allow_pr: bool,
     pending: Mutex<HashMap<String, Pending>>,
     next: AtomicU64,
 }
@@ -85,21 +74,18 @@ pub struct OpenedPr {
     pub pushed: bool,
 }
 
-fn audit_log() -> Result<AuditLog> {
-    AuditLog::open(&Env::process())
-}
-
 impl Fixes {
-    pub fn new(settings: Settings) -> Fixes {
+    pub fn new(flow: Option<Flow>, allow_pr: bool) -> Fixes {
         Fixes {
-            settings,
+            flow: flow.map(Arc::new),
+            allow_pr,
             pending: Mutex::new(HashMap::new()),
             next: AtomicU64::new(1),
         }
     }
 
     pub fn allow_pr(&self) -> bool {
-        self.settings.allow_pr
+        self.allow_pr
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
@@ -111,7 +97,6 @@ impl Fixes {
     /// the diagnosis about `subject`.
     pub async fn propose(
         &self,
-        config: &Config,
         view: &View,
         subject: &ObjectRef,
         hypothesis: Option<usize>,
@@ -125,67 +110,25 @@ impl Fixes {
                 hint: "list_problems lists what has a diagnosis".into(),
             });
         };
-        let hypothesis = hypothesis.unwrap_or_else(|| {
-            diagnosis
-                .hypotheses
-                .iter()
-                .take(TOP)
-                .position(|h| h.remedy.is_some())
-                // Plan::new says why the top one has nothing to write.
-                .unwrap_or(0)
-        });
-        let repo = self
-            .settings
-            .repo
-            .clone()
-            .or_else(|| {
-                config
-                    .fix
-                    .repo
-                    .as_deref()
-                    .map(|r| remediate::command::expand_home(r, &Env::process()))
-            })
-            .ok_or_else(|| Error::Usage {
-                flag: "--repo".into(),
-                message: "no GitOps repository to propose the fix in".into(),
-                hint: "start the server as `k8sops mcp --repo PATH` (a local clone), or set repo in the [fix] table / K8SOPS_FIX_REPO".into(),
-            })?;
-        let hints = subject
-            .known_kind()
-            .and_then(|kind| {
-                view.snapshot.meta(
-                    kind,
-                    subject.namespace.as_deref().unwrap_or(""),
-                    &subject.name,
-                )
-            })
-            .map(Hints::from_meta)
-            .unwrap_or_default();
+        let hypothesis = hypothesis.unwrap_or_else(|| Flow::default_hypothesis(diagnosis));
+        let flow = self.flow.clone().ok_or_else(|| Error::Usage {
+            flag: "--repo".into(),
+            message: "no GitOps repository to propose the fix in".into(),
+            hint: "start the server as `k8sops mcp --repo PATH` (a local clone), or set repo in the [fix] table / K8SOPS_FIX_REPO".into(),
+        })?;
+        let hints = Flow::hints(Some(&view.snapshot), subject);
         let diagnosis = diagnosis.clone();
-        let fix = config.fix.clone();
-        let policy = config.policy.clone();
-        let base = self.settings.base.clone();
-        let github_repo = self.settings.github_repo.clone();
-        let audit = audit_log()?;
         // git runs as child processes and is waited for: off the async workers.
         let (proposal, diagnosis) = tokio::task::spawn_blocking(move || {
-            let request = remediate::Request {
-                diagnosis: &diagnosis,
-                hypothesis,
-                repo: &repo,
-                hints,
-                fix: &fix,
-                policy: &policy,
-                base,
-                github_repo,
+            let ask = Ask {
                 // The policy's min_confidence is the operator's, not the client's, to lift.
                 force: false,
                 // stdin is the protocol: git must never prompt.
                 interactive: false,
                 choose: None,
-                audit: &audit,
             };
-            remediate::propose(&request).map(|p| (p, diagnosis))
+            flow.propose(&diagnosis, hypothesis, hints, ask)
+                .map(|p| (p, diagnosis))
         })
         .await
         .map_err(|e| Error::Git {
@@ -210,7 +153,7 @@ impl Fixes {
             branch: proposal.branch.clone(),
             repository: format!("{}/{}", proposal.owner, proposal.repo_name),
             diff: proposal.diff.clone(),
-            pull_requests_allowed: self.settings.allow_pr,
+            pull_requests_allowed: self.allow_pr,
         };
         let mut pending = self.lock();
         while pending.len() >= MAX_PENDING {
@@ -235,12 +178,7 @@ impl Fixes {
     }
 
     /// Commits, pushes and opens (or updates) the pull request of a proposal.
-    pub async fn open(
-        &self,
-        config: &Config,
-        sanitizer: &Sanitizer,
-        fix_id: &str,
-    ) -> Result<OpenedPr> {
+    pub async fn open(&self, fix_id: &str) -> Result<OpenedPr> {
         let (fingerprint, target) = {
             let pending = self.lock();
             let Some(p) = pending.get(fix_id) else {
@@ -260,19 +198,28 @@ impl Fixes {
                 p.proposal.plan.target.to_string(),
             )
         };
-        let audit = audit_log()?;
-        if !self.settings.allow_pr {
+        // A pending proposal was made by the flow.
+        let Some(flow) = &self.flow else {
+            return Err(Error::Usage {
+                flag: "fix_id".into(),
+                message: format!("no proposed fix {fix_id}"),
+                hint: "call propose_fix first".into(),
+            });
+        };
+        if !self.allow_pr {
             let err = Error::Refused {
                 reason: "this MCP server was started without --allow-pr, so it does not open pull requests".into(),
                 hint: "show the diff of propose_fix to the user; whoever runs the server can restart it as `k8sops mcp --allow-pr`, or open it with `k8sops fix`".into(),
             };
-            let mut entry = Entry::new("refusal", format!("open_fix_pr {fix_id}: {err}"));
-            entry.fingerprint = Some(fingerprint);
-            entry.target = Some(target);
-            audit.record(&entry.detail("by", Confirmation::McpClient.id()))?;
+            flow.record_for(
+                &fingerprint,
+                &target,
+                "refusal",
+                &format!("open_fix_pr {fix_id}: {err}"),
+                &[("by", Confirmation::McpClient.id())],
+            )?;
             return Err(err);
         }
-        let github = Github::connect(&config.github, &Env::process())?;
         let Some(Pending {
             proposal,
             diagnosis,
@@ -286,16 +233,9 @@ impl Fixes {
             });
         };
         let branch = proposal.branch.clone();
-        let opened = remediate::open_pr(
-            proposal,
-            &diagnosis,
-            &github,
-            sanitizer,
-            &config.fix.labels,
-            Confirmation::McpClient,
-            &audit,
-        )
-        .await?;
+        let opened = flow
+            .open(proposal, &diagnosis, Confirmation::McpClient)
+            .await?;
         Ok(OpenedPr {
             fix_id: fix_id.to_string(),
             number: opened.pull_request.number,

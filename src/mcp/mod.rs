@@ -32,10 +32,32 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _, prompt_handler, tool_handler};
 
-use crate::cli::{Global, McpArgs};
-use crate::config::Config;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
+use crate::remediate::flow::Flow;
+use crate::report::ReportConfig;
 use crate::sanitize::Sanitizer;
+use crate::source::ci::Join;
+use crate::source::live::LiveOptions;
+
+/// What the server is started with, from the command layer.
+pub struct Options {
+    /// A bundle to read once instead of the cluster (`--from`).
+    pub bundle: Option<PathBuf>,
+    /// The cluster flags; a call may name another context or namespace.
+    pub live: LiveOptions,
+    /// How CI runs are joined into live snapshots.
+    pub ci: Join,
+    /// Thresholds of the daily report resource and tool.
+    pub report: ReportConfig,
+    pub sanitizer: Arc<Sanitizer>,
+    /// The fix flow; `None` when no GitOps clone is given or configured.
+    pub fix: Option<Flow>,
+    /// Whether `open_fix_pr` may open pull requests (`--allow-pr`).
+    pub allow_pr: bool,
+}
 
 /// The server's state, shared by every call.
 #[derive(Clone)]
@@ -44,8 +66,8 @@ pub struct Server {
 }
 
 pub struct Inner {
-    config: Config,
-    sanitizer: Sanitizer,
+    report: ReportConfig,
+    sanitizer: Arc<Sanitizer>,
     views: views::Views,
     fixes: fixes::Fixes,
     tool_router: ToolRouter<Server>,
@@ -60,24 +82,14 @@ impl std::ops::Deref for Server {
 }
 
 impl Server {
-    /// Reads the configuration and the bundle: what can be wrong is wrong before serving.
-    pub fn new(global: &Global, args: &McpArgs) -> Result<Server> {
-        let config = Config::load(global.config.as_deref())?.config;
-        let sanitizer = Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
-            what: "the configured rules".into(),
-            message: e.to_string(),
-        })?;
-        let views = views::Views::new(global, &args.source)?;
-        let fixes = fixes::Fixes::new(fixes::Settings {
-            repo: args.repo.clone(),
-            github_repo: args.github_repo.clone(),
-            base: args.base.clone(),
-            allow_pr: args.allow_pr,
-        });
+    /// Reads the bundle: what can be wrong is wrong before serving.
+    pub fn new(options: Options) -> Result<Server> {
+        let views = views::Views::new(options.bundle, options.live, options.ci)?;
+        let fixes = fixes::Fixes::new(options.fix, options.allow_pr);
         Ok(Server {
             inner: std::sync::Arc::new(Inner {
-                config,
-                sanitizer,
+                report: options.report,
+                sanitizer: options.sanitizer,
                 views,
                 fixes,
                 tool_router: Self::tool_router(),
@@ -139,8 +151,8 @@ impl ServerHandler for Server {
 }
 
 /// Serves until the client closes stdin.
-pub async fn run(global: &Global, args: &McpArgs) -> Result<u8> {
-    let server = Server::new(global, args)?;
+pub async fn serve(options: Options) -> Result<u8> {
+    let server = Server::new(options)?;
     tracing::info!("serving MCP on stdio ({})", server.views.describe());
     let running = server
         .serve(rmcp::transport::stdio())

@@ -34,7 +34,7 @@ pub async fn report(server: &Server, scope: &Scope, since: Duration) -> Result<R
         }],
         ci_runs: None,
         since,
-        config: &server.config.report,
+        config: &server.report,
         now: jiff::Timestamp::now(),
     }))
 }

@@ -249,7 +249,7 @@ impl Server {
     }
 
     async fn report_of(&self, p: &ReportParams) -> Result<crate::report::Report> {
-        let since = crate::cli::parse_duration(p.window.as_deref().unwrap_or("24h")).map_err(
+        let since = crate::model::parse_duration(p.window.as_deref().unwrap_or("24h")).map_err(
             |message| Error::Usage {
                 flag: "window".into(),
                 message,
@@ -305,9 +305,7 @@ impl Server {
             let scope = p.scope.scope();
             let view = self.views.get(&scope).await?;
             let subject = views::resolve(&view, &p.target, self.views.lookup_namespace(&scope))?;
-            self.fixes
-                .propose(&self.config, &view, &subject, p.hypothesis)
-                .await
+            self.fixes.propose(&view, &subject, p.hypothesis).await
         }
         .await;
         self.answer(result)
@@ -322,10 +320,6 @@ impl Server {
         open_world_hint = true
     ))]
     async fn open_fix_pr(&self, Parameters(p): Parameters<OpenFixPrParams>) -> CallToolResult {
-        self.answer(
-            self.fixes
-                .open(&self.config, &self.sanitizer, &p.fix_id)
-                .await,
-        )
+        self.answer(self.fixes.open(&p.fix_id).await)
     }
 }

@@ -12,10 +12,10 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::cli::{Global, SourceArgs};
 use crate::error::{Error, Result};
 use crate::model::{ObjectRef, Snapshot, Target};
 use crate::rca::DiagnosisList;
+use crate::source::ci::Join;
 use crate::source::{bundle, live::LiveOptions};
 
 /// How long a live view answers further calls.
@@ -61,25 +61,26 @@ enum Origin {
 }
 
 pub struct Views {
-    global: Global,
-    source: SourceArgs,
+    /// The server's cluster flags.
+    live: LiveOptions,
+    ci: Join,
     origin: Origin,
     cache: Mutex<HashMap<Scope, (Instant, Arc<View>)>>,
 }
 
 impl Views {
     /// Reads the bundle now, so a wrong `--from` fails before the server starts.
-    pub fn new(global: &Global, source: &SourceArgs) -> Result<Views> {
-        let origin = match &source.from {
+    pub fn new(bundle: Option<PathBuf>, live: LiveOptions, ci: Join) -> Result<Views> {
+        let origin = match bundle {
             Some(path) => Origin::Bundle {
-                path: path.clone(),
-                snapshot: Box::new(bundle::read(path)?),
+                snapshot: Box::new(bundle::read(&path)?),
+                path,
             },
             None => Origin::Live,
         };
         Ok(Views {
-            global: global.clone(),
-            source: source.clone(),
+            live,
+            ci,
             origin,
             cache: Mutex::new(HashMap::new()),
         })
@@ -89,7 +90,7 @@ impl Views {
     pub fn describe(&self) -> String {
         match &self.origin {
             Origin::Bundle { path, .. } => format!("the bundle {}", path.display()),
-            Origin::Live => match &self.global.context {
+            Origin::Live => match &self.live.context {
                 Some(c) => format!("the live cluster of context {c}"),
                 None => "the live cluster of the kubeconfig's current context".into(),
             },
@@ -102,9 +103,9 @@ impl Views {
         scope
             .namespace
             .as_deref()
-            .or(match self.global.all_namespaces {
+            .or(match self.live.all_namespaces {
                 true => None,
-                false => self.global.namespace.as_deref(),
+                false => self.live.namespace.as_deref(),
             })
     }
 
@@ -150,8 +151,7 @@ impl Views {
             }
             Origin::Live => {
                 let opts = self.live_options(scope);
-                let mut loaded = crate::source::load(None, &opts).await?;
-                crate::ci::command::attach(&self.global, &self.source, &mut loaded.snapshot).await;
+                let loaded = crate::source::load(None, &opts, Some(&self.ci)).await?;
                 let name = opts.context.clone().unwrap_or_else(|| "cluster".into());
                 Ok(View::new(loaded.snapshot, &name))
             }
@@ -159,21 +159,16 @@ impl Views {
     }
 
     fn live_options(&self, scope: &Scope) -> LiveOptions {
-        let g = &self.global;
+        let base = &self.live;
         let (namespace, all_namespaces) = match &scope.namespace {
             Some(ns) => (Some(ns.clone()), false),
-            None => (g.namespace.clone(), g.all_namespaces),
+            None => (base.namespace.clone(), base.all_namespaces),
         };
         LiveOptions {
-            kubeconfig: g.kubeconfig.clone(),
-            context: scope.context.clone().or_else(|| g.context.clone()),
+            context: scope.context.clone().or_else(|| base.context.clone()),
             namespace,
             all_namespaces,
-            selector: g.selector.clone(),
-            tail: self.source.tail,
-            log_bytes: self.source.log_bytes,
-            timeout: g.timeout,
-            ..LiveOptions::default()
+            ..base.clone()
         }
     }
 

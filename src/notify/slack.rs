@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::{Env, Secret};
+use crate::env::{Env, Secret};
 use crate::error::{Error, Result};
 use crate::sanitize::Sanitizer;
 

@@ -7,13 +7,14 @@
 //! the bytes of the value, and `forge` opens or updates the pull request. Every step is
 //! written to the audit log.
 //!
-//! The library API has no terminal in it, so the CLI, the TUI and an MCP server share it:
-//! [`propose`] gives a [`Proposal`] with its diff (nothing pushed yet), and
-//! [`open_pr`] commits, pushes and opens the PR once someone confirmed. The prompts live
-//! in `command.rs`. Both run `git` as child processes and wait for it: an async UI calls
-//! `propose` from `spawn_blocking` and runs `open_pr` on a task of its own.
+//! The library API has no terminal in it, so the CLI, the TUI and an MCP server share it
+//! through one [`flow::Flow`]: [`propose`] gives a [`Proposal`] with its diff (nothing
+//! pushed yet), and [`open_pr`] commits, pushes and opens the PR once someone confirmed.
+//! The prompts live in the front-ends (`cmd::fix`, `tui::fix`, `mcp::fixes`). Both run
+//! `git` as child processes and wait for it: an async UI calls `propose` from
+//! `spawn_blocking` and runs `open_pr` on a task of its own.
 
-pub mod command;
+pub mod flow;
 pub mod forge;
 pub mod git;
 pub mod locate;
@@ -27,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::audit::{AuditLog, Entry};
-use crate::config::Env;
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::github::Github;
 use crate::rca::Diagnosis;

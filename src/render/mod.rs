@@ -1,6 +1,7 @@
 //! Renderers for a `DiagnosisList`: terminal text, JSON (the `k8sops/v1` contract) and
 //! Markdown. One model, several views; none of them decides anything.
 
+pub mod ci;
 mod markdown;
 mod text;
 

@@ -35,8 +35,8 @@ pub struct CiRun {
     pub started_at: jiff::Timestamp,
 }
 
-impl From<&crate::ci::RunSummary> for CiRun {
-    fn from(r: &crate::ci::RunSummary) -> Self {
+impl From<&crate::model::ci::RunSummary> for CiRun {
+    fn from(r: &crate::model::ci::RunSummary) -> Self {
         CiRun {
             workflow: r.workflow_file.clone(),
             status: r.status.to_string(),

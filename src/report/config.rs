@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Env;
+use crate::env::Env;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -56,15 +56,23 @@ impl ReportConfig {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::config::Config;
+
+    /// The table as the configuration file holds it.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        report: ReportConfig,
+    }
+
+    fn parse(text: &str) -> Result<File, toml::de::Error> {
+        toml::from_str(text)
+    }
 
     #[test]
     fn the_table_parses_and_the_environment_overrides_the_repo() {
         let text = "[report]\nrepo = \"acme/platform\"\nstale_namespace_days = 14\n";
-        let mut cfg = Config::parse(text, Path::new("c.toml")).expect("parses");
+        let mut cfg = parse(text).expect("parses");
         assert_eq!(cfg.report.repo.as_deref(), Some("acme/platform"));
         assert_eq!(cfg.report.stale_namespace_days, 14);
         assert_eq!(cfg.report.issue_labels, vec!["k8sops".to_string()]);
@@ -76,8 +84,7 @@ mod tests {
 
     #[test]
     fn unknown_report_keys_are_errors() {
-        let err =
-            Config::parse("[report]\nstale_days = 3\n", Path::new("c.toml")).expect_err("typo");
+        let err = parse("[report]\nstale_days = 3\n").expect_err("typo");
         assert!(err.to_string().contains("stale_days"), "{err}");
     }
 }

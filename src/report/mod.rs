@@ -11,7 +11,6 @@
 
 pub mod ci;
 mod config;
-pub mod daily;
 mod format;
 mod html;
 mod issue_text;

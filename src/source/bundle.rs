@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{self, Parsed};
 use super::kubectl_dump::{self, CURRENT_LOGS, PREVIOUS_LOGS};
-use crate::ci::CiRuns;
 use crate::error::{Error, Result};
+use crate::model::ci::CiRuns;
 use crate::model::{KINDS, Kind, LogKey, Objects, Snapshot, SnapshotMeta};
 use crate::sanitize::Sanitizer;
 

@@ -52,23 +52,6 @@ impl Default for LiveOptions {
     }
 }
 
-impl LiveOptions {
-    /// The options the global and source flags ask for.
-    pub fn from_flags(global: &crate::cli::Global, source: &crate::cli::SourceArgs) -> Self {
-        LiveOptions {
-            kubeconfig: global.kubeconfig.clone(),
-            context: global.context.clone(),
-            namespace: global.namespace.clone(),
-            all_namespaces: global.all_namespaces,
-            selector: global.selector.clone(),
-            tail: source.tail,
-            log_bytes: source.log_bytes,
-            timeout: global.timeout,
-            ..LiveOptions::default()
-        }
-    }
-}
-
 /// A client plus what was resolved to build it.
 pub struct Connection {
     pub client: kube::Client,

@@ -20,24 +20,39 @@ pub struct Loaded {
     pub partial: bool,
 }
 
-/// Reads `--from PATH` when given, else collects from the cluster. With `--from`, `-n`
-/// narrows the bundle to one namespace.
-pub async fn load(from: Option<&Path>, live: &live::LiveOptions) -> Result<Loaded> {
+/// Reads `--from PATH` when given, else collects from the cluster, then joins the CI runs
+/// of its failing workloads when `ci` says how. With `--from`, `-n` narrows the bundle to
+/// one namespace.
+pub async fn load(
+    from: Option<&Path>,
+    live: &live::LiveOptions,
+    ci: Option<&ci::Join>,
+) -> Result<Loaded> {
+    let mut loaded = read(from, live).await?;
+    if let Some(join) = ci {
+        ci::attach(&mut loaded.snapshot, join, from.is_some()).await;
+    }
+    Ok(loaded)
+}
+
+async fn read(from: Option<&Path>, live: &live::LiveOptions) -> Result<Loaded> {
     match from {
-        Some(path) => {
-            let mut snapshot = bundle::read(path)?;
-            if let (Some(ns), false) = (&live.namespace, live.all_namespaces) {
-                snapshot = bundle::restrict_to_namespace(snapshot, ns);
-            }
-            Ok(Loaded {
-                snapshot,
-                partial: false,
-            })
-        }
+        Some(path) => Ok(Loaded {
+            snapshot: narrow(bundle::read(path)?, live),
+            partial: false,
+        }),
         None => {
             let snapshot = live::collect(live).await?;
             let partial = !snapshot.warnings.is_empty();
             Ok(Loaded { snapshot, partial })
         }
+    }
+}
+
+/// A bundle narrowed as the cluster flags narrow a collection: `-n` (unless `-A`).
+pub fn narrow(snapshot: Snapshot, live: &live::LiveOptions) -> Snapshot {
+    match (&live.namespace, live.all_namespaces) {
+        (Some(ns), false) => bundle::restrict_to_namespace(snapshot, ns),
+        _ => snapshot,
     }
 }

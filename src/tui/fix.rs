@@ -1,92 +1,46 @@
 //! `f` in the dashboard: the diff-confirm-PR flow of `diagnose --fix`, through the same
-//! library calls (`remediate::propose`, then `remediate::open_pr` once `y` is pressed on
-//! the diff). The cluster is never touched: the change goes to a branch of the GitOps
+//! [`Flow`] (a proposal, then the pull request once `y` is pressed on the diff). The cluster is never touched: the change goes to a branch of the GitOps
 //! repository and a pull request. Without a repository configured, `f` shows the remedy
 //! and the command that runs the flow in a terminal.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::audit::{AuditLog, Entry};
-use crate::config::{Config, Env};
-use crate::error::{Error, Result};
-use crate::github::Github;
+use crate::error::Result;
 use crate::rca::Diagnosis;
-use crate::remediate::{
-    self, Confirmation, FixConfig, Hints, PolicyConfig, Proposal, command::expand_home,
-};
-use crate::sanitize::Sanitizer;
+use crate::remediate::flow::{Ask, Flow};
+use crate::remediate::{Confirmation, Hints, Proposal};
 use crate::watch::assist::FixProposal;
 
-/// Hypotheses per diagnosis whose remedies are looked at, as `diagnose --fix` does.
-const TOP: usize = 3;
-
-/// What the flow needs from the configuration, read once when the dashboard starts.
+/// The flow, and the proposal on screen waiting for `y` or `esc`.
 pub struct FixFlow {
-    repo: PathBuf,
-    fix: FixConfig,
-    policy: PolicyConfig,
-    /// Connected at start; without a token the diff can still be shown, and `y` says how
-    /// to get one.
-    github: std::result::Result<Github, String>,
-    sanitizer: Sanitizer,
-    audit: AuditLog,
+    flow: Flow,
     /// The proposal on screen, waiting for `y` or `esc`, with its diagnosis.
     pending: Mutex<Option<(Proposal, Diagnosis)>>,
 }
 
 impl FixFlow {
-    /// The flow for `config`; `None` when no GitOps repository is configured (`[fix] repo`
-    /// or `K8SOPS_FIX_REPO`). Call inside a Tokio runtime (the GitHub client needs one).
-    pub fn from_config(config: &Config, env: &Env<'_>) -> Result<Option<Arc<FixFlow>>> {
-        let Some(repo) = config.fix.repo.as_deref().map(|r| expand_home(r, env)) else {
-            return Ok(None);
-        };
-        let sanitizer = Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
-            what: "the configured rules".into(),
-            message: e.to_string(),
-        })?;
-        let github =
-            Github::connect(&config.github, env).map_err(|e| format!("{e} (hint: {})", e.hint()));
-        Ok(Some(Arc::new(FixFlow {
-            repo,
-            fix: config.fix.clone(),
-            policy: config.policy.clone(),
-            github,
-            sanitizer,
-            audit: AuditLog::open(env)?,
+    /// The dashboard's side of `flow` (built by the command layer when a GitOps clone is
+    /// configured).
+    pub fn new(flow: Flow) -> Arc<FixFlow> {
+        Arc::new(FixFlow {
+            flow,
             pending: Mutex::new(None),
-        })))
+        })
     }
 
     /// Plans the top remedy, checks the policy, fetches the base and edits the file in a
     /// temporary worktree: blocking git work, for `spawn_blocking`. The proposal is kept
     /// for [`FixFlow::open`] (a new one replaces it); the lines show it.
     pub fn propose(&self, diagnosis: Diagnosis, hints: Hints) -> Result<Vec<String>> {
-        let hypothesis = diagnosis
-            .hypotheses
-            .iter()
-            .take(TOP)
-            .position(|h| h.remedy.is_some())
-            // None has a remedy: planning the top one says why there is nothing to write.
-            .unwrap_or(0);
-        let request = remediate::Request {
-            diagnosis: &diagnosis,
-            hypothesis,
-            repo: &self.repo,
-            hints,
-            fix: &self.fix,
-            policy: &self.policy,
-            base: None,
-            github_repo: None,
+        let hypothesis = Flow::default_hypothesis(&diagnosis);
+        let ask = Ask {
             force: false,
             // Git must not prompt for credentials on the dashboard's terminal.
             interactive: false,
             // Several candidate files are refused with the list; a terminal can choose.
             choose: None,
-            audit: &self.audit,
         };
-        let proposal = remediate::propose(&request)?;
+        let proposal = self.flow.propose(&diagnosis, hypothesis, hints, ask)?;
         let lines = proposal_lines(&diagnosis, &proposal);
         self.decline(Some((proposal, diagnosis)));
         Ok(lines)
@@ -97,27 +51,11 @@ impl FixFlow {
         let Some((proposal, diagnosis)) = self.take() else {
             return vec!["No proposal is waiting for a confirmation; press f on a problem.".into()];
         };
-        let github = match &self.github {
-            Ok(g) => g,
-            Err(e) => {
-                let _ = record(&self.audit, &proposal, "failure", e);
-                return vec![
-                    format!("Cannot open the pull request: {e}"),
-                    nothing_changed(),
-                ];
-            }
-        };
         let branch = proposal.branch.clone();
-        let opened = remediate::open_pr(
-            proposal,
-            &diagnosis,
-            github,
-            &self.sanitizer,
-            &self.fix.labels,
-            Confirmation::Caller,
-            &self.audit,
-        )
-        .await;
+        let opened = self
+            .flow
+            .open(proposal, &diagnosis, Confirmation::Caller)
+            .await;
         match opened {
             Ok(o) => {
                 let pr = &o.pull_request;
@@ -148,24 +86,13 @@ impl FixFlow {
             Err(_) => None,
         };
         if let Some((p, _)) = old {
-            let _ = record(&self.audit, &p, "declined", "closed on the dashboard");
+            let _ = self.flow.record(&p, "declined", "closed on the dashboard");
         }
     }
 
     fn take(&self) -> Option<(Proposal, Diagnosis)> {
         self.pending.lock().ok().and_then(|mut p| p.take())
     }
-}
-
-fn record(audit: &AuditLog, p: &Proposal, event: &str, reasoning: &str) -> Result<()> {
-    let mut e = Entry::new(event, reasoning);
-    e.fingerprint = Some(p.plan.fingerprint.clone());
-    e.target = Some(p.plan.target.to_string());
-    audit.record(&e.detail("branch", &p.branch))
-}
-
-fn nothing_changed() -> String {
-    "Nothing was committed or pushed.".into()
 }
 
 /// The proposal as the diff popup shows it: cause, change, file, diff, and the question.

@@ -29,9 +29,9 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::{Stream, StreamExt as _};
 use tokio::sync::mpsc;
 
-use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::rca::Diagnosis;
+use crate::watch::WatchConfig;
 use crate::watch::assist::Explainer;
 use crate::watch::{Session, Switch, live};
 use action::{Action, Request, Status};

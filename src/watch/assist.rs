@@ -6,11 +6,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::config::{Config, Env};
+use crate::env::Env;
 use crate::error::Result;
 use crate::llm::{self, Mode};
 use crate::model::{Kind, ObjectRef, Snapshot};
 use crate::rca::{Diagnosis, DiagnosisList};
+use crate::sanitize::SanitizeConfig;
 
 /// Why an explanation is not available.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +45,12 @@ pub trait Explainer: Send + Sync {
 
 /// The configured LLM engine as an explainer, or `None` when no endpoint is configured. A
 /// half configuration is an error, as for `diagnose`.
-pub fn explainer(config: &Config, env: &Env<'_>) -> Result<Option<Arc<dyn Explainer>>> {
-    let engine = llm::Engine::from_config(&config.llm, &config.sanitize, env)?;
+pub fn explainer(
+    llm: &llm::LlmConfig,
+    sanitize: &SanitizeConfig,
+    env: &Env<'_>,
+) -> Result<Option<Arc<dyn Explainer>>> {
+    let engine = llm::Engine::from_config(llm, sanitize, env)?;
     Ok(engine.map(|e| Arc::new(LlmExplainer(Arc::new(e))) as Arc<dyn Explainer>))
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::objects::{Readers, Touch};
 use super::partition::{self, Dirty, Partition, PodFacts, Seen};
-use crate::ci::CiRuns;
+use crate::model::ci::CiRuns;
 use crate::model::{LogKey, NodeRequests, Scope, Snapshot, SnapshotMeta};
 use crate::rca::Diagnosis;
 

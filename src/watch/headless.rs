@@ -17,7 +17,7 @@ use super::assist::{ExplainError, Explainer};
 use super::engine::Update;
 use super::policy::{CircuitBreaker, RateLimit};
 use super::track::{Tracked, Tracker};
-use crate::config::Secret;
+use crate::env::Secret;
 use crate::model::ObjectRef;
 use crate::notify::slack::{self, Message};
 use crate::sanitize::Sanitizer;
@@ -45,7 +45,7 @@ pub struct Headless<W: Write> {
 /// Where announcements are posted, and their own hourly budget.
 pub struct Slack {
     pub webhook: Secret,
-    pub sanitizer: Sanitizer,
+    pub sanitizer: std::sync::Arc<Sanitizer>,
     pub rate: RateLimit,
     /// The cluster's name in the message header.
     pub context: String,

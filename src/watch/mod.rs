@@ -8,7 +8,7 @@
 //! `assist` holds the seams to the LLM and fix engines.
 
 pub mod assist;
-pub mod command;
+pub mod config;
 pub mod engine;
 pub mod events;
 pub mod headless;
@@ -35,6 +35,7 @@ use crate::error::Result;
 use crate::model::{ObjectRef, Snapshot};
 use crate::source::live::{LiveOptions, connect, scope_of};
 
+pub use config::WatchConfig;
 pub use engine::{Clock, Logs, Origin, Update};
 pub use objects::Readers;
 

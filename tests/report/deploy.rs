@@ -14,7 +14,7 @@ use clap::Parser as _;
 use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
-use k8sops::cli::{Cli, Command, PostTarget, ReportCommand};
+use k8sops::cmd::cli::{Cli, Command, PostTarget, ReportCommand};
 use k8sops::model::{KINDS, Kind};
 use serde_json::Value;
 

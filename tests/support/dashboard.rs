@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use k8sops::config::WatchConfig;
 use k8sops::source::live::LiveOptions;
 use k8sops::tui::Assist;
 use k8sops::tui::app::App;
+use k8sops::watch::WatchConfig;
 use k8sops::watch::{Input, Session, start};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -3,7 +3,7 @@
 //! check of the line's shape. Kept one row per line (rustfmt would spread each over seven).
 
 use super::Class::{self, *};
-use crate::ci::run::FailureKind::{
+use crate::model::ci::FailureKind::{
     self, Build, Deploy, Infrastructure, Lint, SecretPermission, Test,
 };
 

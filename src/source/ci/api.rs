@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::ci::{JobSummary, RunSummary, Status, StepSummary};
+use crate::model::ci::{JobSummary, RunSummary, Status, StepSummary};
 
 #[derive(Debug, Deserialize)]
 pub struct RunList {

@@ -7,10 +7,12 @@
 use std::collections::BTreeSet;
 
 use super::{Actions, RunFilter};
+use crate::analyze::commits;
 use crate::ci::archive::Archive;
-use crate::ci::{CiRuns, LogSource, RunSummary, commits, failure};
+use crate::ci::failure;
 use crate::error::{Error, Result};
 use crate::model::Snapshot;
+use crate::model::ci::{CiRuns, LogSource, RunSummary};
 use crate::sanitize::Sanitizer;
 
 /// Failed jobs whose logs are read per run, at most.

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::run::{Conclusion, RunSummary, Status};
+use crate::model::ci::{Conclusion, RunSummary, Status};
 use crate::render::age;
 
 /// `ci runs -o json`.
@@ -125,8 +125,8 @@ pub fn error_regions(run: &RunSummary) -> String {
             "\nlog of job {} at step \"{step}\" ({}):",
             job.name,
             match f.source {
-                super::LogSource::JobLog => "job log",
-                super::LogSource::RunArchive => "run log archive",
+                crate::model::ci::LogSource::JobLog => "job log",
+                crate::model::ci::LogSource::RunArchive => "run log archive",
             }
         );
         for l in &f.excerpt {

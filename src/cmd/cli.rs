@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::model::parse_duration;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "k8sops",
@@ -264,13 +266,13 @@ pub struct CiRunsArgs {
 }
 
 #[derive(Debug, Args)]
+#[group(id = "which", required = true, multiple = false, args = ["run", "latest_failed"])]
 pub struct CiDiagnoseArgs {
-    /// The run: its id, or its URL (…/OWNER/NAME/actions/runs/ID). Without it: the latest
-    /// failed run
-    #[arg(value_name = "RUN_ID", conflicts_with = "latest_failed")]
+    /// The run: its id, or its URL (…/OWNER/NAME/actions/runs/ID)
+    #[arg(value_name = "RUN_ID")]
     pub run: Option<String>,
 
-    /// Diagnose the most recent failed run (of --workflow, on --branch)
+    /// Diagnose the most recent failed run (of --workflow, on --branch) instead of a given one
     #[arg(long)]
     pub latest_failed: bool,
 
@@ -668,39 +670,9 @@ pub enum ConfigCommand {
     Path,
 }
 
-/// `30`, `30s`, `500ms`, `2m`, `1h`, `7d`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (digits, unit) = s.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("'{s}' is not a duration; use e.g. 30s, 500ms, 2m, 1h"))?;
-    match unit {
-        "" | "s" => Ok(Duration::from_secs(n)),
-        "ms" => Ok(Duration::from_millis(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        "h" => Ok(Duration::from_secs(n * 3600)),
-        "d" => Ok(Duration::from_secs(n * 86_400)),
-        _ => Err(format!(
-            "'{s}' has an unknown unit '{unit}'; use ms, s, m, h or d"
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
-        assert!(parse_duration("2 weeks").is_err());
-        assert!(parse_duration("s").is_err());
-    }
 
     #[test]
     fn report_daily_takes_several_contexts_and_other_commands_one() {

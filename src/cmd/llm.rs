@@ -4,10 +4,10 @@
 
 use std::io::IsTerminal as _;
 
-use super::{Engine, Mode, Request};
-use crate::cli::{Global, LlmArgs};
-use crate::config::{Config, Env};
+use super::cli::LlmArgs;
+use super::settings::Settings;
 use crate::error::Result;
+use crate::llm::{Engine, Mode, Request};
 use crate::model::Snapshot;
 use crate::rca::DiagnosisList;
 
@@ -22,7 +22,7 @@ const NOT_CONFIGURED: &str = "no LLM endpoint configured; rules engine only (set
 
 /// Runs the LLM engine over the rules result as the flags and configuration ask.
 pub async fn apply(
-    global: &Global,
+    settings: &Settings,
     args: &LlmArgs,
     snapshot: &Snapshot,
     rules: DiagnosisList,
@@ -37,16 +37,17 @@ pub async fn apply(
     if args.mode == Some(Mode::Never) || rules.items.is_empty() {
         return unchanged(rules);
     }
-    let mut config = Config::load(global.config.as_deref())?.config;
-    config.llm.apply(&args.overrides());
+    let config = settings.config()?;
+    let mut llm = config.llm.clone();
+    llm.apply(&args.overrides());
     let request = Request {
-        mode: config.llm.mode,
+        mode: llm.mode,
         explain: args.explain,
     };
     if request.mode == Mode::Never {
         return unchanged(rules);
     }
-    let Some(engine) = Engine::from_config(&config.llm, &config.sanitize, &Env::process())? else {
+    let Some(engine) = Engine::from_config(&llm, &config.sanitize, &settings.env)? else {
         let mut list = rules;
         // Said once: where the user asked for the LLM, in the output; otherwise on stderr,
         // which keeps rules-only stdout and JSON exactly as they were.
@@ -60,7 +61,7 @@ pub async fn apply(
     let asked = rules
         .items
         .iter()
-        .filter(|d| super::route::reason(d, request.mode, request.explain).is_some())
+        .filter(|d| crate::llm::wants(d, &request))
         .count();
     if asked == 0 {
         return unchanged(rules);

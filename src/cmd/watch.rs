@@ -1,29 +1,27 @@
-//! The `watch` command's glue: flags and configuration in, a session out to the dashboard
-//! or the headless printer.
+//! `k8sops watch`: flags and configuration in, a session out to the dashboard or the
+//! headless printer.
 
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use super::headless::{Headless, Limits, Slack};
-use super::policy::RateLimit;
-use super::{Input, Session, live, replay, start};
-use crate::cli::{Global, WatchArgs};
-use crate::config::{Config, Env, WatchConfig};
+use std::sync::Arc;
+
+use super::cli::WatchArgs;
+use super::settings::Settings;
+use crate::env::Secret;
 use crate::error::{Error, Result};
 use crate::sanitize::Sanitizer;
-use crate::source::bundle;
 use crate::source::live::LiveOptions;
+use crate::source::{self, bundle};
+use crate::watch::headless::{Headless, Limits, Slack};
+use crate::watch::policy::RateLimit;
+use crate::watch::{Input, Session, WatchConfig, assist, live, replay, start};
 
-pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
-    let full = Config::load(global.config.as_deref())?.config;
+pub async fn run(settings: &Settings, args: &WatchArgs) -> Result<u8> {
+    let full = settings.config()?;
+    let sanitizer = settings.sanitizer()?;
     let slack = match args.slack {
-        true => Some((
-            full.slack.webhook()?.clone(),
-            Sanitizer::with_config(&full.sanitize).map_err(|e| Error::Sanitize {
-                what: "the configured rules".into(),
-                message: e.to_string(),
-            })?,
-        )),
+        true => Some((full.slack.webhook()?.clone(), sanitizer.clone())),
         false => None,
     };
     let config = full.watch.clone();
@@ -44,15 +42,15 @@ pub async fn run(global: &Global, args: &WatchArgs) -> Result<u8> {
         });
     }
     let debounce = Duration::from_millis(config.debounce_ms);
-    let opts = LiveOptions::from_flags(global, &args.source);
-    let explainer = super::assist::explainer(&full, &Env::process())?;
+    let opts = settings.live(&args.source);
+    let explainer = assist::explainer(&full.llm, &full.sanitize, &settings.env)?;
     let session = start(input(&opts, args)?, debounce).await?;
     if args.headless {
         return headless(session, &config, slack, explainer).await;
     }
     let assist = crate::tui::Assist {
         explainer,
-        fix: crate::tui::fix::FixFlow::from_config(&full, &Env::process())?,
+        fix: super::fix::flow(settings, &Default::default())?.map(crate::tui::fix::FixFlow::new),
     };
     crate::tui::run(session, &config, assist).await?;
     Ok(0)
@@ -62,10 +60,7 @@ fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {
     let Some(path) = &args.source.from else {
         return Ok(Input::Live(opts.clone()));
     };
-    let mut snapshot = bundle::read(path)?;
-    if let (Some(ns), false) = (&opts.namespace, opts.all_namespaces) {
-        snapshot = bundle::restrict_to_namespace(snapshot, ns);
-    }
+    let snapshot = source::narrow(bundle::read(path)?, opts);
     let replay = args.replay.then_some(replay::Speed {
         factor: args.speed,
         paused: false,
@@ -80,8 +75,8 @@ fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {
 async fn headless(
     mut session: Session,
     config: &WatchConfig,
-    slack: Option<(crate::config::Secret, Sanitizer)>,
-    explainer: Option<std::sync::Arc<dyn super::assist::Explainer>>,
+    slack: Option<(Secret, Arc<Sanitizer>)>,
+    explainer: Option<Arc<dyn assist::Explainer>>,
 ) -> Result<u8> {
     let limits = Limits {
         debounce: Duration::from_secs(config.notify_debounce_secs),

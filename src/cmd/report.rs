@@ -1,6 +1,6 @@
 //! `k8sops report daily`: collect (one snapshot per context, or a bundle), build the
 //! report, write it, then publish. The effects of the command live here; building and
-//! rendering are pure.
+//! rendering are pure (`crate::report`).
 //!
 //! Everything that can be checked before collecting is (the output format, the previous
 //! report, the Slack webhook, the repository and token for issues), so a misconfigured
@@ -9,48 +9,41 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::cli::{DailyArgs, Global, PostTarget, ReportFormat};
-use crate::config::{Config, Env};
+use super::cli::{DailyArgs, PostTarget, ReportFormat};
+use super::config::Config;
+use super::settings::Settings;
 use crate::error::{Error, Result};
-use crate::github::Github;
+use crate::model::ci::CiRuns;
 use crate::notify::github_issue::{self, Filed};
 use crate::notify::slack;
-use crate::sanitize::Sanitizer;
+use crate::report::{self, CiRun, ClusterInput, Input};
 use crate::source::live::{self, LiveOptions};
-
-use super::{CiRun, ClusterInput, Input};
 
 /// Runs the command; the exit code follows DESIGN §5 (3 when a cluster or a kind could not
 /// be read, 1 with `--exit-code` when there are issues).
-pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
-    let config = Config::load(global.config.as_deref())?.config;
+pub async fn run(settings: &Settings, args: &DailyArgs) -> Result<u8> {
+    let config = settings.config()?;
     let format = format_of(args);
     let previous = args
         .previous
         .as_deref()
-        .map(super::previous::read)
+        .map(report::previous::read)
         .transpose()?;
-    let sanitizer = Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
-        what: "the configured rules".into(),
-        message: e.to_string(),
-    })?;
+    let sanitizer = settings.sanitizer()?;
     let webhook = match args.post.contains(&PostTarget::Slack) {
         true => Some(config.slack.webhook()?.clone()),
         false => None,
     };
     let issues_to = match args.create_issue {
-        true => Some((
-            repository(args, &config)?,
-            Github::connect(&config.github, &Env::process())?,
-        )),
+        true => Some((repository(args, config)?, settings.github()?)),
         false => None,
     };
 
-    let (clusters, partial) = collect(global, args).await?;
+    let (clusters, partial) = collect(settings, args).await?;
     let now = jiff::Timestamp::now();
-    let window = super::window(&clusters, args.since, now);
-    let (ci_runs, ci_warning) = ci_runs(global, args, &config, &clusters, window.start).await;
-    let mut report = super::build(Input {
+    let window = report::window(&clusters, args.since, now);
+    let (ci_runs, ci_warning) = ci_runs(settings, args, &clusters, window.start).await?;
+    let mut report = report::build(Input {
         clusters,
         ci_runs: ci_runs.as_deref(),
         since: args.since,
@@ -59,19 +52,19 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
     });
     report.warnings.extend(ci_warning);
     if let Some(p) = &previous {
-        report.since_previous = Some(super::previous::delta(p, &report));
+        report.since_previous = Some(report::previous::delta(p, &report));
     }
     // What leaves the machine is always the sanitized report; the file is too by default.
-    let shared = super::sanitized(&report, &sanitizer)?;
+    let shared = report::sanitized(&report, &sanitizer)?;
     let report = match args.no_sanitize {
         true => report,
         false => shared.clone(),
     };
 
     let rendered = match format {
-        ReportFormat::Markdown => super::markdown(&report),
-        ReportFormat::Html => super::html(&report),
-        ReportFormat::Json => super::json(&report),
+        ReportFormat::Markdown => report::markdown(&report),
+        ReportFormat::Html => report::html(&report),
+        ReportFormat::Json => report::json(&report),
     };
     write_output(args.output.as_deref(), &rendered)?;
     let mut err = std::io::stderr().lock();
@@ -81,11 +74,11 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
     drop(err);
 
     if let Some(webhook) = &webhook {
-        slack::post(webhook, &super::slack_message(&shared), &sanitizer).await?;
+        slack::post(webhook, &report::slack_message(&shared), &sanitizer).await?;
         eprintln!("posted the summary to Slack");
     }
     if let Some(((owner, repo), gh)) = &issues_to {
-        let drafts = super::issue_drafts(&shared);
+        let drafts = report::issue_drafts(&shared);
         let filed = github_issue::file(
             gh,
             (owner, repo),
@@ -119,26 +112,26 @@ pub async fn run(global: &Global, args: &DailyArgs) -> Result<u8> {
 
 /// The CI runs of the window: those the snapshots carry (a bundle keeps the runs it was
 /// written with) and those the repository lists since `start` (see
-/// [`crate::ci::command::window_runs`]), each run once. `None` when there is no CI data at
+/// [`crate::source::ci::window_runs`]), each run once. `None` when there is no CI data at
 /// all; the warning says why the repository could not be listed.
 async fn ci_runs(
-    global: &Global,
+    settings: &Settings,
     args: &DailyArgs,
-    config: &Config,
     clusters: &[ClusterInput],
     start: jiff::Timestamp,
-) -> (Option<Vec<CiRun>>, Option<String>) {
-    let carried: Vec<&crate::ci::CiRuns> = clusters
+) -> Result<(Option<Vec<CiRun>>, Option<String>)> {
+    let carried: Vec<&CiRuns> = clusters
         .iter()
         .filter_map(|c| c.snapshot.as_ref().ok()?.ci.as_ref())
         .collect();
-    let (listed, warning) =
-        match crate::ci::command::window_runs(global, &args.source, config, start).await {
-            Ok(listed) => (listed.map(|(_, runs)| runs), None),
-            Err(w) => (None, Some(format!("ci: {w}"))),
-        };
+    let join = settings.ci_join(&args.source)?;
+    let bundle = args.source.from.is_some();
+    let (listed, warning) = match crate::source::ci::window_runs(&join, bundle, start).await {
+        Ok(listed) => (listed.map(|(_, runs)| runs), None),
+        Err(w) => (None, Some(format!("ci: {w}"))),
+    };
     if carried.is_empty() && listed.is_none() {
-        return (None, warning);
+        return Ok((None, warning));
     }
     let mut seen = std::collections::HashSet::new();
     let runs = carried
@@ -148,7 +141,7 @@ async fn ci_runs(
         .filter(|r| seen.insert(r.id))
         .map(CiRun::from)
         .collect();
-    (Some(runs), warning)
+    Ok((Some(runs), warning))
 }
 
 /// `--format`, else the extension of `-o`, else Markdown.
@@ -190,24 +183,18 @@ fn repository(args: &DailyArgs, config: &Config) -> Result<(String, String)> {
     })
 }
 
-fn live_options(global: &Global, args: &DailyArgs, context: Option<String>) -> LiveOptions {
+/// The live options of one context; the report also reads usage from metrics.k8s.io.
+fn live_options(settings: &Settings, args: &DailyArgs, context: Option<String>) -> LiveOptions {
     LiveOptions {
-        kubeconfig: global.kubeconfig.clone(),
         context,
-        namespace: global.namespace.clone(),
-        all_namespaces: global.all_namespaces,
-        selector: global.selector.clone(),
-        tail: args.source.tail,
-        log_bytes: args.source.log_bytes,
-        timeout: global.timeout,
         metrics: true,
-        ..LiveOptions::default()
+        ..settings.live(&args.source)
     }
 }
 
 /// One input per cluster and whether any was read only in part. One cluster that cannot be
 /// read is an error (as in `diagnose`); one of several is a section saying why, and exit 3.
-async fn collect(global: &Global, args: &DailyArgs) -> Result<(Vec<ClusterInput>, bool)> {
+async fn collect(settings: &Settings, args: &DailyArgs) -> Result<(Vec<ClusterInput>, bool)> {
     if let Some(from) = &args.source.from {
         if args.contexts.len() > 1 {
             return Err(Error::Usage {
@@ -218,7 +205,8 @@ async fn collect(global: &Global, args: &DailyArgs) -> Result<(Vec<ClusterInput>
                     .into(),
             });
         }
-        let loaded = crate::source::load(Some(from), &live_options(global, args, None)).await?;
+        let loaded =
+            crate::source::load(Some(from), &live_options(settings, args, None), None).await?;
         let name = loaded.snapshot.meta.context.clone().unwrap_or_else(|| {
             from.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -234,17 +222,17 @@ async fn collect(global: &Global, args: &DailyArgs) -> Result<(Vec<ClusterInput>
         ));
     }
     let contexts: Vec<Option<String>> = match (args.all_contexts, args.contexts.as_slice()) {
-        (true, _) => live::context_names(&live_options(global, args, None))?
+        (true, _) => live::context_names(&live_options(settings, args, None))?
             .into_iter()
             .map(Some)
             .collect(),
-        (false, []) => vec![global.context.clone()],
+        (false, []) => vec![settings.global.context.clone()],
         (false, named) => named.iter().cloned().map(Some).collect(),
     };
     let single = contexts.len() == 1;
     let results = futures::future::join_all(contexts.iter().map(|context| {
-        let opts = live_options(global, args, context.clone());
-        async move { crate::source::load(None, &opts).await }
+        let opts = live_options(settings, args, context.clone());
+        async move { crate::source::load(None, &opts, None).await }
     }))
     .await;
     let mut clusters = Vec::new();

@@ -1,27 +1,50 @@
 //! The terminal side of `diagnose --fix` and `fix`: pick the remedy, show the hypothesis,
 //! its evidence and the coloured diff, ask (dialoguer) unless `--yes`, refuse without a
-//! terminal, then open the pull request and print its URL.
+//! terminal, then open the pull request and print its URL. The flow itself is
+//! [`crate::remediate::flow`]; [`flow`] builds it for every front-end.
 
 use std::io::{IsTerminal as _, Read as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{Candidate, Confirmation, Hints, Proposal, Request, open_pr, propose};
-use crate::audit::{AuditLog, Entry};
-use crate::cli::{FixArgs, FixOptions, Global};
-use crate::config::{Config, Env};
+use super::cli::{FixArgs, FixOptions};
+use super::settings::Settings;
+use crate::audit::AuditLog;
+use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::github::Github;
 use crate::model::Snapshot;
 use crate::rca::{Diagnosis, DiagnosisList};
-use crate::sanitize::Sanitizer;
-
-/// Hypotheses per diagnosis whose remedies are offered.
-const TOP: usize = 3;
+use crate::remediate::flow::{self, Ask, Flow};
+use crate::remediate::{Candidate, Confirmation, Proposal};
 
 /// `k8sops fix DIAGNOSIS.json`.
-pub async fn run(global: &Global, args: &FixArgs) -> Result<u8> {
+pub async fn run(settings: &Settings, args: &FixArgs) -> Result<u8> {
     let list = read_diagnosis(&args.diagnosis)?;
-    fix(global, &list, None, &args.options).await
+    fix(settings, &list, None, &args.options).await
+}
+
+/// The fix flow with `opts` over the `[fix]` and `[policy]` tables; `None` when no GitOps
+/// clone is given or configured. Shared by `fix`, `diagnose --fix`, the dashboard and MCP.
+pub fn flow(settings: &Settings, opts: &FixOptions) -> Result<Option<Flow>> {
+    let config = settings.config()?;
+    let Some(repo) = opts.repo.clone().or_else(|| {
+        config
+            .fix
+            .repo
+            .as_deref()
+            .map(|r| expand_home(r, &settings.env))
+    }) else {
+        return Ok(None);
+    };
+    Ok(Some(Flow::new(flow::Settings {
+        repo,
+        github_repo: opts.github_repo.clone(),
+        base: opts.base.clone(),
+        fix: config.fix.clone(),
+        policy: config.policy.clone(),
+        sanitizer: settings.sanitizer()?,
+        audit: AuditLog::open(&settings.env)?,
+        github: settings.github_later()?,
+    })))
 }
 
 fn read_diagnosis(path: &Path) -> Result<DiagnosisList> {
@@ -56,22 +79,6 @@ fn read_diagnosis(path: &Path) -> Result<DiagnosisList> {
 /// Whether any fix flag was given, so `diagnose` can say they need `--fix`.
 pub fn any_option(opts: &FixOptions) -> bool {
     opts != &FixOptions::default()
-}
-
-/// The remedies on offer: (diagnosis, hypothesis) of the top hypotheses that have one.
-fn remedies(list: &DiagnosisList) -> Vec<(usize, usize)> {
-    list.items
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| {
-            d.hypotheses
-                .iter()
-                .take(TOP)
-                .enumerate()
-                .filter(|(_, h)| h.remedy.is_some())
-                .map(move |(j, _)| (i, j))
-        })
-        .collect()
 }
 
 struct Paint(bool);
@@ -147,22 +154,15 @@ fn show(out: &mut impl std::io::Write, d: &Diagnosis, p: &Proposal, color: bool)
 
 /// `diagnose --fix` (with the snapshot, for Argo CD / Flux / Helm hints) and `fix`.
 pub async fn fix(
-    global: &Global,
+    settings: &Settings,
     list: &DiagnosisList,
     snapshot: Option<&Snapshot>,
     opts: &FixOptions,
 ) -> Result<u8> {
-    let config = Config::load(global.config.as_deref())?.config;
-    let env = Env::process();
-    let audit = AuditLog::open(&env)?;
     let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let color = global.color.enabled(std::io::stdout().is_terminal());
+    let color = settings.color_stdout();
     let ask = tty && !opts.yes;
-    let Some(repo) = opts
-        .repo
-        .clone()
-        .or_else(|| config.fix.repo.as_deref().map(|r| expand_home(r, &env)))
-    else {
+    let Some(flow) = flow(settings, opts)? else {
         return Err(Error::Usage {
             flag: "--repo".into(),
             message: "no GitOps repository to open the pull request on".into(),
@@ -176,9 +176,9 @@ pub async fn fix(
         let _ = writeln!(out, "No problems found; nothing to fix.");
         return Ok(0);
     }
-    let offered = remedies(list);
+    let offered = Flow::remedies(list);
     let (item, hypothesis) = match offered.len() {
-        // Plan::new says why the top hypothesis has nothing to write.
+        // Planning says why the top hypothesis has nothing to write.
         0 => (0, 0),
         1 => offered[0],
         _ if ask => {
@@ -210,17 +210,6 @@ pub async fn fix(
         _ => offered[0],
     };
     let diagnosis = &list.items[item];
-    let hints = snapshot
-        .and_then(|s| {
-            let t = &diagnosis.subject;
-            s.meta(
-                t.known_kind()?,
-                t.namespace.as_deref().unwrap_or(""),
-                &t.name,
-            )
-        })
-        .map(Hints::from_meta)
-        .unwrap_or_default();
     let chooser = |candidates: &[Candidate]| -> Option<usize> {
         let labels: Vec<String> = candidates.iter().map(|c| c.to_string()).collect();
         dialoguer::Select::new()
@@ -231,29 +220,23 @@ pub async fn fix(
             .ok()
             .flatten()
     };
-    let request = Request {
+    let proposal = flow.propose(
         diagnosis,
         hypothesis,
-        repo: &repo,
-        hints,
-        fix: &config.fix,
-        policy: &config.policy,
-        base: opts.base.clone(),
-        github_repo: opts.github_repo.clone(),
-        force: opts.force,
-        interactive: tty,
-        choose: if ask { Some(&chooser) } else { None },
-        audit: &audit,
-    };
-    let proposal = propose(&request)?;
+        Flow::hints(snapshot, &diagnosis.subject),
+        Ask {
+            force: opts.force,
+            interactive: tty,
+            choose: if ask { Some(&chooser) } else { None },
+        },
+    )?;
     show(&mut out, diagnosis, &proposal, color);
     let target = format!(
         "branch {} and a pull request on {}/{} (base {})",
         proposal.branch, proposal.owner, proposal.repo_name, proposal.base
     );
     if opts.dry_run {
-        record(
-            &audit,
+        flow.record(
             &proposal,
             "dry-run",
             "shown with --dry-run; nothing committed",
@@ -270,7 +253,7 @@ pub async fn fix(
                 hint: "pass --yes to confirm without a prompt, or --dry-run to only see the diff"
                     .into(),
             };
-            record(&audit, &proposal, "refusal", &err.to_string())?;
+            flow.record(&proposal, "refusal", &err.to_string())?;
             return Err(err);
         }
         (false, true) => {
@@ -281,29 +264,15 @@ pub async fn fix(
                 .interact()
                 .map_err(prompt_error)?;
             if !yes {
-                record(&audit, &proposal, "declined", "declined at the prompt")?;
+                flow.record(&proposal, "declined", "declined at the prompt")?;
                 let _ = writeln!(out, "Nothing was changed.");
                 return Ok(0);
             }
             Confirmation::Prompt
         }
     };
-    let github = Github::connect(&config.github, &env)?;
-    let sanitizer = Sanitizer::with_config(&config.sanitize).map_err(|e| Error::Sanitize {
-        what: "the configured rules".into(),
-        message: e.to_string(),
-    })?;
     let branch = proposal.branch.clone();
-    let opened = open_pr(
-        proposal,
-        diagnosis,
-        &github,
-        &sanitizer,
-        &config.fix.labels,
-        confirmation,
-        &audit,
-    )
-    .await?;
+    let opened = flow.open(proposal, diagnosis, confirmation).await?;
     let pr = &opened.pull_request;
     let verb = if pr.updated { "Updated" } else { "Opened" };
     let pushed = if opened.pushed {
@@ -319,15 +288,8 @@ pub async fn fix(
     Ok(0)
 }
 
-fn record(audit: &AuditLog, p: &Proposal, event: &str, reasoning: &str) -> Result<()> {
-    let mut e = Entry::new(event, reasoning);
-    e.fingerprint = Some(p.plan.fingerprint.clone());
-    e.target = Some(p.plan.target.to_string());
-    audit.record(&e.detail("branch", &p.branch))
-}
-
 /// `~/src/gitops` in the config file, as a shell would read it.
-pub fn expand_home(path: &Path, env: &Env<'_>) -> std::path::PathBuf {
+fn expand_home(path: &Path, env: &Env<'_>) -> PathBuf {
     match (path.strip_prefix("~"), env.get("HOME")) {
         (Ok(rest), Some(home)) => Path::new(&home).join(rest),
         _ => path.to_path_buf(),

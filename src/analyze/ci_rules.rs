@@ -9,7 +9,7 @@ use crate::analyze::{
 };
 use crate::model::ObjectRef;
 
-use super::run::{Conclusion, Failure, FailureKind, JobSummary, RunSummary};
+use crate::model::ci::{Conclusion, Failure, FailureKind, JobSummary, RunSummary};
 
 pub const ANALYZER: &str = "ci_failure";
 
@@ -41,8 +41,8 @@ pub fn kind_of(job: &JobSummary) -> FailureKind {
         Some(Conclusion::Cancelled | Conclusion::TimedOut) => FailureKind::Infrastructure,
         _ => job
             .failed_step()
-            .and_then(|s| super::classify::kind_of_command(&s.name))
-            .or_else(|| super::classify::kind_of_command(&job.name))
+            .and_then(|s| crate::ci::classify::kind_of_command(&s.name))
+            .or_else(|| crate::ci::classify::kind_of_command(&job.name))
             .unwrap_or(FailureKind::Unknown),
     }
 }

@@ -8,18 +8,65 @@
 
 mod api;
 pub mod collect;
+mod join;
+pub mod repo;
 
 use std::time::Duration;
 
 use http_body_util::BodyExt as _;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use crate::ci::{JobSummary, RunSummary};
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::github::Github;
+use crate::model::ci::{JobSummary, RunSummary};
 
 pub use collect::{collect, fetch_failures};
+pub use join::{Join, attach, window_runs};
+pub use repo::{Repo, RepoOrigin};
+
+/// Seconds a rate limit is waited out by default before giving up.
+pub const DEFAULT_RATE_LIMIT_WAIT: u64 = 60;
+
+/// The `[ci]` table of the config file.
+///
+/// ```toml
+/// [ci]
+/// repo = "acme/shop"        # default for --repo (else the git remote of the directory)
+/// rate_limit_wait = 60      # seconds to wait for a GitHub rate limit to reset, at most
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CiConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_wait: Option<u64>,
+}
+
+impl CiConfig {
+    /// `K8SOPS_CI_REPO` overrides the file.
+    pub fn apply_env(&mut self, env: &Env<'_>) {
+        if let Some(repo) = env.get("K8SOPS_CI_REPO") {
+            self.repo = Some(repo);
+        }
+    }
+
+    /// Checks that `repo` is `OWNER/NAME`.
+    pub fn validate(&self) -> Result<(), String> {
+        match &self.repo {
+            Some(r) => crate::github::parse_repo(r)
+                .map(|_| ())
+                .map_err(|e| format!("[ci] repo: {e}")),
+            None => Ok(()),
+        }
+    }
+
+    pub fn rate_limit_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.rate_limit_wait.unwrap_or(DEFAULT_RATE_LIMIT_WAIT))
+    }
+}
 
 /// A notice for the user while work goes on ("waiting 42s for the rate limit").
 pub type Notify = Box<dyn Fn(&str) + Send + Sync>;

@@ -1,20 +1,19 @@
 //! Configuration: the file `$XDG_CONFIG_HOME/k8sops/config.toml` (or `--config PATH`,
 //! `K8SOPS_CONFIG`), overridden by `K8SOPS_*` environment variables, overridden by flags.
-//! This module owns the file and the environment; each command applies its own flags on
+//! This module aggregates the tables and reads the file; the command layer applies flags on
 //! top. `k8sops config show` prints the merged result with secrets masked.
 //!
-//! Each feature owns one table (`[sanitize]`, …); unknown tables and keys are errors that
-//! name the file, line and key, so a typo never silently falls back to a default.
-//!
-//! The XDG base directories are resolved here by hand (a dozen lines): the common crates
-//! map them to `~/Library/…` on macOS, while a CLI for SREs should honour `XDG_*` and
-//! `~/.config` on every Unix, as kubectl plugins, gh and k9s do.
+//! Each feature owns one table (`[sanitize]` in `sanitize`, `[watch]` in `watch`, …) and
+//! the variables over it; unknown tables and keys are errors that name the file, line and
+//! key, so a typo never silently falls back to a default.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ci::CiConfig;
+use super::cli::ConfigCommand;
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::github::GithubConfig;
 use crate::llm::LlmConfig;
@@ -22,6 +21,8 @@ use crate::notify::slack::SlackConfig;
 use crate::remediate::{FixConfig, PolicyConfig};
 use crate::report::ReportConfig;
 use crate::sanitize::{SanitizeConfig, Sanitizer};
+use crate::source::ci::CiConfig;
+use crate::watch::WatchConfig;
 
 /// The merged configuration.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -47,159 +48,25 @@ pub struct Config {
     pub llm: LlmConfig,
 }
 
-/// The `[watch]` table.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct WatchConfig {
-    /// Milliseconds to gather changes before the analyzers re-run (`K8SOPS_WATCH_DEBOUNCE_MS`).
-    pub debounce_ms: u64,
-    /// Seconds a finding must stay away before it is announced as resolved; one that comes
-    /// back sooner is not announced again (`K8SOPS_WATCH_NOTIFY_DEBOUNCE_SECS`).
-    pub notify_debounce_secs: u64,
-    /// Notifications and LLM calls per hour at most (`K8SOPS_WATCH_RATE_LIMIT_PER_HOUR`).
-    pub rate_limit_per_hour: u32,
-    /// Consecutive LLM failures that open the circuit breaker.
-    pub llm_failure_threshold: u32,
-    /// Seconds the breaker stays open before one trial call.
-    pub llm_cooldown_secs: u64,
-    /// Milliseconds between redraws of the dashboard (the frame rate).
-    pub frame_ms: u64,
-    /// Milliseconds between ticks (ages, the replay clock in the header).
-    pub tick_ms: u64,
-}
-
-impl Default for WatchConfig {
-    fn default() -> Self {
-        WatchConfig {
-            debounce_ms: 250,
-            notify_debounce_secs: 120,
-            rate_limit_per_hour: 30,
-            llm_failure_threshold: 3,
-            llm_cooldown_secs: 300,
-            frame_ms: 50,
-            tick_ms: 1000,
-        }
-    }
-}
-
-impl WatchConfig {
-    /// Applies `K8SOPS_WATCH_*` variables; a value that is not a number is an error naming it.
-    fn apply_env(&mut self, env: &Env<'_>) -> Result<()> {
-        let number = |key: &str| -> Result<Option<u64>> {
-            match env.get(key) {
-                None => Ok(None),
-                Some(v) => v.trim().parse().map(Some).map_err(|_| Error::Config {
-                    path: None,
-                    message: format!("{key}={v} is not a whole number"),
-                    hint: format!("set {key} to a number such as 250, or unset it"),
-                }),
-            }
-        };
-        if let Some(v) = number("K8SOPS_WATCH_DEBOUNCE_MS")? {
-            self.debounce_ms = v;
-        }
-        if let Some(v) = number("K8SOPS_WATCH_NOTIFY_DEBOUNCE_SECS")? {
-            self.notify_debounce_secs = v;
-        }
-        if let Some(v) = number("K8SOPS_WATCH_RATE_LIMIT_PER_HOUR")? {
-            self.rate_limit_per_hour = u32::try_from(v).unwrap_or(u32::MAX);
-        }
-        Ok(())
-    }
-}
-
-/// A configuration and where it came from.
+/// A configuration, where it came from, and the sanitizer its rules make.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub config: Config,
     /// The file that was read; `None` when no file exists and defaults apply.
     pub path: Option<PathBuf>,
+    /// Built-in rules plus `[sanitize]`, with this run's placeholder key.
+    pub sanitizer: Arc<Sanitizer>,
 }
 
-/// Answers "what is variable K set to?".
-type Lookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
-
-/// Where the process environment is read from; tests pass their own.
-pub struct Env<'a> {
-    lookup: Lookup<'a>,
-}
-
-impl Env<'static> {
-    /// The process environment.
-    pub fn process() -> Self {
-        Env {
-            lookup: Box::new(|k| std::env::var(k).ok()),
-        }
-    }
-}
-
-impl<'a> Env<'a> {
-    /// An environment answered by `lookup` (tests, embedding).
-    pub fn from_fn(lookup: impl Fn(&str) -> Option<String> + 'a) -> Self {
-        Env {
-            lookup: Box::new(lookup),
-        }
-    }
-
-    /// The variable's value; unset and empty are the same.
-    pub fn get(&self, key: &str) -> Option<String> {
-        (self.lookup)(key).filter(|v| !v.is_empty())
-    }
-
-    fn home(&self) -> Option<PathBuf> {
-        self.get("HOME").map(PathBuf::from)
-    }
-
-    fn xdg(&self, var: &str, fallback: &str) -> Option<PathBuf> {
-        self.get(var)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| self.home().map(|h| h.join(fallback)))
-            .map(|p| p.join("k8sops"))
-    }
-
-    /// `$XDG_CONFIG_HOME/k8sops`, else `~/.config/k8sops`.
-    pub fn config_dir(&self) -> Option<PathBuf> {
-        self.xdg("XDG_CONFIG_HOME", ".config")
-    }
-
-    /// `$XDG_CACHE_HOME/k8sops`, else `~/.cache/k8sops`.
-    pub fn cache_dir(&self) -> Option<PathBuf> {
-        self.xdg("XDG_CACHE_HOME", ".cache")
-    }
-
-    /// `$XDG_STATE_HOME/k8sops`, else `~/.local/state/k8sops`.
-    pub fn state_dir(&self) -> Option<PathBuf> {
-        self.xdg("XDG_STATE_HOME", ".local/state")
-    }
-}
-
-/// A secret value in the configuration (an API key, a webhook URL). It deserializes from
-/// a plain string and never prints: `Debug` and `Serialize` show only that it is set.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The value itself, for the one place that must send it (an HTTP header).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<masked>)")
-    }
-}
-
-impl Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("<masked, {} chars>", self.0.chars().count()))
+impl Loaded {
+    /// Checks `config` (read from `path`, if any) and builds its sanitizer.
+    pub fn new(config: Config, path: Option<PathBuf>) -> Result<Loaded> {
+        let sanitizer = Arc::new(config.validate(path.as_deref())?);
+        Ok(Loaded {
+            config,
+            path,
+            sanitizer,
+        })
     }
 }
 
@@ -223,12 +90,11 @@ impl Config {
                 _ => (Config::default(), None),
             },
         };
-        let mut loaded = Loaded { config, path };
-        loaded.config.watch.apply_env(env)?;
-        loaded.config.apply_env(env);
-        loaded.config.llm_from_env(env)?;
-        loaded.config.validate(loaded.path.as_deref())?;
-        Ok(loaded)
+        let mut config = config;
+        config.watch.apply_env(env)?;
+        config.apply_env(env);
+        config.llm.apply_env(env)?;
+        Loaded::new(config, path)
     }
 
     /// Parses one file; errors name the file, line and column.
@@ -262,66 +128,9 @@ impl Config {
         self.ci.apply_env(env);
     }
 
-    /// `K8SOPS_LLM_*` over the `[llm]` table; the API key falls back to `OPENAI_API_KEY`
-    /// (and `AZURE_OPENAI_API_KEY` for Azure), the Azure endpoint to `AZURE_OPENAI_ENDPOINT`.
-    fn llm_from_env(&mut self, env: &Env<'_>) -> Result<()> {
-        let llm = &mut self.llm;
-        if let Some(v) = env.get("K8SOPS_LLM_BASE_URL") {
-            llm.base_url = Some(v);
-        }
-        if let Some(v) = env.get("K8SOPS_LLM_MODEL") {
-            llm.model = Some(v);
-        }
-        if let Some(v) = env.get("K8SOPS_LLM_AZURE_DEPLOYMENT") {
-            llm.azure.deployment = Some(v);
-        }
-        if let Some(v) = env
-            .get("K8SOPS_LLM_AZURE_API_VERSION")
-            .or_else(|| env.get("OPENAI_API_VERSION"))
-        {
-            llm.azure.api_version = v;
-        }
-        let azure = llm.azure.deployment.is_some();
-        if azure && llm.base_url.is_none() {
-            llm.base_url = env.get("AZURE_OPENAI_ENDPOINT");
-        }
-        let key = env.get("K8SOPS_LLM_API_KEY").or_else(|| {
-            llm.api_key
-                .is_none()
-                .then(|| {
-                    azure
-                        .then(|| env.get("AZURE_OPENAI_API_KEY"))
-                        .flatten()
-                        .or_else(|| env.get("OPENAI_API_KEY"))
-                })
-                .flatten()
-        });
-        if let Some(k) = key {
-            llm.api_key = Some(Secret::new(k));
-        }
-        if let Some(v) = env.get("K8SOPS_LLM_MODE") {
-            llm.mode = match v.as_str() {
-                "auto" => crate::llm::Mode::Auto,
-                "always" => crate::llm::Mode::Always,
-                "never" => crate::llm::Mode::Never,
-                _ => return Err(env_error("K8SOPS_LLM_MODE", &v, "auto, always or never")),
-            };
-        }
-        if let Some(v) = env.get("K8SOPS_LLM_CONTEXT_TOKENS") {
-            llm.context_tokens = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                env_error(
-                    "K8SOPS_LLM_CONTEXT_TOKENS",
-                    &v,
-                    "a positive number of tokens",
-                )
-            })?;
-        }
-        Ok(())
-    }
-
-    /// Checks what the types cannot: that user sanitize rules compile.
-    fn validate(&self, path: Option<&Path>) -> Result<()> {
-        Sanitizer::with_config(&self.sanitize).map_err(|e| Error::Config {
+    /// Checks what the types cannot; the user's sanitize rules compile into the sanitizer.
+    fn validate(&self, path: Option<&Path>) -> Result<Sanitizer> {
+        let sanitizer = Sanitizer::with_config(&self.sanitize).map_err(|e| Error::Config {
             path: path.map(Path::to_path_buf),
             message: e.to_string(),
             hint: "fix the [sanitize] table; rules are Rust regexes (https://docs.rs/regex)".into(),
@@ -336,7 +145,7 @@ impl Config {
             message,
             hint: "write the repository as OWNER/NAME, e.g. repo = \"acme/shop\"".into(),
         })?;
-        Ok(())
+        Ok(sanitizer)
     }
 
     /// The merged configuration as TOML, secrets masked.
@@ -346,12 +155,36 @@ impl Config {
     }
 }
 
-fn env_error(var: &str, value: &str, expected: &str) -> Error {
-    Error::Config {
-        path: None,
-        message: format!("{var}={value:?} is not valid"),
-        hint: format!("set {var} to {expected}, or unset it"),
-    }
+/// `k8sops config show|path`.
+pub fn run(settings: &super::settings::Settings, cmd: ConfigCommand) -> Result<u8> {
+    let loaded = settings.loaded()?;
+    let text = match cmd {
+        ConfigCommand::Show => {
+            let source = match &loaded.path {
+                Some(p) => format!("# from {}", p.display()),
+                None => "# no config file; defaults".to_string(),
+            };
+            format!("{source}\n{}\n", loaded.config.show())
+        }
+        ConfigCommand::Path => {
+            let path = loaded
+                .path
+                .clone()
+                .or_else(|| settings.env.config_dir().map(|d| d.join("config.toml")));
+            match path {
+                Some(p) => format!("{}\n", p.display()),
+                None => {
+                    return Err(Error::Usage {
+                        flag: "--config".into(),
+                        message: "neither XDG_CONFIG_HOME nor HOME is set".into(),
+                        hint: "pass --config PATH or set K8SOPS_CONFIG".into(),
+                    });
+                }
+            }
+        }
+    };
+    super::output::print(&text)?;
+    Ok(0)
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -367,6 +200,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::env::Secret;
 
     fn env(vars: &[(&str, &str)]) -> Env<'static> {
         let map: HashMap<String, String> = vars
@@ -465,15 +299,6 @@ mod tests {
         let err = Config::load_with(Some(&path), &env(&[])).expect_err("not OWNER/NAME");
         assert!(matches!(err, Error::Config { .. }), "{err}");
         assert!(err.to_string().contains("[ci] repo"), "{err}");
-    }
-
-    #[test]
-    fn secrets_never_print() {
-        let s = Secret::new("sk-live-abcdef");
-        assert_eq!(format!("{s:?}"), "Secret(<masked>)");
-        let json = serde_json::to_string(&s).expect("serializes");
-        assert!(!json.contains("abcdef"), "{json}");
-        assert_eq!(s.expose(), "sk-live-abcdef");
     }
 
     #[test]

@@ -1,0 +1,25 @@
+//! `k8sops mcp`: the server's options from the flags and the configuration.
+
+use super::cli::{FixOptions, McpArgs};
+use super::settings::Settings;
+use crate::error::Result;
+use crate::mcp::{self, Options};
+
+pub async fn run(settings: &Settings, args: &McpArgs) -> Result<u8> {
+    let fix = FixOptions {
+        repo: args.repo.clone(),
+        github_repo: args.github_repo.clone(),
+        base: args.base.clone(),
+        ..FixOptions::default()
+    };
+    mcp::serve(Options {
+        bundle: args.source.from.clone(),
+        live: settings.live(&args.source),
+        ci: settings.ci_join(&args.source)?,
+        report: settings.config()?.report.clone(),
+        sanitizer: settings.sanitizer()?,
+        fix: super::fix::flow(settings, &fix)?,
+        allow_pr: args.allow_pr,
+    })
+    .await
+}
