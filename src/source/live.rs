@@ -471,22 +471,30 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
     Ok(snapshot)
 }
 
-/// With `-l`, events about objects outside the selection are noise.
-fn keep_events_in_scope(objects: &mut Objects) {
-    let names: std::collections::HashSet<(String, String)> = objects
+/// With `-l`, events about objects outside the selection are noise: an event stays when
+/// its object is held (same kind, namespace and name) or is a node. Used on live lists and
+/// on bundles narrowed by [`super::bundle::restrict_to_selector`].
+pub(crate) fn keep_events_in_scope(objects: &mut Objects) {
+    let held: std::collections::HashSet<(String, String, String)> = objects
         .metas()
         .filter(|(k, _)| *k != Kind::Event)
         .map(|(k, m)| {
             (
                 k.info().name.to_string(),
+                m.namespace.clone().unwrap_or_default(),
                 m.name.clone().unwrap_or_default(),
             )
         })
         .collect();
     objects.events.retain(|e| {
-        let kind = e.involved_object.kind.clone().unwrap_or_default();
+        let about = &e.involved_object;
+        let kind = about.kind.clone().unwrap_or_default();
         kind == "Node"
-            || names.contains(&(kind, e.involved_object.name.clone().unwrap_or_default()))
+            || held.contains(&(
+                kind,
+                about.namespace.clone().unwrap_or_default(),
+                about.name.clone().unwrap_or_default(),
+            ))
     });
 }
 
