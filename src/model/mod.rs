@@ -1,6 +1,7 @@
 //! The snapshot: everything k8sops knows about a cluster at one moment, typed and indexed.
 //! Every source produces one; analyzers, renderers and writers consume one.
 
+mod duration;
 pub mod edge;
 mod events;
 mod index;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ci::CiRuns;
 
+pub use duration::parse_duration;
 pub use events::{event_count, event_first_seen, event_last_seen};
 pub use index::Index;
 pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
