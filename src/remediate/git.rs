@@ -73,12 +73,11 @@ impl Repo {
             prefix: PathBuf::from(prefix.trim()),
             ..probe
         };
-        repo.git(["remote", "get-url", remote], "reading the remote")
-            .map_err(|_| Error::Usage {
-                flag: "--repo".into(),
-                message: format!("{} has no remote named {remote}", repo.root.display()),
-                hint: "set remote in the [fix] table to the remote pull requests go to (`git remote -v` lists them)".into(),
-            })?;
+        crate::github::remote_url(&repo.root, remote).ok_or_else(|| Error::Usage {
+            flag: "--repo".into(),
+            message: format!("{} has no remote named {remote}", repo.root.display()),
+            hint: "set remote in the [fix] table to the remote pull requests go to (`git remote -v` lists them)".into(),
+        })?;
         Ok(repo)
     }
 
