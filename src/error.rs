@@ -111,12 +111,58 @@ pub enum Error {
         hint: String,
     },
 
+    /// A command-line or tool-call mistake, named by the flag or parameter it came from.
     #[error("{flag}: {message}")]
     Usage {
         flag: String,
         message: String,
         hint: String,
     },
+
+    /// A value a library function was handed and cannot use. The library names the input;
+    /// the command layer names the flag or setting it came from (`cmd::flag_of`).
+    #[error("{input}: {message}")]
+    Invalid {
+        input: Input,
+        message: String,
+        hint: String,
+    },
+}
+
+/// What a library function was given, named without a command line in mind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The GitOps clone the fix flow edits.
+    Repository,
+    /// `OWNER/NAME` of the GitHub repository pull requests go to.
+    GithubRepository,
+    /// Which hypothesis of a diagnosis to fix.
+    Hypothesis,
+    /// Where a bundle is written.
+    Output,
+    /// The namespace and label selector a collection is scoped to.
+    Scope,
+    /// A label selector.
+    Selector,
+    /// An earlier report to compare with.
+    PreviousReport,
+    /// A directory of labelled scenarios.
+    Scenarios,
+}
+
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Input::Repository => "GitOps repository",
+            Input::GithubRepository => "GitHub repository",
+            Input::Hypothesis => "hypothesis",
+            Input::Output => "output",
+            Input::Scope => "scope",
+            Input::Selector => "label selector",
+            Input::PreviousReport => "previous report",
+            Input::Scenarios => "scenarios",
+        })
+    }
 }
 
 impl Error {
@@ -136,6 +182,7 @@ impl Error {
             Error::Io { .. } => "check the file's permissions and that the disk is not full".into(),
             Error::Kubeconfig { hint, .. }
             | Error::Usage { hint, .. }
+            | Error::Invalid { hint, .. }
             | Error::Config { hint, .. }
             | Error::Github { hint, .. }
             | Error::Notify { hint, .. }

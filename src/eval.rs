@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::rca::Diagnosis;
 use crate::source::bundle;
 
@@ -76,8 +76,8 @@ pub fn scenarios(dir: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     out.sort();
     if out.is_empty() {
-        return Err(Error::Usage {
-            flag: "DIR".into(),
+        return Err(Error::Invalid {
+            input: Input::Scenarios,
             message: format!("{}: no scenarios (subdirectories with expected.json)", dir.display()),
             hint: "each scenario is a bundle directory plus expected.json with category, namespace, workload".into(),
         });

@@ -248,16 +248,26 @@ pub fn repo_of_checkout(dir: &Path) -> Option<(String, String)> {
 
 /// The URL of the `origin` remote of the git repository at `dir`.
 pub fn origin_url(dir: &Path) -> Option<String> {
+    remote_url(dir, "origin")
+}
+
+/// The URL of `remote` as written in the repository's config, before any
+/// `url.<base>.insteadOf` rewrite: a rewrite to an SSH alias or a mirror says how to reach
+/// the repository, not which one it is (`git remote get-url` would apply it). Of several
+/// URLs, the first, the one git fetches from.
+pub fn remote_url(dir: &Path, remote: &str) -> Option<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["remote", "get-url", "origin"])
+        .args(["config", "--get-all", &format!("remote.{remote}.url")])
         .output()
         .ok()?;
     if !out.status.success() {
         return None;
     }
-    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let url = stdout.lines().next()?.trim();
+    (!url.is_empty()).then(|| url.to_string())
 }
 
 /// Parses `OWNER/NAME` as given to `--repo`.
@@ -297,6 +307,81 @@ mod tests {
         assert_eq!(repo_of_remote("/srv/git/shop.git"), None);
         assert_eq!(parse_repo("acme/shop"), Ok(("acme".into(), "shop".into())));
         assert!(parse_repo("acme").is_err() && parse_repo("a/b/c").is_err());
+    }
+
+    /// `git ARGS` in `dir`, away from the machine's own git config.
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    #[test]
+    fn a_clone_is_known_by_its_configured_url_not_its_insteadof_rewrite() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        git(dir, &["init", "--quiet"]);
+        git(
+            dir,
+            &[
+                "remote",
+                "add",
+                "origin",
+                "https://github.com/acme/shop.git",
+            ],
+        );
+        // Work's SSH alias, holding the org's repositories under another owner name.
+        git(
+            dir,
+            &[
+                "config",
+                "url.git@gh-work:acme-mirror/.insteadOf",
+                "https://github.com/acme/",
+            ],
+        );
+        git(
+            dir,
+            &[
+                "remote",
+                "add",
+                "upstream",
+                "git@github.com:acme/upstream.git",
+            ],
+        );
+        git(
+            dir,
+            &[
+                "config",
+                "--add",
+                "remote.upstream.url",
+                "https://example.com/b.git",
+            ],
+        );
+        assert_eq!(
+            git(dir, &["remote", "get-url", "origin"]),
+            "git@gh-work:acme-mirror/shop.git",
+            "the rewrite applies to what git reaches"
+        );
+        let want = Some(("acme".to_string(), "shop".to_string()));
+        assert_eq!(repo_of_checkout(dir), want);
+        assert_eq!(
+            origin_url(dir).as_deref(),
+            Some("https://github.com/acme/shop.git")
+        );
+        assert_eq!(
+            remote_url(dir, "upstream").as_deref(),
+            Some("git@github.com:acme/upstream.git"),
+            "the first URL, the one git fetches from"
+        );
+        assert_eq!(remote_url(dir, "fork"), None);
+        assert_eq!(remote_url(&dir.join("absent"), "origin"), None);
     }
 
     #[tokio::test]

@@ -25,4 +25,4 @@ pub mod source;
 pub mod tui;
 pub mod watch;
 
-pub use error::{Error, Result};
+pub use error::{Error, Input, Result};

@@ -282,6 +282,47 @@ async fn no_secret_from_the_evidence_reaches_github() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pull_request_goes_to_the_configured_repository_through_an_insteadof_rewrite() {
+    let w = World::new("plain", CreateMode::Created).await;
+    // The clone names its GitHub repository; the user's config sends git elsewhere to
+    // reach it (here the bare remote on disk, for many users an SSH alias or a mirror).
+    let remote = w.repo.remote.to_str().expect("utf8");
+    let user = &w.repo.user;
+    git(
+        user,
+        &[
+            "remote",
+            "set-url",
+            "origin",
+            "https://github.com/acme/gitops.git",
+        ],
+    );
+    git(
+        user,
+        &[
+            "config",
+            &format!("url.{remote}.insteadOf"),
+            "https://github.com/acme/gitops.git",
+        ],
+    );
+    let d = diagnosis("oom-killed");
+    let audit = w.audit();
+    let request = Request {
+        github_repo: None,
+        ..w.request(&d, &audit, Hints::default(), false)
+    };
+    let proposal = propose(&request).expect("proposes through the rewritten URL");
+    assert_eq!(
+        (proposal.owner.as_str(), proposal.repo_name.as_str()),
+        ("acme", "gitops")
+    );
+    assert_eq!(
+        Some(proposal.base_commit.clone()),
+        w.repo.remote_ref("main")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kustomize_edits_the_overlay_patch_that_sets_the_field() {
     let w = World::new("kustomize", CreateMode::Created).await;
     let before = w.repo.state();

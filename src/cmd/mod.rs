@@ -26,6 +26,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
 
+use crate::Input;
 use cli::{Cli, Command, ReportCommand};
 use settings::Settings;
 
@@ -61,9 +62,27 @@ fn report(e: &crate::Error, color: bool) {
     } else {
         ("", "", "")
     };
+    let message = match e {
+        crate::Error::Invalid { input, message, .. } => format!("{}: {message}", flag_of(*input)),
+        other => other.to_string(),
+    };
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{red}error{reset}: {e}");
+    let _ = writeln!(err, "{red}error{reset}: {message}");
     let _ = writeln!(err, "{dim}hint{reset}: {}", e.hint());
+}
+
+/// The flag a library input comes from on the command line.
+fn flag_of(input: Input) -> &'static str {
+    match input {
+        Input::Repository => "--repo",
+        Input::GithubRepository => "--github-repo",
+        Input::Hypothesis => "hypothesis",
+        Input::Output => "-o",
+        Input::Scope => "-n/-l",
+        Input::Selector => "-l/--selector",
+        Input::PreviousReport => "--previous",
+        Input::Scenarios => "DIR",
+    }
 }
 
 fn init_tracing(verbose: u8) {

@@ -60,7 +60,7 @@ fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {
     let Some(path) = &args.source.from else {
         return Ok(Input::Live(opts.clone()));
     };
-    let snapshot = source::narrow(bundle::read(path)?, opts);
+    let snapshot = source::narrow(bundle::read(path)?, opts)?;
     let replay = args.replay.then_some(replay::Speed {
         factor: args.speed,
         paused: false,

@@ -139,10 +139,8 @@ impl Views {
                         hint: "leave out the context, or start `k8sops mcp` without --from to read clusters".into(),
                     });
                 }
-                let snapshot = match self.lookup_namespace(scope) {
-                    Some(ns) => bundle::restrict_to_namespace((**snapshot).clone(), ns),
-                    None => (**snapshot).clone(),
-                };
+                let snapshot =
+                    crate::source::narrow((**snapshot).clone(), &self.live_options(scope))?;
                 let name = path
                     .file_name()
                     .map(|n| n.to_string_lossy().trim_end_matches(".tar.gz").to_string())

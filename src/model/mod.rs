@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod metrics;
 mod object_ref;
 mod pod;
+mod selector;
 mod target;
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +27,7 @@ pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
 pub use metrics::Metrics;
 pub use object_ref::ObjectRef;
 pub use pod::{pod_is_healthy, pod_ready, pod_status};
+pub use selector::Selector;
 pub use target::Target;
 
 /// Which namespaces a snapshot covers.

@@ -12,7 +12,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 
 /// A local clone and the remote that pull requests go to.
 #[derive(Debug, Clone)]
@@ -47,8 +47,8 @@ impl Repo {
     /// The repository containing `path`; the remote must exist.
     pub fn open(path: &Path, remote: &str, interactive: bool) -> Result<Repo> {
         if !path.is_dir() {
-            return Err(Error::Usage {
-                flag: "--repo".into(),
+            return Err(Error::Invalid {
+                input: Input::Repository,
                 message: format!("{}: no such directory", path.display()),
                 hint: "pass the local clone of the GitOps repository with --repo PATH, or set repo in the [fix] table".into(),
             });
@@ -61,8 +61,8 @@ impl Repo {
         };
         let top = probe
             .git(["rev-parse", "--show-toplevel"], "finding the repository")
-            .map_err(|_| Error::Usage {
-                flag: "--repo".into(),
+            .map_err(|_| Error::Invalid {
+                input: Input::Repository,
                 message: format!("{} is not a git repository", path.display()),
                 hint: "pass the local clone of the GitOps repository (git clone …) with --repo"
                     .into(),
@@ -73,12 +73,11 @@ impl Repo {
             prefix: PathBuf::from(prefix.trim()),
             ..probe
         };
-        repo.git(["remote", "get-url", remote], "reading the remote")
-            .map_err(|_| Error::Usage {
-                flag: "--repo".into(),
-                message: format!("{} has no remote named {remote}", repo.root.display()),
-                hint: "set remote in the [fix] table to the remote pull requests go to (`git remote -v` lists them)".into(),
-            })?;
+        crate::github::remote_url(&repo.root, remote).ok_or_else(|| Error::Invalid {
+            input: Input::Repository,
+            message: format!("{} has no remote named {remote}", repo.root.display()),
+            hint: "set remote in the [fix] table to the remote pull requests go to (`git remote -v` lists them)".into(),
+        })?;
         Ok(repo)
     }
 

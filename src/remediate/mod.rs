@@ -29,7 +29,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::audit::{AuditLog, Entry};
 use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::github::Github;
 use crate::rca::Diagnosis;
 use crate::sanitize::Sanitizer;
@@ -105,7 +105,8 @@ pub struct Request<'a> {
     pub policy: &'a PolicyConfig,
     /// `--base`, over `[fix] base` and the remote's default branch.
     pub base: Option<String>,
-    /// `OWNER/NAME` for the PR, over `[fix] github_repo` and the clone's origin.
+    /// `OWNER/NAME` for the PR, over `[fix] github_repo` and the URL of the clone's
+    /// `[fix] remote`.
     pub github_repo: Option<(String, String)>,
     /// Propose below `[policy] min_confidence`.
     pub force: bool,
@@ -167,8 +168,8 @@ fn audited<T>(audit: &AuditLog, plan: Option<&Plan>, result: Result<T>) -> Resul
 /// Plans, checks policy, fetches, locates and edits: the diff to confirm.
 pub fn propose(req: &Request<'_>) -> Result<Proposal> {
     let Some(hypothesis) = req.diagnosis.hypotheses.get(req.hypothesis) else {
-        return Err(Error::Usage {
-            flag: "hypothesis".into(),
+        return Err(Error::Invalid {
+            input: Input::Hypothesis,
             message: format!(
                 "{} has {} hypotheses, not {}",
                 req.diagnosis.subject,
@@ -213,15 +214,17 @@ fn github_repo(req: &Request<'_>, repo: &git::Repo) -> Result<(String, String)> 
             hint: "write it as OWNER/NAME".into(),
         });
     }
-    crate::github::repo_of_checkout(&repo.root).ok_or_else(|| Error::Usage {
-        flag: "--github-repo".into(),
-        message: format!(
-            "the {} remote of {} is not a GitHub URL",
-            repo.remote,
-            repo.root.display()
-        ),
-        hint: "pass --github-repo OWNER/NAME, or set github_repo in the [fix] table".into(),
-    })
+    crate::github::remote_url(&repo.root, &repo.remote)
+        .and_then(|url| crate::github::repo_of_remote(&url))
+        .ok_or_else(|| Error::Invalid {
+            input: Input::GithubRepository,
+            message: format!(
+                "the {} remote of {} is not a GitHub URL",
+                repo.remote,
+                repo.root.display()
+            ),
+            hint: "pass --github-repo OWNER/NAME, or set github_repo in the [fix] table".into(),
+        })
 }
 
 fn prepare(req: &Request<'_>, plan: &Plan) -> Result<Proposal> {

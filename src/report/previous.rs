@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::model::{Delta, IssueRef, KIND, Report};
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 
 #[derive(Debug, Deserialize)]
 pub struct Previous {
@@ -34,8 +34,8 @@ struct PreviousCluster {
 }
 
 fn usage(message: String) -> Error {
-    Error::Usage {
-        flag: "--previous".into(),
+    Error::Invalid {
+        input: Input::PreviousReport,
         message,
         hint: "pass the JSON an earlier run wrote (`k8sops report daily -o report.json`)".into(),
     }

@@ -7,19 +7,21 @@
 //! field, so readers that predate it skip it as a non-Kubernetes file).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 
 use super::document::{self, Parsed};
 use super::kubectl_dump::{self, CURRENT_LOGS, PREVIOUS_LOGS};
-use crate::error::{Error, Result};
+use super::live;
+use crate::error::{Error, Input, Result};
 use crate::model::ci::CiRuns;
-use crate::model::{KINDS, Kind, LogKey, Objects, Snapshot, SnapshotMeta};
+use crate::model::{KINDS, Kind, LogKey, Objects, Selector, Snapshot, SnapshotMeta};
 use crate::sanitize::Sanitizer;
 
 const META: &str = "meta.json";
@@ -413,8 +415,8 @@ pub fn write(snapshot: &Snapshot, out: &Path, options: &WriteOptions<'_>) -> Res
         return Err(Error::NotFound { path: parent });
     }
     if out.exists() && !archive && !out.join(META).is_file() && !is_empty_dir(out) {
-        return Err(Error::Usage {
-            flag: "-o".into(),
+        return Err(Error::Invalid {
+            input: Input::Output,
             message: format!("{} exists and is not a k8sops bundle", out.display()),
             hint: "choose a new directory; k8sops only replaces bundles it wrote".into(),
         });
@@ -610,5 +612,213 @@ pub fn restrict_to_namespace(snapshot: Snapshot, namespace: &str) -> Snapshot {
     match ci {
         Some(ci) => restricted.with_ci(ci),
         None => restricted,
+    }
+}
+
+/// Keeps what `-l` would have listed from a cluster: objects of the kinds the API server
+/// filters by label ([`live::takes_selector`]) only when their labels match, every other
+/// kind whole; then drops events about objects filtered out, and the logs (and usage) of
+/// pods filtered out. Warnings and CI runs stay: they are about the collection and the
+/// repository, not about labelled objects.
+pub fn restrict_to_selector(snapshot: Snapshot, selector: &Selector) -> Snapshot {
+    if selector.is_empty() {
+        return snapshot;
+    }
+    let Snapshot {
+        mut meta,
+        mut objects,
+        mut logs,
+        warnings,
+        mut metrics,
+        ci,
+        ..
+    } = snapshot;
+    let unlabelled = BTreeMap::new();
+    let selected = |kind: Kind, m: &ObjectMeta| {
+        !live::takes_selector(kind) || selector.matches(m.labels.as_ref().unwrap_or(&unlabelled))
+    };
+    let dropped_pods: HashSet<(String, String)> = objects
+        .pods
+        .iter()
+        .filter(|p| !selected(Kind::Pod, &p.metadata))
+        .map(|p| pod_key(&p.metadata))
+        .collect();
+    objects.retain(selected);
+    live::keep_events_in_scope(&mut objects);
+    logs.retain(|k, _| !dropped_pods.contains(&(k.namespace.clone(), k.pod.clone())));
+    if let Some(pods) = &mut metrics.pods {
+        pods.retain(|p| !dropped_pods.contains(&pod_key(&p.metadata)));
+    }
+    let given = selector.to_string();
+    meta.scope.selector = Some(match meta.scope.selector.take() {
+        // A bundle collected with `-l` is narrowed again: both hold.
+        Some(before) if !before.trim().is_empty() && before != given => {
+            format!("{before},{given}")
+        }
+        _ => given,
+    });
+    let mut restricted = Snapshot::new(meta, objects, logs, warnings);
+    restricted.metrics = metrics;
+    match ci {
+        Some(ci) => restricted.with_ci(ci),
+        None => restricted,
+    }
+}
+
+fn pod_key(m: &ObjectMeta) -> (String, String) {
+    (
+        m.namespace.clone().unwrap_or_default(),
+        m.name.clone().unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(name: &str) -> Snapshot {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn narrowed(name: &str, selector: &str) -> Snapshot {
+        let selector = Selector::parse(selector).expect("selector parses");
+        restrict_to_selector(example(name), &selector)
+    }
+
+    fn names(objects: &Objects, kind: Kind) -> Vec<String> {
+        objects
+            .metas()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, m)| {
+                format!(
+                    "{}/{}",
+                    m.namespace.as_deref().unwrap_or(""),
+                    m.name.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_selector_keeps_the_labelled_workload_and_its_pods() {
+        let before = example("crash-loop");
+        let after = narrowed("crash-loop", "app=cart");
+        assert_eq!(
+            names(&after.objects, Kind::Pod),
+            ["shop/cart-n8mrdb6q9j-4s8h4", "shop/cart-n8mrdb6q9j-khbz4"]
+        );
+        assert_eq!(names(&after.objects, Kind::Deployment), ["shop/cart"]);
+        assert_eq!(
+            names(&after.objects, Kind::ReplicaSet),
+            ["shop/cart-n8mrdb6q9j"]
+        );
+        // The example's Services carry no labels, so `app=cart` lists none, as live.
+        assert!(names(&after.objects, Kind::Service).is_empty());
+        assert!(names(&after.objects, Kind::StatefulSet).is_empty());
+        assert_eq!(after.meta.scope.selector.as_deref(), Some("app=cart"));
+        assert_eq!(after.warnings, before.warnings);
+    }
+
+    #[test]
+    fn kinds_the_api_server_does_not_filter_are_kept_whole() {
+        let before = example("crash-loop");
+        let after = narrowed("crash-loop", "app=cart");
+        for info in KINDS {
+            if !live::takes_selector(info.kind) && info.kind != Kind::Event {
+                assert_eq!(
+                    names(&after.objects, info.kind),
+                    names(&before.objects, info.kind),
+                    "{}",
+                    info.plural
+                );
+            }
+        }
+        assert!(before.objects.count(Kind::Node) > 0 && before.objects.count(Kind::Secret) > 0);
+    }
+
+    #[test]
+    fn events_and_logs_of_objects_filtered_out_are_dropped() {
+        let before = example("crash-loop");
+        let after = narrowed("crash-loop", "app=cart");
+        let kept: HashSet<(String, String)> = after
+            .objects
+            .metas()
+            .filter(|(k, _)| *k != Kind::Event)
+            .map(|(k, m)| (k.info().name.to_string(), pod_key(m).1))
+            .collect();
+        assert!(!after.objects.events.is_empty());
+        assert!(after.objects.events.len() < before.objects.events.len());
+        for e in &after.objects.events {
+            let about = &e.involved_object;
+            let kind = about.kind.clone().unwrap_or_default();
+            let name = about.name.clone().unwrap_or_default();
+            assert!(
+                kind == "Node" || kept.contains(&(kind.clone(), name.clone())),
+                "{kind} {name}"
+            );
+        }
+        assert!(before.logs.keys().any(|k| k.pod.starts_with("orders-")));
+        assert!(!after.logs.is_empty());
+        assert!(
+            after.logs.keys().all(|k| k.pod.starts_with("cart-")),
+            "{:?}",
+            after.logs.keys()
+        );
+    }
+
+    #[test]
+    fn absence_and_set_requirements_select_as_the_api_server_does() {
+        let after = narrowed("oom-killed", "app notin (cart, redis), !k8s-app");
+        assert_eq!(
+            names(&after.objects, Kind::Deployment),
+            ["monitoring/grafana", "shop/web"]
+        );
+        // Services without an `app` label match: `notin` holds when the key is absent, so
+        // the unlabelled `shop/cart` Service stays beside the API server's own.
+        assert_eq!(
+            names(&after.objects, Kind::Service),
+            [
+                "default/kubernetes",
+                "monitoring/grafana",
+                "shop/cart",
+                "shop/redis",
+                "shop/web"
+            ]
+        );
+        let after = narrowed("oom-killed", "app.kubernetes.io/name in (grafana)");
+        assert_eq!(
+            names(&after.objects, Kind::Pod),
+            ["monitoring/grafana-q7lb2ft5q-f4z86"]
+        );
+    }
+
+    #[test]
+    fn ci_runs_stay_and_the_empty_selector_changes_nothing() {
+        let before = example("ci-failed-build");
+        assert!(before.ci.is_some());
+        let after = narrowed("ci-failed-build", "app=nothing-has-this");
+        assert!(after.objects.pods.is_empty());
+        assert_eq!(after.ci, before.ci);
+        let same = narrowed("ci-failed-build", "");
+        assert_eq!(same.objects, before.objects);
+        assert_eq!(same.meta, before.meta);
+    }
+
+    #[test]
+    fn a_bundle_taken_with_a_selector_keeps_both() {
+        let first = narrowed("crash-loop", "app");
+        let selector = Selector::parse("app in (cart,orders)").expect("parses");
+        let second = restrict_to_selector(first, &selector);
+        assert_eq!(
+            second.meta.scope.selector.as_deref(),
+            Some("app,app in (cart,orders)")
+        );
+        assert_eq!(
+            names(&second.objects, Kind::Deployment),
+            ["shop/cart", "shop/orders"]
+        );
     }
 }

@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use tokio::time::Instant;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Result};
 use crate::model::{KINDS, Kind, KindInfo, LogKey, Objects, Scope, Snapshot, SnapshotMeta};
 
 /// What to collect and how.
@@ -254,8 +254,8 @@ pub(crate) fn encode(s: &str) -> String {
 fn get(path: &str) -> Result<http::Request<Vec<u8>>> {
     http::Request::get(path)
         .body(Vec::new())
-        .map_err(|e| Error::Usage {
-            flag: "-n/-l".into(),
+        .map_err(|e| Error::Invalid {
+            input: Input::Scope,
             message: format!("cannot build request {path}: {e}"),
             hint: "check the namespace and selector for stray characters".into(),
         })
@@ -454,22 +454,30 @@ pub async fn collect_with(conn: &Connection, opts: &LiveOptions) -> Result<Snaps
     Ok(snapshot)
 }
 
-/// With `-l`, events about objects outside the selection are noise.
-fn keep_events_in_scope(objects: &mut Objects) {
-    let names: std::collections::HashSet<(String, String)> = objects
+/// With `-l`, events about objects outside the selection are noise: an event stays when
+/// its object is held (same kind, namespace and name) or is a node. Used on live lists and
+/// on bundles narrowed by [`super::bundle::restrict_to_selector`].
+pub(crate) fn keep_events_in_scope(objects: &mut Objects) {
+    let held: std::collections::HashSet<(String, String, String)> = objects
         .metas()
         .filter(|(k, _)| *k != Kind::Event)
         .map(|(k, m)| {
             (
                 k.info().name.to_string(),
+                m.namespace.clone().unwrap_or_default(),
                 m.name.clone().unwrap_or_default(),
             )
         })
         .collect();
     objects.events.retain(|e| {
-        let kind = e.involved_object.kind.clone().unwrap_or_default();
+        let about = &e.involved_object;
+        let kind = about.kind.clone().unwrap_or_default();
         kind == "Node"
-            || names.contains(&(kind, e.involved_object.name.clone().unwrap_or_default()))
+            || held.contains(&(
+                kind,
+                about.namespace.clone().unwrap_or_default(),
+                about.name.clone().unwrap_or_default(),
+            ))
     });
 }
 

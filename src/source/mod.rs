@@ -11,8 +11,8 @@ pub mod metrics;
 
 use std::path::Path;
 
-use crate::error::Result;
-use crate::model::Snapshot;
+use crate::error::{Error, Input, Result};
+use crate::model::{Selector, Snapshot};
 
 /// A snapshot and whether collecting it failed in part (exit code 3).
 pub struct Loaded {
@@ -38,7 +38,7 @@ pub async fn load(
 async fn read(from: Option<&Path>, live: &live::LiveOptions) -> Result<Loaded> {
     match from {
         Some(path) => Ok(Loaded {
-            snapshot: narrow(bundle::read(path)?, live),
+            snapshot: narrow(bundle::read(path)?, live)?,
             partial: false,
         }),
         None => {
@@ -49,10 +49,21 @@ async fn read(from: Option<&Path>, live: &live::LiveOptions) -> Result<Loaded> {
     }
 }
 
-/// A bundle narrowed as the cluster flags narrow a collection: `-n` (unless `-A`).
-pub fn narrow(snapshot: Snapshot, live: &live::LiveOptions) -> Snapshot {
-    match (&live.namespace, live.all_namespaces) {
+/// A bundle narrowed as a collection is: to the namespace (unless all namespaces are
+/// asked for), then to the label selector.
+pub fn narrow(snapshot: Snapshot, live: &live::LiveOptions) -> Result<Snapshot> {
+    let snapshot = match (&live.namespace, live.all_namespaces) {
         (Some(ns), false) => bundle::restrict_to_namespace(snapshot, ns),
         _ => snapshot,
-    }
+    };
+    let Some(selector) = &live.selector else {
+        return Ok(snapshot);
+    };
+    let selector = Selector::parse(selector).map_err(|message| Error::Invalid {
+        input: Input::Selector,
+        message,
+        hint: "write it as kubectl does, e.g. app=web,tier!=cache or 'env in (prod,staging)'"
+            .into(),
+    })?;
+    Ok(bundle::restrict_to_selector(snapshot, &selector))
 }
