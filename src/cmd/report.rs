@@ -274,12 +274,6 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
             eprintln!("wrote {}", p.display());
             Ok(())
         }
-        _ => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("stdout", e)),
-                _ => Ok(()),
-            }
-        }
+        _ => super::output::print(text),
     }
 }

@@ -101,6 +101,7 @@ impl Settings {
             sanitizer: loaded.sanitizer.clone(),
             timeout: self.global.timeout,
             notify: |m| eprintln!("note: {m}"),
+            wanted: crate::analyze::commits::wanted,
         })
     }
 

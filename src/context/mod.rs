@@ -116,7 +116,7 @@ impl Context {
             // subtract, and costs a third of the tokens.
             let when = item
                 .timestamp
-                .map(|t| format!(" ({} ago)", crate::render::age(self.captured_at, t)))
+                .map(|t| format!(" ({} ago)", crate::model::age(self.captured_at, t)))
                 .unwrap_or_default();
             let ids = std::iter::once(&item.id)
                 .chain(&item.also)
@@ -385,7 +385,7 @@ fn ages(text: &str, captured_at: jiff::Timestamp) -> String {
             .expect("a valid regex")
     });
     time.replace_all(text, |c: &regex::Captures<'_>| match c[0].parse() {
-        Ok(t) => format!("{} ago", crate::render::age(captured_at, t)),
+        Ok(t) => format!("{} ago", crate::model::age(captured_at, t)),
         Err(_) => c[0].to_string(),
     })
     .into_owned()

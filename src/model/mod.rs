@@ -1,6 +1,7 @@
 //! The snapshot: everything k8sops knows about a cluster at one moment, typed and indexed.
 //! Every source produces one; analyzers, renderers and writers consume one.
 
+mod age;
 pub mod ci;
 mod duration;
 pub mod edge;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use ci::CiRuns;
 
+pub use age::age;
 pub use duration::parse_duration;
 pub use events::{event_count, event_first_seen, event_last_seen};
 pub use index::Index;

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::model::age;
 use crate::model::ci::{Conclusion, RunSummary, Status};
-use crate::render::age;
 
 /// `ci runs -o json`.
 #[derive(Debug, Serialize)]

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::age;
 use super::text::describe_change;
+use crate::model::age;
 use crate::rca::DiagnosisList;
 
 pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {

@@ -24,17 +24,6 @@ pub fn json(list: &DiagnosisList) -> String {
     serde_json::to_string_pretty(list).unwrap_or_default() + "\n"
 }
 
-/// `3m`, `2h`, `5d`: how long before `now` something happened.
-pub fn age(now: jiff::Timestamp, then: jiff::Timestamp) -> String {
-    let secs = now.duration_since(then).as_secs().max(0);
-    match secs {
-        s if s < 120 => format!("{s}s"),
-        s if s < 7200 => format!("{}m", s / 60),
-        s if s < 172_800 => format!("{}h", s / 3600),
-        s => format!("{}d", s / 86_400),
-    }
-}
-
 /// `llm: 2 requests (1 from cache), 5123 prompt + 410 completion tokens, 3.2s`, when the
 /// LLM engine ran.
 pub fn usage_line(u: &Usage) -> Option<String> {

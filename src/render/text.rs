@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::age;
 use crate::analyze::{Change, Severity};
+use crate::model::age;
 use crate::rca::{Diagnosis, DiagnosisList};
 
 struct Style {

@@ -560,12 +560,9 @@ async fn collect_logs(
     let mut done = 0;
     let mut fetches = futures::stream::iter(wanted.into_iter().map(|key| {
         let client = conn.client.clone();
-        let path = log_path(&key, opts.tail, opts.log_bytes);
         async move {
-            let result = match get(&path) {
-                Ok(req) => with_deadline(deadline, client.request_text(req)).await,
-                Err(e) => Err(Failure::Transport(e.to_string())),
-            };
+            let fetch = container_log(&client, &key, opts.tail, Some(opts.log_bytes));
+            let result = with_deadline(deadline, fetch).await;
             (key, result)
         }
     }))
@@ -603,14 +600,29 @@ async fn collect_logs(
     logs
 }
 
-fn log_path(key: &LogKey, tail: u32, log_bytes: u64) -> String {
-    format!(
-        "/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={tail}&limitBytes={log_bytes}{}",
-        key.namespace,
-        key.pod,
+/// One container's log as `kubectl logs --tail=N [--limit-bytes=B] [--previous]` reads it:
+/// the one request every reader of logs makes (collection, the watcher, the dashboard's
+/// `l`, MCP's `get_logs`).
+pub async fn container_log(
+    client: &kube::Client,
+    key: &LogKey,
+    tail: u32,
+    limit_bytes: Option<u64>,
+) -> std::result::Result<String, kube::Error> {
+    let path = format!(
+        "/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={tail}{}{}",
+        encode(&key.namespace),
+        encode(&key.pod),
         encode(&key.container),
+        limit_bytes
+            .map(|b| format!("&limitBytes={b}"))
+            .unwrap_or_default(),
         if key.previous { "&previous=true" } else { "" }
-    )
+    );
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(kube::Error::HttpError)?;
+    client.request_text(request).await
 }
 
 /// One container's log as `kubectl logs --tail` fetches it (at most `log_bytes`), for the
@@ -618,7 +630,6 @@ fn log_path(key: &LogKey, tail: u32, log_bytes: u64) -> String {
 pub async fn fetch_log(opts: &LiveOptions, key: &LogKey, tail: u32) -> Result<String> {
     let conn = connect(opts).await?;
     let deadline = Instant::now() + opts.timeout;
-    let path = log_path(key, tail, opts.log_bytes);
     let what = format!(
         "the {}log of container {} of pod {}/{} (context {})",
         if key.previous { "previous " } else { "" },
@@ -627,7 +638,8 @@ pub async fn fetch_log(opts: &LiveOptions, key: &LogKey, tail: u32) -> Result<St
         key.pod,
         conn.context
     );
-    match with_deadline(deadline, conn.client.request_text(get(&path)?)).await {
+    let fetch = container_log(&conn.client, key, tail, Some(opts.log_bytes));
+    match with_deadline(deadline, fetch).await {
         Ok(text) => Ok(text),
         Err(Failure::Timeout) => Err(Error::Timeout {
             what: format!("fetching {what}"),

@@ -15,7 +15,7 @@ use super::component::{Component, Handled, movement, step};
 use super::rows::Rows;
 use super::style;
 use crate::model::ObjectRef;
-use crate::render::age;
+use crate::model::age;
 
 #[derive(Default)]
 pub struct Events {

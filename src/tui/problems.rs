@@ -16,8 +16,8 @@ use super::action::{Action, Request};
 use super::component::{Component, Handled, movement, step};
 use super::style;
 use crate::analyze::Category;
+use crate::model::age;
 use crate::rca::Diagnosis;
-use crate::render::age;
 use crate::watch::track::{Tracker, fingerprint};
 
 pub struct Problems {

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kube::Api;
 use tokio::sync::mpsc;
 
 use super::action::{Action, Ask, Request};
@@ -14,6 +13,7 @@ use super::fix::{self, FixFlow};
 use crate::model::{Kind, ObjectRef};
 use crate::rca::DiagnosisList;
 use crate::remediate::Hints;
+use crate::source::live::container_log;
 use crate::watch::assist::{self, Explainer};
 use crate::watch::{Logs, Readers, Slices};
 
@@ -275,36 +275,25 @@ impl Worker {
         };
         let which = if previous { "previous" } else { "current" };
         let title = format!("logs {ns}/{} [{container}, {which}]", pod.name);
+        let key = crate::model::LogKey {
+            namespace: ns.clone(),
+            pod: pod.name.clone(),
+            container: container.clone(),
+            previous,
+        };
         let text = match &self.client {
-            Some(client) => {
-                let api: Api<k8s_openapi::api::core::v1::Pod> =
-                    Api::namespaced(client.clone(), &ns);
-                let params = kube::api::LogParams {
-                    container: Some(container.clone()),
-                    previous,
-                    tail_lines: Some(i64::from(self.tail)),
-                    ..Default::default()
-                };
-                match api.logs(&pod.name, &params).await {
-                    Ok(t) => t,
-                    Err(e) => format!("cannot read the logs: {e}"),
-                }
-            }
-            None => {
-                let key = crate::model::LogKey {
-                    namespace: ns.clone(),
-                    pod: pod.name.clone(),
-                    container: container.clone(),
-                    previous,
-                };
-                self.logs
-                    .lock()
-                    .ok()
-                    .and_then(|l| l.get(&key).cloned())
-                    .unwrap_or_else(|| {
-                        format!("the bundle holds no {which} log of container {container}")
-                    })
-            }
+            Some(client) => match container_log(client, &key, self.tail, None).await {
+                Ok(t) => t,
+                Err(e) => format!("cannot read the logs: {e}"),
+            },
+            None => self
+                .logs
+                .lock()
+                .ok()
+                .and_then(|l| l.get(&key).cloned())
+                .unwrap_or_else(|| {
+                    format!("the bundle holds no {which} log of container {container}")
+                }),
         };
         (title, text.lines().map(str::to_string).collect())
     }

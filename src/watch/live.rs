@@ -17,7 +17,7 @@ use super::engine::Logs;
 use super::objects::{Apply, Entry, Readers, Route, Touch};
 use crate::model::edge::Edge;
 use crate::model::{Kind, LogKey, Scope};
-use crate::source::live::{containers_needing_logs, takes_selector};
+use crate::source::live::{container_log, containers_needing_logs, takes_selector};
 
 /// How the watch of one kind is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,16 +229,7 @@ impl LogFetcher {
                 let client = self.client.clone();
                 let (tail, bytes) = (self.tail, self.log_bytes);
                 async move {
-                    let api: Api<k8s_openapi::api::core::v1::Pod> =
-                        Api::namespaced(client, &key.namespace);
-                    let params = kube::api::LogParams {
-                        container: Some(key.container.clone()),
-                        previous: key.previous,
-                        tail_lines: Some(i64::from(tail)),
-                        limit_bytes: Some(bytes as i64),
-                        ..Default::default()
-                    };
-                    let text = api.logs(&key.pod, &params).await;
+                    let text = container_log(&client, &key, tail, Some(bytes)).await;
                     (key, stamp, text)
                 }
             }))

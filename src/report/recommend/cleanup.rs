@@ -7,8 +7,8 @@ use k8s_openapi::api::batch::v1::Job;
 
 use super::super::config::ReportConfig;
 use super::super::model::{Recommendation, RecommendationKind};
+use crate::model::age;
 use crate::model::{ObjectRef, Snapshot, event_last_seen};
-use crate::render::age;
 
 /// Namespaces named like a branch environment (`[report] feature_namespace_prefixes`)
 /// whose newest activity — an object created or an event seen in it — is older than

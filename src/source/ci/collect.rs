@@ -7,11 +7,9 @@
 use std::collections::BTreeSet;
 
 use super::{Actions, RunFilter};
-use crate::analyze::commits;
 use crate::ci::archive::Archive;
 use crate::ci::failure;
 use crate::error::{Error, Result};
-use crate::model::Snapshot;
 use crate::model::ci::{CiRuns, LogSource, RunSummary};
 use crate::sanitize::Sanitizer;
 
@@ -99,16 +97,15 @@ pub async fn fetch_failures(
     Ok(())
 }
 
-/// The runs of the commits that the snapshot's failing workloads carry (image tags,
-/// version labels, commit annotations), with the failures of those that failed. `None`
-/// when no failing workload names a commit: then nothing is fetched.
+/// The runs of the `wanted` commits — those the snapshot's failing workloads carry (image
+/// tags, version labels, commit annotations) — with the failures of those that failed.
+/// `None` when no commit is wanted: then nothing is fetched.
 pub async fn collect(
     api: &Actions,
-    snapshot: &Snapshot,
+    wanted: BTreeSet<String>,
     sanitizer: &Sanitizer,
     warnings: &mut Vec<String>,
 ) -> Result<Option<CiRuns>> {
-    let wanted: BTreeSet<String> = commits::wanted(snapshot);
     if wanted.is_empty() {
         return Ok(None);
     }

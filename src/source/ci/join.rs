@@ -2,6 +2,7 @@
 //! window of runs (`report daily`): which repository, whether a token is at hand, and how
 //! long to wait. Problems become warnings; joining never fails the command.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,7 +10,6 @@ use super::repo::{self, Repo, RepoOrigin};
 use super::{Actions, CiConfig, Notify, RunFilter, collect};
 use std::sync::Arc;
 
-use crate::analyze::commits;
 use crate::github::{Connect, Github};
 use crate::model::Snapshot;
 use crate::model::ci::RunSummary;
@@ -34,6 +34,9 @@ pub struct Join {
     pub timeout: Duration,
     /// Where notices go while work goes on ("waiting 42s for the rate limit").
     pub notify: fn(&str),
+    /// The commit prefixes to look for: those the snapshot's failing workloads carry
+    /// (`analyze::commits::wanted`, which the command layer hands down).
+    pub wanted: fn(&Snapshot) -> BTreeSet<String>,
 }
 
 impl Join {
@@ -63,7 +66,8 @@ impl Join {
 /// git remote) and a token is available. `bundle` says the snapshot was read from disk.
 pub async fn attach(snapshot: &mut Snapshot, join: &Join, bundle: bool) {
     // Nothing to join (the common case) costs no git and no network.
-    if (bundle && !join.explicit()) || commits::wanted(snapshot).is_empty() {
+    let wanted = (join.wanted)(snapshot);
+    if (bundle && !join.explicit()) || wanted.is_empty() {
         return;
     }
     let Some(repo) = join.resolve() else {
@@ -85,7 +89,7 @@ pub async fn attach(snapshot: &mut Snapshot, join: &Join, bundle: bool) {
     let mut warnings = Vec::new();
     let collected = tokio::time::timeout(
         join.timeout,
-        collect(&api, snapshot, &join.sanitizer, &mut warnings),
+        collect(&api, wanted, &join.sanitizer, &mut warnings),
     )
     .await;
     match collected {
