@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_k8sops_global_optspecs
-    string join \n kubeconfig= context= n/namespace= A/all-namespaces l/selector= timeout= color= config= v/verbose h/help V/version
+    string join \n color= config= v/verbose context= kubeconfig= n/namespace= A/all-namespaces l/selector= timeout= h/help V/version
 end
 
 function __fish_k8sops_needs_command
@@ -24,17 +24,17 @@ function __fish_k8sops_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c k8sops -n "__fish_k8sops_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_needs_command" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_needs_command" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_needs_command" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_needs_command" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_needs_command" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_needs_command" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_needs_command" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_needs_command" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_needs_command" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle read with --from is narrowed the same way' -r
+complete -c k8sops -n "__fish_k8sops_needs_command" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]' -r
 complete -c k8sops -n "__fish_k8sops_needs_command" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c k8sops -n "__fish_k8sops_needs_command" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c k8sops -n "__fish_k8sops_needs_command" -s V -l version -d 'Print version'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'
@@ -50,6 +50,11 @@ complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "mcp" -d 'Serve the di
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "config" -d 'Show the configuration k8sops runs with'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c k8sops -n "__fish_k8sops_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle read with --from is narrowed the same way' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l log-bytes -d 'Log bytes per container to fetch at most' -r
@@ -67,15 +72,11 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm-base-url 
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm-model -d 'Model name, or the Azure deployment\'s model (env K8SOPS_LLM_MODEL)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context-tokens -d 'Token budget of the evidence sent per diagnosis [default: 6000]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l llm-timeout -d 'Give up on one LLM answer after this long, retries included (e.g. 60s) [default: 120s]' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l exit-code -d 'Exit with 1 when problems are found (for scripts and CI gates)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l fix -d 'Propose the top remedy as a pull request on the GitOps repository (see `k8sops fix`)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s y -l yes -d 'Do not ask: confirm the diff (needed without a terminal)'
@@ -83,51 +84,39 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l dry-run -d 'S
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l force -d 'Propose even when the confidence is below the policy\'s min_confidence'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l explain -d 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l no-cache -d 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle read with --from is narrowed the same way' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l log-bytes -d 'Log bytes per container to fetch at most' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l ci-repo -d 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote; with --from, runs are fetched only when this is given)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s o -l output -d 'Write the bundle here: a directory, or a file ending in .tar.gz' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l sanitize -d 'Redact secrets and personal data from every object and log in the bundle (the default, so a bundle can be shared)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -l no-sanitize -d 'Write objects and logs exactly as collected (keep the bundle on this machine)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand snapshot" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l min-accuracy -d 'Exit with 1 when accuracy is below this fraction (e.g. 0.9)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand eval" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l repo -d 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l github-repo -d 'The GitHub repository for the pull request (default: github_repo in [fix], else the clone\'s remote)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l base -d 'The branch the pull request targets (default: base in [fix], else the remote\'s default branch)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -135,71 +124,56 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l config -d 'Configu
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s y -l yes -d 'Do not ask: confirm the diff (needed without a terminal)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l dry-run -d 'Show the diff and stop: nothing is committed, pushed or opened'
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -l force -d 'Propose even when the confidence is below the policy\'s min_confidence'
-complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand fix" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l limit -d 'Only the last N entries' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand audit" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -l report -d 'Print how many redactions of each kind were made on stderr'
-complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand sanitize" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle read with --from is narrowed the same way' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l log-bytes -d 'Log bytes per container to fetch at most' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l ci-repo -d 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote; with --from, runs are fetched only when this is given)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l speed -d 'Replay speed: seconds of bundle time per second (0 plays as fast as possible)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l replay -d 'Play the bundle given with --from in time order: objects appear when they were created, events when they were seen'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l headless -d 'No UI: print new and resolved findings as JSON lines on stdout'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -l slack -d 'With --headless, also post new and resolved findings to Slack (the webhook from the [slack] table or K8SOPS_SLACK_WEBHOOK_URL), sanitized, within the hourly limit'
-complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand watch" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -f -a "daily" -d 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and not __fish_seen_subcommand_from daily help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle read with --from is narrowed the same way' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l log-bytes -d 'Log bytes per container to fetch at most' -r
@@ -213,33 +187,23 @@ json\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l previous -d 'A report written earlier with -o FILE.json: say what is new and what was resolved' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l post -d 'Also send a summary there (repeatable)' -r -f -a "slack\t'A Block Kit summary to the incoming webhook of [slack] or K8SOPS_SLACK_WEBHOOK_URL'"
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l repo -d 'The repository for --create-issue (default: repo in [report] or K8SOPS_REPORT_REPO, else the origin of the current checkout)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l all-contexts -d 'Every context of the kubeconfig, one section each'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l create-issue -d 'File a GitHub issue for each critical finding; an open issue with the same fingerprint gets a comment instead'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l no-sanitize -d 'Keep secrets in the report as collected (by default they are redacted, as in bundles, so the report can be shared; what is posted is always redacted)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -l exit-code -d 'Exit with 1 when the report lists issues (for scripts and CI gates)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from daily" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "daily" -d 'The health report a team reads every morning: status per namespace, a score and grade, issues, rollouts and CI runs in the window, resource use and recommendations'
 complete -c k8sops -n "__fish_k8sops_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and not __fish_seen_subcommand_from runs diagnose help" -f -a "runs" -d 'Recent workflow runs: status, conclusion, duration, commit, branch, actor, URL'
@@ -261,16 +225,10 @@ waiting\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l limit -d 'Runs to show at most' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''"
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l repo -d 'The repository (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote)' -r
@@ -286,11 +244,6 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcom
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l llm-model -d 'Model name, or the Azure deployment\'s model (env K8SOPS_LLM_MODEL)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l context-tokens -d 'Token budget of the evidence sent per diagnosis [default: 6000]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l llm-timeout -d 'Give up on one LLM answer after this long, retries included (e.g. 60s) [default: 120s]' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -299,12 +252,16 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcom
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l exit-code -d 'Exit with 1 when the run failed (for scripts)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l explain -d 'Ask the LLM for a short explanation of every diagnosis (implies the LLM for all)'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l no-cache -d 'Neither read nor write the on-disk answer cache ($XDG_CACHE_HOME/k8sops/llm)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "runs" -d 'Recent workflow runs: status, conclusion, duration, commit, branch, actor, URL'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "diagnose" -d 'Why a run failed: the failing step, its error lines, the kind of failure and the fix'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle read with --from is narrowed the same way' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l from -d 'Read a bundle instead of the cluster: a k8sops bundle (directory or .tar.gz), a `kubectl cluster-info dump --output-directory` tree, or a JSON/YAML List file' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l log-bytes -d 'Log bytes per container to fetch at most' -r
@@ -312,71 +269,42 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l ci-repo -d 'GitHub
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l repo -d 'The local clone of the GitOps repository propose_fix edits (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l github-repo -d 'The GitHub repository for the pull requests (default: github_repo in [fix], else the clone\'s remote)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l base -d 'The branch pull requests target (default: base in [fix], else the remote\'s default branch)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l allow-pr -d 'Let clients open pull requests with open_fix_pr (pushes a branch with your git credentials); without it, propose_fix still shows diffs'
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s A -l all-namespaces -d 'Every namespace'
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l allow-pr -d 'Let clients open pull requests with open_fix_pr (pushes a branch with your git credentials); without it, propose_fix still shows diffs'
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "show" -d 'Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "path" -d 'Print the path of the configuration file k8sops reads'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the merged configuration (file, then K8SOPS_* variables) as TOML, secrets masked'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the configuration file k8sops reads'
 complete -c k8sops -n "__fish_k8sops_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l context -d 'The kubeconfig context to use (default: its current-context)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s n -l namespace -d 'Only this namespace (default: the context\'s namespace)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s l -l selector -d 'Only workloads matching this label selector (e.g. app=web,tier!=cache)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l timeout -d 'Give up collecting after this long (e.g. 30s, 2m)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s A -l all-namespaces -d 'Every namespace'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c k8sops -n "__fish_k8sops_using_subcommand help; and not __fish_seen_subcommand_from diagnose snapshot eval fix audit sanitize watch report ci mcp config completions help" -f -a "diagnose" -d 'Find the root cause of what is broken, with evidence, ranked hypotheses and a fix'

@@ -23,37 +23,16 @@ pub struct Cli {
     #[command(flatten)]
     pub global: Global,
 
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Flags every command understands, spelled as kubectl spells them.
+/// Flags every command understands.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
-    #[arg(long, global = true, value_name = "PATH")]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// The kubeconfig context to use (default: its current-context)
-    #[arg(long, global = true, value_name = "NAME")]
-    pub context: Option<String>,
-
-    /// Only this namespace (default: the context's namespace)
-    #[arg(short = 'n', long, global = true, value_name = "NS")]
-    pub namespace: Option<String>,
-
-    /// Every namespace
-    #[arg(short = 'A', long, global = true, conflicts_with = "namespace")]
-    pub all_namespaces: bool,
-
-    /// Only workloads matching this label selector (e.g. app=web,tier!=cache)
-    #[arg(short = 'l', long, global = true, value_name = "SELECTOR")]
-    pub selector: Option<String>,
-
-    /// Give up collecting after this long (e.g. 30s, 2m)
-    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
-    pub timeout: Duration,
-
     /// Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -66,6 +45,120 @@ pub struct Global {
     /// More detail on stderr (-v info, -vv debug); RUST_LOG overrides
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+/// Which cluster, spelled as kubectl spells it: the flags of the commands that read one.
+/// They may also stand before the command (`k8sops -n shop diagnose`), as kubectl's do.
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+#[command(next_help_heading = "Cluster")]
+pub struct ClusterArgs {
+    /// The kubeconfig context to use (default: its current-context)
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+/// The cluster flags besides `--context` (which `report daily` takes several times).
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+#[command(next_help_heading = "Cluster")]
+pub struct ScopeArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Only this namespace (default: the context's namespace)
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Every namespace
+    #[arg(short = 'A', long, conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+
+    /// Only workloads matching this label selector (e.g. app=web,tier!=cache); a bundle
+    /// read with --from is narrowed the same way
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Give up collecting after this long (e.g. 30s, 2m, 1h30m) [default: 30s]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// How long collection takes at most when `--timeout` is not given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl ScopeArgs {
+    /// These flags, with those given before the command where these are absent.
+    pub fn or(self, outer: &ScopeArgs) -> ScopeArgs {
+        let outer = outer.clone();
+        let namespaced = self.namespace.is_some() || self.all_namespaces;
+        ScopeArgs {
+            kubeconfig: self.kubeconfig.or(outer.kubeconfig),
+            namespace: if namespaced {
+                self.namespace
+            } else {
+                outer.namespace
+            },
+            all_namespaces: if namespaced {
+                self.all_namespaces
+            } else {
+                outer.all_namespaces
+            },
+            selector: self.selector.or(outer.selector),
+            timeout: self.timeout.or(outer.timeout),
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+
+    /// Whether any flag was given.
+    pub fn is_set(&self) -> bool {
+        self != &ScopeArgs::default()
+    }
+}
+
+impl ClusterArgs {
+    /// These flags, with those given before the command where these are absent.
+    pub fn or(self, outer: &ClusterArgs) -> ClusterArgs {
+        ClusterArgs {
+            context: self.context.or_else(|| outer.context.clone()),
+            scope: self.scope.or(&outer.scope),
+        }
+    }
+
+    /// Whether any flag was given.
+    pub fn is_set(&self) -> bool {
+        self.context.is_some() || self.scope.is_set()
+    }
+}
+
+impl Cli {
+    /// Hands the cluster flags given before the command to the command (its own win), and
+    /// refuses them before a command that reads no cluster.
+    pub fn resolve(mut self) -> Result<Cli, String> {
+        let outer = &self.cluster;
+        match &mut self.command {
+            Command::Diagnose(a) => a.cluster = a.cluster.clone().or(outer),
+            Command::Snapshot(a) => a.cluster = a.cluster.clone().or(outer),
+            Command::Watch(a) => a.cluster = a.cluster.clone().or(outer),
+            Command::Mcp(a) => a.cluster = a.cluster.clone().or(outer),
+            Command::Report(ReportCommand::Daily(a)) => {
+                a.scope = a.scope.clone().or(&outer.scope);
+                if a.contexts.is_empty() && !a.all_contexts {
+                    a.contexts.extend(outer.context.clone());
+                }
+            }
+            _ if outer.is_set() => {
+                return Err("--kubeconfig, --context, -n, -A, -l and --timeout apply to the commands that read a cluster (diagnose, snapshot, watch, report daily, mcp); this one reads none".into());
+            }
+            _ => {}
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -335,6 +428,9 @@ pub enum RunsFormat {
 
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
     /// What to diagnose, as kubectl writes it: pod/NAME, deploy/NAME, sts/NAME, ds/NAME,
     /// job/NAME, cronjob/NAME, node/NAME. Without it: everything with a problem in scope
     #[arg(value_name = "TARGET", value_parser = parse_target)]
@@ -405,6 +501,9 @@ pub struct FixArgs {
 
 #[derive(Debug, Args)]
 pub struct McpArgs {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
     #[command(flatten)]
     pub source: SourceArgs,
 
@@ -497,6 +596,9 @@ fn parse_target(s: &str) -> Result<crate::model::Target, String> {
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    #[command(flatten)]
     pub source: SourceArgs,
 
     /// Play the bundle given with --from in time order: objects appear when they were
@@ -546,6 +648,9 @@ pub enum EvalFormat {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
     #[command(flatten)]
     pub source: SourceArgs,
 
@@ -609,12 +714,13 @@ pub enum PostTarget {
 #[derive(Debug, Args)]
 pub struct DailyArgs {
     #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    #[command(flatten)]
     pub source: SourceArgs,
 
     /// A kubeconfig context to report on; repeat it for several clusters, one section each
     /// (default: the current context)
-    // Same id as the global flag: clap then does not propagate the single-valued global
-    // into this command, and this repeatable one takes its place.
     #[arg(long = "context", id = "context", value_name = "NAME", action = clap::ArgAction::Append)]
     pub contexts: Vec<String>,
 
@@ -692,12 +798,15 @@ mod tests {
         };
         assert_eq!(daily.contexts, ["a", "b"]);
         // The global spelling before the subcommand still reaches the report.
-        let cli = parse(&["k8sops", "--context", "a", "report", "daily"]).expect("global");
+        let cli = parse(&["k8sops", "--context", "a", "report", "daily"])
+            .expect("before the command")
+            .resolve()
+            .expect("reaches the command");
+        assert_eq!(cli.cluster.context.as_deref(), Some("a"));
         let Command::Report(ReportCommand::Daily(daily)) = cli.command else {
             panic!("report daily")
         };
         assert_eq!(daily.contexts, ["a"]);
-        assert_eq!(cli.global.context.as_deref(), Some("a"));
         // Elsewhere --context stays single-valued, as kubectl's is.
         let err =
             parse(&["k8sops", "diagnose", "--context", "a", "--context", "b"]).expect_err("single");
@@ -714,6 +823,81 @@ mod tests {
             .is_err()
         );
         assert!(parse(&["k8sops", "report", "daily", "--repo", "acme/ops"]).is_err());
+    }
+
+    #[test]
+    fn cluster_flags_are_shown_and_taken_only_where_a_cluster_is_read() {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        let help = |cmd: &mut clap::Command, path: &[&str]| {
+            let mut sub = cmd.clone();
+            for p in path {
+                sub = sub.find_subcommand(p).expect("subcommand").clone();
+            }
+            sub.render_long_help().to_string()
+        };
+        for path in [
+            &["ci", "runs"][..],
+            &["ci", "diagnose"],
+            &["sanitize"],
+            &["audit"],
+            &["completions"],
+            &["fix"],
+            &["eval"],
+        ] {
+            let text = help(&mut cmd, path);
+            for flag in [
+                "--kubeconfig <",
+                "--context <",
+                "--namespace <",
+                "--all-namespaces",
+                "--selector <",
+                "--timeout <",
+            ] {
+                assert!(!text.contains(flag), "{path:?} shows {flag}:\n{text}");
+            }
+        }
+        for path in [
+            &["diagnose"][..],
+            &["snapshot"],
+            &["watch"],
+            &["mcp"],
+            &["report", "daily"],
+        ] {
+            let text = help(&mut cmd, path);
+            assert!(
+                text.contains("--namespace <") && text.contains("--context <"),
+                "{path:?}:\n{text}"
+            );
+        }
+        let parse = |args: &[&str]| Cli::try_parse_from(args).expect("parses").resolve();
+        let err = parse(&["k8sops", "-n", "shop", "sanitize"]).expect_err("no cluster");
+        assert!(err.contains("reads none"), "{err}");
+        let cli = parse(&[
+            "k8sops",
+            "-n",
+            "shop",
+            "--timeout",
+            "1m",
+            "diagnose",
+            "-l",
+            "app=web",
+        ])
+        .expect("merged");
+        let Command::Diagnose(d) = cli.command else {
+            panic!("diagnose")
+        };
+        assert_eq!(d.cluster.scope.namespace.as_deref(), Some("shop"));
+        assert_eq!(d.cluster.scope.selector.as_deref(), Some("app=web"));
+        assert_eq!(d.cluster.scope.timeout(), Duration::from_secs(60));
+        let cli = parse(&["k8sops", "-n", "shop", "diagnose", "-A"]).expect("merged");
+        let Command::Diagnose(d) = cli.command else {
+            panic!("diagnose")
+        };
+        assert!(
+            d.cluster.scope.all_namespaces && d.cluster.scope.namespace.is_none(),
+            "the command's own -A wins"
+        );
     }
 
     #[test]

@@ -19,21 +19,16 @@ pub async fn run(settings: &Settings, args: DiagnoseArgs) -> Result<u8> {
             hint: "add --fix to propose the top remedy as a pull request".into(),
         });
     }
-    let global = &settings.global;
-    let join = settings.ci_join(&args.source)?;
-    let loaded = source::load(
-        args.source.from.as_deref(),
-        &settings.live(&args.source),
-        Some(&join),
-    )
-    .await?;
+    let live = settings.live(&args.cluster, &args.source);
+    let join = settings.ci_join(&args.source, live.timeout)?;
+    let loaded = source::load(args.source.from.as_deref(), &live, Some(&join)).await?;
     let snapshot = &loaded.snapshot;
     let mut list = crate::rca::run(snapshot);
     if let Some(target) = &args.target {
-        let namespace = if global.all_namespaces {
+        let namespace = if live.all_namespaces {
             None
         } else {
-            global.namespace.as_deref()
+            live.namespace.as_deref()
         };
         let Some(subject) = target.resolve(snapshot, namespace) else {
             let scope = namespace

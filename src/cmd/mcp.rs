@@ -12,10 +12,11 @@ pub async fn run(settings: &Settings, args: &McpArgs) -> Result<u8> {
         base: args.base.clone(),
         ..FixOptions::default()
     };
+    let live = settings.live(&args.cluster, &args.source);
     mcp::serve(Options {
         bundle: args.source.from.clone(),
-        live: settings.live(&args.source),
-        ci: settings.ci_join(&args.source)?,
+        ci: settings.ci_join(&args.source, live.timeout)?,
+        live,
         report: settings.config()?.report.clone(),
         sanitizer: settings.sanitizer()?,
         fix: super::fix::flow(settings, &fix)?,

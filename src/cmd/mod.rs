@@ -34,7 +34,14 @@ use settings::Settings;
 pub fn main() -> ExitCode {
     // One crypto provider for every rustls user (kube); a second install is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let cli = Cli::parse();
+    let cli = match Cli::parse().resolve() {
+        Ok(cli) => cli,
+        Err(message) => {
+            let mut cmd = Cli::command();
+            cmd.error(clap::error::ErrorKind::ArgumentConflict, message)
+                .exit()
+        }
+    };
     init_tracing(cli.global.verbose);
     let settings = Settings::new(cli.global.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -124,7 +124,7 @@ async fn ci_runs(
         .iter()
         .filter_map(|c| c.snapshot.as_ref().ok()?.ci.as_ref())
         .collect();
-    let join = settings.ci_join(&args.source)?;
+    let join = settings.ci_join(&args.source, args.scope.timeout())?;
     let bundle = args.source.from.is_some();
     let (listed, warning) = match crate::source::ci::window_runs(&join, bundle, start).await {
         Ok(listed) => (listed.map(|(_, runs)| runs), None),
@@ -188,7 +188,7 @@ fn live_options(settings: &Settings, args: &DailyArgs, context: Option<String>) 
     LiveOptions {
         context,
         metrics: true,
-        ..settings.live(&args.source)
+        ..settings.scope(&args.scope, &args.source)
     }
 }
 
@@ -226,7 +226,7 @@ async fn collect(settings: &Settings, args: &DailyArgs) -> Result<(Vec<ClusterIn
             .into_iter()
             .map(Some)
             .collect(),
-        (false, []) => vec![settings.global.context.clone()],
+        (false, []) => vec![None],
         (false, named) => named.iter().cloned().map(Some).collect(),
     };
     let single = contexts.len() == 1;

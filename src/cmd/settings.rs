@@ -7,8 +7,9 @@
 use std::cell::OnceCell;
 use std::io::IsTerminal as _;
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::cli::{Global, SourceArgs};
+use super::cli::{ClusterArgs, Global, ScopeArgs, SourceArgs};
 use super::config::{Config, Loaded};
 use crate::env::Env;
 use crate::error::Result;
@@ -74,24 +75,32 @@ impl Settings {
         Ok(Arc::new(move || Github::connect(&github, &Env::process())))
     }
 
-    /// What the cluster flags and a command's source flags ask the live source for.
-    pub fn live(&self, source: &SourceArgs) -> LiveOptions {
-        let g = &self.global;
+    /// What a command's cluster and source flags ask the live source for.
+    pub fn live(&self, cluster: &ClusterArgs, source: &SourceArgs) -> LiveOptions {
         LiveOptions {
-            kubeconfig: g.kubeconfig.clone(),
-            context: g.context.clone(),
-            namespace: g.namespace.clone(),
-            all_namespaces: g.all_namespaces,
-            selector: g.selector.clone(),
+            context: cluster.context.clone(),
+            ..self.scope(&cluster.scope, source)
+        }
+    }
+
+    /// [`Settings::live`] without a context (`report daily` reads several).
+    pub fn scope(&self, scope: &ScopeArgs, source: &SourceArgs) -> LiveOptions {
+        LiveOptions {
+            kubeconfig: scope.kubeconfig.clone(),
+            context: None,
+            namespace: scope.namespace.clone(),
+            all_namespaces: scope.all_namespaces,
+            selector: scope.selector.clone(),
             tail: source.tail,
             log_bytes: source.log_bytes,
-            timeout: g.timeout,
+            timeout: scope.timeout(),
             ..LiveOptions::default()
         }
     }
 
-    /// How CI runs are joined into a snapshot read through `source`.
-    pub fn ci_join(&self, source: &SourceArgs) -> Result<Join> {
+    /// How CI runs are joined into a snapshot read through `source`; collection gives up
+    /// after `timeout`.
+    pub fn ci_join(&self, source: &SourceArgs, timeout: Duration) -> Result<Join> {
         let loaded = self.loaded()?;
         Ok(Join {
             repo: source.ci_repo.clone(),
@@ -99,7 +108,7 @@ impl Settings {
             api_url: loaded.config.github.api_url(),
             github: self.github_later()?,
             sanitizer: loaded.sanitizer.clone(),
-            timeout: self.global.timeout,
+            timeout,
             notify: |m| eprintln!("note: {m}"),
             wanted: crate::analyze::commits::wanted,
         })

@@ -13,13 +13,9 @@ use crate::source::{self, bundle};
 
 pub async fn run(settings: &Settings, args: SnapshotArgs) -> Result<u8> {
     let sanitizer = settings.sanitizer()?;
-    let join = settings.ci_join(&args.source)?;
-    let loaded = source::load(
-        args.source.from.as_deref(),
-        &settings.live(&args.source),
-        Some(&join),
-    )
-    .await?;
+    let live = settings.live(&args.cluster, &args.source);
+    let join = settings.ci_join(&args.source, live.timeout)?;
+    let loaded = source::load(args.source.from.as_deref(), &live, Some(&join)).await?;
     let snapshot = loaded.snapshot;
     output::warn_all(&snapshot.warnings);
     let options = bundle::WriteOptions {

@@ -42,7 +42,7 @@ pub async fn run(settings: &Settings, args: &WatchArgs) -> Result<u8> {
         });
     }
     let debounce = Duration::from_millis(config.debounce_ms);
-    let opts = settings.live(&args.source);
+    let opts = settings.live(&args.cluster, &args.source);
     let explainer = assist::explainer(&full.llm, &full.sanitize, &settings.env)?;
     let session = start(input(&opts, args)?, debounce).await?;
     if args.headless {

@@ -116,11 +116,13 @@ fn the_cron_job_runs_a_command_line_k8sops_accepts() {
     let container = &job.template.spec.expect("pod").containers[0];
     let args = container.args.clone().expect("args");
     let cli = Cli::try_parse_from(std::iter::once("k8sops".to_string()).chain(args.clone()))
+        .map_err(|e| e.to_string())
+        .and_then(Cli::resolve)
         .unwrap_or_else(|e| panic!("k8sops {}: {e}", args.join(" ")));
     let Command::Report(ReportCommand::Daily(daily)) = cli.command else {
         panic!("the CronJob runs `report daily`, not {args:?}")
     };
-    assert!(cli.global.all_namespaces, "the whole cluster");
+    assert!(daily.scope.all_namespaces, "the whole cluster");
     let env: Vec<(String, Option<String>)> = container
         .env
         .iter()
