@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 use k8s_openapi::api::core::v1::{Event, Node, NodeCondition};
 use regex::Regex;
 
-use super::unschedulable::{format_quantity, parse_quantity};
 use super::{
     Analyzer, Category, Context, Evidence, EvidenceSource, Finding, PodContext, Severity, Strength,
 };
+use crate::model::quantity::{format_resource, parse_quantity};
 use crate::model::{ObjectRef, event_last_seen};
 
 pub struct NodeProblem;
@@ -436,7 +436,7 @@ fn workload_name(pod: &PodContext<'_>) -> String {
 fn humanize(resource: &str, q: &str) -> String {
     match parse_quantity(q) {
         Some(v) if v > 0.0 => {
-            let h = format_quantity(resource, v);
+            let h = format_resource(resource, v);
             if h == q { h } else { format!("{h} ({q})") }
         }
         _ => q.to_string(),

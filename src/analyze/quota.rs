@@ -11,10 +11,10 @@ use k8s_openapi::api::core::v1::{Container, Event, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use regex::Regex;
 
-use super::unschedulable::{exact_quantity, format_quantity, parse_quantity};
 use super::{
     Analyzer, Category, Change, Context, EvidenceSource, Finding, Remedy, Severity, Strength,
 };
+use crate::model::quantity::{exact_resource, format_resource, parse_quantity};
 use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen};
 
 pub struct QuotaLimits;
@@ -345,8 +345,8 @@ fn quota_exceeded(
         let arithmetic = match (rv, uv, hv) {
             (Some(rv), Some(uv), Some(hv)) => format!(
                 " ({u} + {r} = {} > {hard}; {} left)",
-                format_quantity(resource, uv + rv),
-                format_quantity(resource, (hv - uv).max(0.0))
+                format_resource(resource, uv + rv),
+                format_resource(resource, (hv - uv).max(0.0))
             ),
             _ => String::new(),
         };
@@ -359,7 +359,7 @@ fn quota_exceeded(
         if let (Some(rv), Some(uv)) = (rv, uv) {
             f.fix.push(format!(
                 "Raise {resource} in ResourceQuota {quota} to at least {} (`kubectl edit resourcequota {quota} -n {ns}`), or lower the {resource} of {workload}'s pods, or free quota held by other workloads in {ns}.",
-                format_quantity(resource, uv + rv)
+                format_resource(resource, uv + rv)
             ));
         }
     }
@@ -533,7 +533,7 @@ fn limit_range_remedy(
         .and_then(|r| r.requests.as_ref())
         .and_then(|m| m.get(resource))
         .map(|q| q.0.clone());
-    let to = exact_quantity(resource, allowed_v);
+    let to = exact_resource(resource, allowed_v);
     match (bound, field, resource) {
         ("maximum", "limit", "memory") => {
             let req_v = request.as_deref().and_then(parse_quantity);

@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod metrics;
 mod object_ref;
 mod pod;
+pub mod quantity;
 mod target;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,6 +24,7 @@ pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
 pub use metrics::Metrics;
 pub use object_ref::ObjectRef;
 pub use pod::{pod_is_healthy, pod_ready, pod_status};
+pub use quantity::parse_quantity;
 pub use target::Target;
 
 /// Which namespaces a snapshot covers.
