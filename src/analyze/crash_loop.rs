@@ -18,6 +18,7 @@ use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Role, Severity, Strength,
 };
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef};
 
 mod logs;
@@ -528,7 +529,7 @@ fn sub_cause(
         );
         return Some(SubCause {
             detail: "app-error",
-            summary: format!("{name}: {}", truncate(err.line.trim(), 90)),
+            summary: format!("{name}: {}", clip(err.line.trim(), Budget::Chars(90))),
             cause,
             fix: vec![match missing_env_name(&err.line, &err.trace) {
                 Some(var) => format!(
@@ -536,7 +537,7 @@ fn sub_cause(
                 ),
                 None => format!(
                     "Fix what the first error says: `{}`.",
-                    truncate(err.line.trim(), 160)
+                    clip(err.line.trim(), Budget::Chars(160))
                 ),
             }],
             image_at_fault: false,
@@ -744,17 +745,6 @@ fn rollback_remedy(
             previous.0.number, previous.0.name, previous.1, current
         ),
     })
-}
-
-/// `s` trimmed and cut to `max` characters, with `…` when cut.
-pub(super) fn truncate(s: &str, max: usize) -> String {
-    let s = s.trim();
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(max).collect();
-    t.push('…');
-    t
 }
 
 /// `SIGKILL` for 9…

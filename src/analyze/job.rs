@@ -9,6 +9,7 @@ use k8s_openapi::api::batch::v1::{Job, JobCondition};
 use k8s_openapi::api::core::v1::Pod;
 
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
+use crate::model::text::{self, Budget};
 use crate::model::{Kind, ObjectRef, Snapshot};
 
 pub struct JobFailed;
@@ -187,16 +188,11 @@ pub(super) fn first_error_line(log: &str) -> Option<String> {
         .map(clip)
 }
 
+/// Log lines quoted in a finding keep at most this many bytes.
+const MAX_LINE: usize = 300;
+
 fn clip(line: &str) -> String {
-    const MAX: usize = 300;
-    if line.len() <= MAX {
-        return line.to_string();
-    }
-    let mut end = MAX;
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &line[..end])
+    text::clip(line, Budget::Bytes(MAX_LINE))
 }
 
 fn signal_note(code: i32) -> &'static str {

@@ -14,6 +14,7 @@ use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Severity, Strength,
 };
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, Snapshot, pod_is_healthy};
 
 pub struct NetworkDns;
@@ -512,24 +513,13 @@ impl Analyzer for NetworkDns {
 }
 
 fn log_evidence(pod: &PodContext<'_>, c: &ContainerView<'_>, hit: &Hit) -> super::Evidence {
-    let excerpt = format!("{}: {}", c.name, truncate(&hit.line, 400));
+    let excerpt = format!("{}: {}", c.name, clip(&hit.line, Budget::Bytes(400)));
     Context::evidence(
         EvidenceSource::Log,
         &pod.subject,
         excerpt,
         Strength::Indirect,
     )
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 fn base(

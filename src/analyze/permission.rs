@@ -13,6 +13,7 @@ use super::{
     Analyzer, Category, ContainerView, Context, EvidenceSource, Finding, PodContext, Severity,
     Strength,
 };
+use crate::model::text::floor_boundary;
 use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen};
 
 pub struct Permission;
@@ -286,14 +287,8 @@ fn excerpt_around(line: &str, marker: &str) -> String {
         return line.to_string();
     }
     let at = line.find(marker).unwrap_or(0);
-    let mut start = at.saturating_sub(60);
-    while !line.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (at + 240).min(line.len());
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
+    let start = floor_boundary(line, at.saturating_sub(60));
+    let end = floor_boundary(line, at + 240);
     format!("…{}…", &line[start..end])
 }
 

@@ -12,11 +12,12 @@ use k8s_openapi::api::core::v1::{Container, Event, Probe, Service};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use regex::Regex;
 
-use super::crash_loop::{container_log, liveness_kill_events, signal_name, truncate};
+use super::crash_loop::{container_log, liveness_kill_events, signal_name};
 use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Role, Severity, Strength,
 };
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef};
 
 pub struct ProbeFailure;
@@ -314,7 +315,7 @@ fn analyze_container(
     f.cause = format!("The {probe_name} probe of container {name} {problem}, {consequence}.");
     f.summary = format!(
         "{probe_name} probe of {name} failing ({})",
-        truncate(message, 80)
+        clip(message.trim(), Budget::Chars(80))
     );
     f.severity = if which == Which::Readiness && !consequence.contains("Service") {
         Severity::Warning
@@ -470,7 +471,7 @@ fn probe_error(message: &str) -> String {
         .rsplit_once(": connect: ")
         .map(|(_, d)| d)
         .unwrap_or(detail);
-    format!(" (`{}`)", truncate(detail, 120))
+    format!(" (`{}`)", clip(detail.trim(), Budget::Chars(120)))
 }
 
 /// The probe's port as a number, resolving a named port through the container's ports.
@@ -505,7 +506,10 @@ fn listening_port(spec: &Container, logs: [Option<&str>; 2]) -> Option<(i32, Str
                     .next()
                     .and_then(|m| m.as_str().parse().ok())
             {
-                return Some((p, format!("log: `{}`", truncate(line.trim(), 100))));
+                return Some((
+                    p,
+                    format!("log: `{}`", clip(line.trim(), Budget::Chars(100))),
+                ));
             }
         }
     }
@@ -518,7 +522,10 @@ fn listening_port(spec: &Container, logs: [Option<&str>; 2]) -> Option<(i32, Str
         .collect();
     let joined = argv.join(" ");
     if let Some(p) = ARG_PORT.captures(&joined).and_then(|c| c[1].parse().ok()) {
-        return Some((p, format!("args: `{}`", truncate(&joined, 80))));
+        return Some((
+            p,
+            format!("args: `{}`", clip(joined.trim(), Budget::Chars(80))),
+        ));
     }
     spec.env.iter().flatten().find_map(|e| {
         let port_var = matches!(
@@ -549,7 +556,10 @@ fn served_path(
             {
                 return Some((
                     p.to_string(),
-                    format!("log answers 200: `{}`", truncate(line.trim(), 160)),
+                    format!(
+                        "log answers 200: `{}`",
+                        clip(line.trim(), Budget::Chars(160))
+                    ),
                 ));
             }
         }

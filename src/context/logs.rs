@@ -12,6 +12,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::text::{Budget, clip};
+
 /// Lines kept verbatim at the start and at the end.
 const HEAD: usize = 2;
 const TAIL: usize = 8;
@@ -189,14 +191,7 @@ fn scaled(n: usize, detail: f64) -> usize {
 }
 
 fn cut(line: &str) -> String {
-    if line.len() <= MAX_LINE {
-        return line.to_string();
-    }
-    let mut end = MAX_LINE;
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &line[..end])
+    clip(line, Budget::Bytes(MAX_LINE))
 }
 
 /// Whether a line reports an error (any language, any logger).

@@ -10,6 +10,7 @@ mod object_ref;
 mod pod;
 pub mod quantity;
 mod target;
+pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
