@@ -9,6 +9,7 @@ use k8s_openapi::api::batch::v1::{Job, JobCondition};
 use k8s_openapi::api::core::v1::Pod;
 
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
+use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::text::{self, Budget};
 use crate::model::{Kind, ObjectRef, Snapshot};
 
@@ -160,31 +161,12 @@ fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
     out
 }
 
-const ERROR_WORDS: [&str; 10] = [
-    "error",
-    "fatal",
-    "exception",
-    "panic",
-    "failed",
-    "failure",
-    "denied",
-    "refused",
-    "traceback",
-    "cannot",
-];
-
 /// The first line that reads like an error; structured info/debug lines are skipped.
 pub(super) fn first_error_line(log: &str) -> Option<String> {
     log.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .find(|l| {
-            let lower = l.to_lowercase();
-            let informational = lower.contains("\"level\":\"info\"")
-                || lower.contains("level=info")
-                || lower.contains("\"level\":\"debug\"");
-            !informational && ERROR_WORDS.iter().any(|w| lower.contains(w))
-        })
+        .find(|l| is_error_line(l, Strictness::Mentioned))
         .map(clip)
 }
 

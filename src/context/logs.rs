@@ -12,6 +12,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::text::{Budget, clip};
 
 /// Lines kept verbatim at the start and at the end.
@@ -66,7 +67,7 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
     // The first error and the traces are kept whole; elsewhere a run of alike lines in the
     // verbatim regions keeps its ends.
     let mut whole = vec![false; n];
-    if let Some(first) = lines.iter().position(|l| is_error(l)) {
+    if let Some(first) = lines.iter().position(|l| is_error_line(l, Strictness::Any)) {
         keep[first] = Keep::Verbatim;
         whole[first] = true;
         // The line before an error often names what was being attempted.
@@ -194,40 +195,6 @@ fn cut(line: &str) -> String {
     clip(line, Budget::Bytes(MAX_LINE))
 }
 
-/// Whether a line reports an error (any language, any logger).
-pub fn is_error(line: &str) -> bool {
-    let l = line.to_ascii_lowercase();
-    const MARKERS: &[&str] = &[
-        "error",
-        "fatal",
-        "panic",
-        "exception",
-        "traceback",
-        "failed",
-        "failure",
-        "refused",
-        "denied",
-        "forbidden",
-        "unauthorized",
-        "timeout",
-        "timed out",
-        "cannot ",
-        "can't ",
-        "unable to",
-        "not found",
-        "no such",
-        "invalid",
-        "killed",
-        "segmentation fault",
-        "out of memory",
-        "oomkill",
-        "level=error",
-        "level=fatal",
-        "critical",
-    ];
-    MARKERS.iter().any(|m| l.contains(m))
-}
-
 /// Retries of one thing: as many tokens, most of them equal once masked (the attempt
 /// number and the timestamp differ).
 fn alike(a: &[String], b: &[String]) -> bool {
@@ -277,7 +244,7 @@ fn traces(lines: &[&str]) -> Vec<(usize, usize)> {
             end += 1;
         }
         // The exception line that closes a Python traceback.
-        if end < lines.len() && is_error(lines[end]) {
+        if end < lines.len() && is_error_line(lines[end], Strictness::Any) {
             end += 1;
         }
         out.push((start, end));

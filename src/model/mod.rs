@@ -5,6 +5,7 @@ pub mod edge;
 mod events;
 mod index;
 pub mod kinds;
+pub mod log_line;
 pub mod metrics;
 mod object_ref;
 mod pod;
