@@ -362,21 +362,11 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/job")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        JobFailed.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn backoff_limit_names_the_cronjob_exit_code_and_first_error_line() {
-        let out = run("backoff-limit");
+        let out = run(&JobFailed, "job/backoff-limit");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.category, Category::JobFailed);
@@ -393,7 +383,7 @@ mod tests {
 
     #[test]
     fn deadline_exceeded_names_the_deadline() {
-        let out = run("deadline-exceeded.json");
+        let out = run(&JobFailed, "job/deadline-exceeded.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "Job shop/reindex-catalog");
@@ -406,13 +396,13 @@ mod tests {
 
     #[test]
     fn a_failed_job_of_a_cronjob_is_rerun_from_the_cronjob_and_a_standalone_one_recreated() {
-        let cron = &run("backoff-limit")[0];
+        let cron = &run(&JobFailed, "job/backoff-limit")[0];
         assert!(
             cron.fix[0].contains("kubectl create job --from=cronjob/nightly-backup"),
             "{:?}",
             cron.fix
         );
-        let out = run("standalone-backoff.json");
+        let out = run(&JobFailed, "job/standalone-backoff.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let job = &out[0];
         assert_eq!(job.workload.to_string(), "Job shop/reindex-catalog");
@@ -426,12 +416,12 @@ mod tests {
 
     #[test]
     fn failure_superseded_by_a_later_successful_run_is_healthy() {
-        assert!(run("superseded.json").is_empty());
+        assert!(run(&JobFailed, "job/superseded.json").is_empty());
     }
 
     #[test]
     fn of_two_failed_runs_only_the_latest_is_reported() {
-        let out = run("two-failed-runs.json");
+        let out = run(&JobFailed, "job/two-failed-runs.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         assert_eq!(out[0].subject.name, "nightly-backup-29920440");
         assert_eq!(out[0].workload.to_string(), "CronJob shop/nightly-backup");

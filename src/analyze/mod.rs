@@ -17,6 +17,8 @@ mod permission;
 mod probe;
 mod quota;
 mod rollout;
+#[cfg(test)]
+mod testing;
 mod unknown;
 mod unschedulable;
 mod volume;

@@ -478,21 +478,11 @@ fn fix_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/node")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        NodeProblem.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn not_ready_node_owns_its_stranded_and_evicted_pods_and_names_the_memory_hog() {
-        let out = run("not-ready.json");
+        let out = run(&NodeProblem, "node/not-ready.json");
         assert!(!out.is_empty());
         assert!(
             out.iter()
@@ -522,7 +512,7 @@ mod tests {
 
     #[test]
     fn disk_pressure_names_the_condition_and_the_evicted_pod() {
-        let out = run("disk-pressure.json");
+        let out = run(&NodeProblem, "node/disk-pressure.json");
         assert!(!out.is_empty());
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "Node worker-3");
@@ -537,6 +527,6 @@ mod tests {
 
     #[test]
     fn healthy_nodes_and_a_cordoned_node_are_not_problems() {
-        assert!(run("healthy.json").is_empty());
+        assert!(run(&NodeProblem, "node/healthy.json").is_empty());
     }
 }

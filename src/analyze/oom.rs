@@ -428,13 +428,12 @@ fn process_names(spec: &Container) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::crash_loop::tests::{fixture, run};
     use super::*;
+    use crate::analyze::testing::run;
 
     #[test]
     fn jvm_heap_larger_than_the_limit_is_oom_killed() {
-        let s = fixture("oom", "jvm-xmx");
-        let f = run(&OomKilled, &s);
+        let f = run(&OomKilled, "oom/jvm-xmx.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::OomKilled);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/web");
@@ -459,8 +458,7 @@ mod tests {
 
     #[test]
     fn init_container_oom_names_the_init_container_and_raises_by_half() {
-        let s = fixture("oom", "init-container");
-        let f = run(&OomKilled, &s);
+        let f = run(&OomKilled, "oom/init-container.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].workload.to_string(), "StatefulSet shop/postgres");
         assert!(
@@ -483,16 +481,14 @@ mod tests {
 
     #[test]
     fn node_oom_event_explains_an_exit_137() {
-        let s = fixture("oom", "node-oom");
-        let f = run(&OomKilled, &s);
+        let f = run(&OomKilled, "oom/node-oom.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(f[0].cause.contains("node worker-1"), "{}", f[0].cause);
     }
 
     #[test]
     fn a_healthy_pod_with_an_old_oom_kill_is_history() {
-        let s = fixture("oom", "healthy");
-        assert!(run(&OomKilled, &s).is_empty());
+        assert!(run(&OomKilled, "oom/healthy.json").is_empty());
     }
 
     #[test]

@@ -505,24 +505,13 @@ fn still_short(snapshot: &Snapshot, kind: &str, ns: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/permission")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture reads");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        Permission.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn rbac_forbidden_in_logs_names_service_account_verb_resource_and_rule() {
-        let findings = run("rbac-forbidden");
+        let findings = run(&Permission, "permission/rbac-forbidden");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.category, Category::Permission);
@@ -549,7 +538,7 @@ mod tests {
 
     #[test]
     fn pod_security_rejection_on_a_daemonset_names_level_and_violations() {
-        let findings = run("podsecurity-daemonset.json");
+        let findings = run(&Permission, "permission/podsecurity-daemonset.json");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.workload.to_string(), "DaemonSet monitoring/node-agent");
@@ -569,12 +558,12 @@ mod tests {
 
     #[test]
     fn healthy_daemonset_with_an_old_rejection_is_silent() {
-        assert!(run("podsecurity-resolved.json").is_empty());
+        assert!(run(&Permission, "permission/podsecurity-resolved.json").is_empty());
     }
 
     #[test]
     fn run_as_non_root_with_a_root_image_names_container_and_image() {
-        let findings = run("run-as-non-root.json");
+        let findings = run(&Permission, "permission/run-as-non-root.json");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.category, Category::Permission);

@@ -642,13 +642,12 @@ fn ready_endpoints(cx: &Context<'_>, namespace: &str, service: &str) -> Option<u
 
 #[cfg(test)]
 mod tests {
-    use super::super::crash_loop::tests::{fixture, run};
     use super::*;
+    use crate::analyze::testing::run;
 
     #[test]
     fn readiness_on_the_wrong_port_empties_the_service() {
-        let s = fixture("probe", "wrong-port");
-        let f = run(&ProbeFailure, &s);
+        let f = run(&ProbeFailure, "probe/wrong-port.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::ProbeFailure);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/web");
@@ -677,8 +676,7 @@ mod tests {
 
     #[test]
     fn liveness_404_kills_and_names_the_served_path() {
-        let s = fixture("probe", "liveness-404");
-        let f = run(&ProbeFailure, &s);
+        let f = run(&ProbeFailure, "probe/liveness-404.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(
             f[0].cause.contains("/health on port 8080") && f[0].cause.contains("404"),
@@ -701,15 +699,13 @@ mod tests {
 
     #[test]
     fn probe_failures_around_an_oom_kill_are_a_symptom() {
-        let s = fixture("oom", "jvm-xmx");
-        let f = run(&ProbeFailure, &s);
+        let f = run(&ProbeFailure, "oom/jvm-xmx.json");
         assert!(!f.is_empty());
         assert!(f.iter().all(|f| f.role == Role::Symptom), "{f:#?}");
     }
 
     #[test]
     fn a_ready_pod_with_a_passing_probe_is_healthy() {
-        let s = fixture("probe", "healthy");
-        assert!(run(&ProbeFailure, &s).is_empty());
+        assert!(run(&ProbeFailure, "probe/healthy.json").is_empty());
     }
 }

@@ -584,21 +584,11 @@ fn limit_range_remedy(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/quota")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        QuotaLimits.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn exceeded_quota_names_the_quota_and_requested_used_limit() {
-        let out = run("exceeded-quota.json");
+        let out = run(&QuotaLimits, "quota/exceeded-quota.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.category, Category::QuotaLimits);
@@ -614,7 +604,7 @@ mod tests {
 
     #[test]
     fn limit_range_maximum_sets_the_memory_limit_down_to_the_maximum() {
-        let out = run("limitrange-max.json");
+        let out = run(&QuotaLimits, "quota/limitrange-max.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "Deployment analytics/etl-worker");
@@ -638,6 +628,6 @@ mod tests {
 
     #[test]
     fn podsecurity_rejection_and_satisfied_replicasets_are_not_quota_problems() {
-        assert!(run("not-quota.json").is_empty());
+        assert!(run(&QuotaLimits, "quota/not-quota.json").is_empty());
     }
 }

@@ -364,13 +364,12 @@ fn finding(cx: &Context<'_>, workload: &ObjectRef, pods: &[&PodContext<'_>]) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::crash_loop::tests::{fixture, run};
     use super::*;
+    use crate::analyze::testing::{fixture, run};
 
     #[test]
     fn a_silent_crash_loop_is_reported_once_per_workload() {
-        let s = fixture("unknown", "silent-crash");
-        let f = run(&Unknown, &s);
+        let f = run(&Unknown, "unknown/silent-crash.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::Unknown);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/legacy-billing");
@@ -386,8 +385,7 @@ mod tests {
 
     #[test]
     fn a_failed_bare_pod_is_its_own_workload() {
-        let s = fixture("unknown", "bare-pod");
-        let f = run(&Unknown, &s);
+        let f = run(&Unknown, "unknown/bare-pod.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].workload.to_string(), "Pod shop/migrate-20261120");
         assert_eq!(f[0].severity, Severity::Warning);
@@ -400,7 +398,7 @@ mod tests {
 
     #[test]
     fn a_workload_another_analyzer_explained_is_left_alone() {
-        let s = fixture("unknown", "silent-crash");
+        let s = fixture("unknown/silent-crash.json");
         let cx = Context::new(&s);
         let pod = &cx.pods[0];
         let mut out = vec![Finding::new(
@@ -416,7 +414,6 @@ mod tests {
 
     #[test]
     fn evicted_terminating_and_old_revision_pods_are_not_unknown() {
-        let s = fixture("unknown", "history");
-        assert!(run(&Unknown, &s).is_empty());
+        assert!(run(&Unknown, "unknown/history.json").is_empty());
     }
 }

@@ -821,17 +821,7 @@ fn pvc_phase(snapshot: &Snapshot, namespace: &str, name: &str) -> Option<String>
 mod tests {
     use super::*;
     use crate::analyze::Category;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/unschedulable")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        Unschedulable.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::{findings, fixture, run};
 
     #[test]
     fn scheduler_message_splits_into_counted_reasons() {
@@ -849,7 +839,7 @@ mod tests {
 
     #[test]
     fn memory_request_larger_than_every_node_is_named_with_the_largest_allocatable() {
-        let out = run("insufficient-memory.json");
+        let out = run(&Unschedulable, "unschedulable/insufficient-memory.json");
         assert_eq!(out.len(), 2, "one per Pending pod, merged by id: {out:#?}");
         assert_eq!(out[0].id, out[1].id);
         let f = &out[0];
@@ -879,7 +869,7 @@ mod tests {
 
     #[test]
     fn node_affinity_mismatch_names_the_label_and_what_nodes_have() {
-        let out = run("node-affinity.json");
+        let out = run(&Unschedulable, "unschedulable/node-affinity.json");
         assert!(
             !out.is_empty() && out.iter().all(|f| f.id == out[0].id),
             "{out:#?}"
@@ -895,15 +885,12 @@ mod tests {
 
     #[test]
     fn scheduled_pod_with_an_old_failed_scheduling_event_is_healthy() {
-        assert!(run("scheduled-now.json").is_empty());
+        assert!(run(&Unschedulable, "unschedulable/scheduled-now.json").is_empty());
     }
 
     #[test]
     fn odd_objects_with_missing_fields_never_panic_any_resource_analyzer() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/unschedulable/odd-objects.json");
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
+        let snapshot = fixture("unschedulable/odd-objects.json");
         let analyzers: [&dyn Analyzer; 6] = [
             &Unschedulable,
             &super::super::volume::Volume,
@@ -913,8 +900,7 @@ mod tests {
             &super::super::job::JobFailed,
         ];
         for a in analyzers {
-            let mut out = Vec::new();
-            a.analyze(&cx, &mut out);
+            let out = findings(a, &snapshot);
             assert!(
                 out.iter().all(|f| !f.cause.is_empty()),
                 "{}: {out:#?}",
