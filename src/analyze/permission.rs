@@ -31,14 +31,6 @@ static PSA_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"violates PodSecurity "([a-z]+)(?::([^"]+))?": (.+)$"#).expect("valid regex")
 });
 
-/// Controllers whose FailedCreate events carry admission rejections of their pods.
-const CREATORS: &[&str] = &[
-    "ReplicaSet",
-    "DaemonSet",
-    "StatefulSet",
-    "Job",
-    "ReplicationController",
-];
 /// An event about a controller that is not in the snapshot is current if this recent.
 const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
@@ -383,7 +375,11 @@ fn pod_security(analyzer: &str, snapshot: &Snapshot, e: &Event) -> Option<Findin
         return None;
     }
     let obj = &e.involved_object;
-    let kind = obj.kind.as_deref().filter(|k| CREATORS.contains(k))?;
+    // Only a controller that creates pods itself carries their admission rejections.
+    let kind = obj
+        .kind
+        .as_deref()
+        .filter(|k| Kind::from_kind_field(k).is_some_and(|k| k.info().creates_pods()))?;
     let message = e.message.as_deref()?;
     let c = PSA_RE.captures(message)?;
     let level = c[1].to_string();

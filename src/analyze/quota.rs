@@ -34,10 +34,7 @@ impl Analyzer for QuotaLimits {
             }
             let obj = &e.involved_object;
             let kind = obj.kind.clone().unwrap_or_default();
-            if !matches!(
-                kind.as_str(),
-                "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController"
-            ) {
+            if !Kind::from_kind_field(&kind).is_some_and(|k| k.info().creates_pods()) {
                 continue;
             }
             let ns = obj

@@ -345,10 +345,7 @@ fn finding(cx: &Context<'_>, workload: &ObjectRef, pods: &[&PodContext<'_>]) -> 
         ),
         "Raise the application's log level (or run it with strace) to see what it does right before it exits.".into(),
     ];
-    if matches!(
-        workload.kind.as_str(),
-        "Deployment" | "StatefulSet" | "DaemonSet"
-    ) {
+    if workload.known_kind().is_some_and(|k| k.info().rolls_out()) {
         f.fix.push(format!(
             "If it worked before, compare with the previous revision: kubectl rollout history -n {ns} {}/{}",
             workload.kind.to_lowercase(),

@@ -512,7 +512,10 @@ fn workload_events(
             push_event(e, seen, out);
         }
     }
-    if subject.kind == "Deployment" || subject.kind == "CronJob" {
+    // What a Deployment or CronJob makes (ReplicaSets, Jobs) carries the events of its
+    // rollouts and runs.
+    let creates = subject.known_kind().and_then(|k| k.info().creates);
+    if creates.is_some_and(|c| c != Kind::Pod) {
         let children: Vec<(
             Kind,
             &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
