@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
 use crate::model::log_line::{Strictness, is_error_line};
-use crate::model::text::{self, Budget};
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, Snapshot};
 
 pub struct JobFailed;
@@ -154,7 +154,7 @@ fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
                 log_line: log.and_then(first_error_line),
                 last_line: log
                     .and_then(|l| l.lines().rev().find(|x| !x.trim().is_empty()))
-                    .map(|l| clip(l.trim())),
+                    .map(|l| clip(l.trim(), Budget::Bytes(MAX_LINE))),
             });
         }
     }
@@ -167,15 +167,11 @@ pub(super) fn first_error_line(log: &str) -> Option<String> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .find(|l| is_error_line(l, Strictness::Mentioned))
-        .map(clip)
+        .map(|l| clip(l, Budget::Bytes(MAX_LINE)))
 }
 
 /// Log lines quoted in a finding keep at most this many bytes.
 const MAX_LINE: usize = 300;
-
-fn clip(line: &str) -> String {
-    text::clip(line, Budget::Bytes(MAX_LINE))
-}
 
 fn signal_note(code: i32) -> &'static str {
     match code {

@@ -157,14 +157,19 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
     for slot in &slots {
         match slot {
             Slot::Line(l) => {
-                let _ = writeln!(text, "{}", cut(l));
+                let _ = writeln!(text, "{}", clip(l, Budget::Bytes(MAX_LINE)));
             }
             Slot::Template(t) => {
                 let c = &miner.clusters[*t];
                 if c.count == 1 {
-                    let _ = writeln!(text, "{}", cut(&c.first));
+                    let _ = writeln!(text, "{}", clip(&c.first, Budget::Bytes(MAX_LINE)));
                 } else {
-                    let _ = writeln!(text, "[x{}] {}", c.count, cut(&c.tokens.join(" ")));
+                    let _ = writeln!(
+                        text,
+                        "[x{}] {}",
+                        c.count,
+                        clip(&c.tokens.join(" "), Budget::Bytes(MAX_LINE))
+                    );
                 }
             }
             Slot::Elided(kind, k) => {
@@ -189,10 +194,6 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
 
 fn scaled(n: usize, detail: f64) -> usize {
     ((n as f64) * detail.clamp(0.0, 1.0)).round() as usize
-}
-
-fn cut(line: &str) -> String {
-    clip(line, Budget::Bytes(MAX_LINE))
 }
 
 /// Retries of one thing: as many tokens, most of them equal once masked (the attempt
