@@ -279,6 +279,12 @@ impl Kind {
         &KINDS[self as usize]
     }
 
+    /// Made by another kind's controller (a Pod by a ReplicaSet, a ReplicaSet by a
+    /// Deployment, a Job by a CronJob), so what a human fixes is up its owner chain.
+    pub fn is_created(self) -> bool {
+        KINDS.iter().any(|k| k.creates == Some(self))
+    }
+
     /// Resolves `Pod`, `PodList`, `pods`, `po`, `deploy`, `deployment.apps` (case-insensitive).
     pub fn parse(s: &str) -> Option<Kind> {
         let lower = s.to_ascii_lowercase();
@@ -345,6 +351,7 @@ mod tests {
             ["Deployment", "StatefulSet", "DaemonSet"]
         );
         assert_eq!(names(|k| !k.listed), ["ReplicationController"]);
+        assert_eq!(names(|k| k.kind.is_created()), ["Pod", "ReplicaSet", "Job"]);
         assert_eq!(
             names(|k| !k.listed_for(false)),
             ["Namespace", "ReplicationController"]

@@ -44,9 +44,10 @@ impl Target {
         };
         namespaces.iter().find_map(|ns| {
             let meta = snapshot.meta(self.kind, ns, &self.name)?;
-            Some(match self.kind {
-                Kind::Pod | Kind::ReplicaSet | Kind::Job => snapshot.workload_of(self.kind, meta),
-                _ => ObjectRef::from_meta(self.kind, meta),
+            Some(if self.kind.is_created() {
+                snapshot.workload_of(self.kind, meta)
+            } else {
+                ObjectRef::from_meta(self.kind, meta)
             })
         })
     }
