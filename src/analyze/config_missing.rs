@@ -571,25 +571,14 @@ pub(super) fn closest<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
     use crate::analyze::Role;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/config_missing")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture reads");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        ConfigMissing.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn missing_configmap_key_names_the_key_and_the_configmap() {
-        let findings = run("configmap-key-missing.json");
+        let findings = run(&ConfigMissing, "config_missing/configmap-key-missing.json");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.category, Category::ConfigMissing);
@@ -617,7 +606,10 @@ mod tests {
 
     #[test]
     fn secret_loaded_by_env_from_that_does_not_exist() {
-        let findings = run("secret-not-found-envfrom.json");
+        let findings = run(
+            &ConfigMissing,
+            "config_missing/secret-not-found-envfrom.json",
+        );
         assert!(!findings.is_empty());
         assert!(
             findings.iter().all(|f| f.id == findings[0].id),
@@ -643,7 +635,7 @@ mod tests {
 
     #[test]
     fn secrets_not_collected_rely_on_the_kubelet_and_say_so() {
-        let findings = run("secret-not-collected.json");
+        let findings = run(&ConfigMissing, "config_missing/secret-not-collected.json");
         assert!(!findings.is_empty());
         assert!(
             findings[0].cause.contains("not cross-checked"),
@@ -654,12 +646,21 @@ mod tests {
 
     #[test]
     fn healthy_pods_and_benign_kube_root_ca_mount_warning_are_silent() {
-        assert!(run("healthy-benign-mount-warning.json").is_empty());
+        assert!(
+            run(
+                &ConfigMissing,
+                "config_missing/healthy-benign-mount-warning.json"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn configmap_volume_that_cannot_mount_names_the_configmap_and_a_similar_one() {
-        let findings = run("failedmount-configmap-volume.json");
+        let findings = run(
+            &ConfigMissing,
+            "config_missing/failedmount-configmap-volume.json",
+        );
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.workload.to_string(), "Deployment shop/app");

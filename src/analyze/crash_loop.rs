@@ -18,6 +18,7 @@ use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Role, Severity, Strength,
 };
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef};
 
 mod logs;
@@ -528,7 +529,7 @@ fn sub_cause(
         );
         return Some(SubCause {
             detail: "app-error",
-            summary: format!("{name}: {}", truncate(err.line.trim(), 90)),
+            summary: format!("{name}: {}", clip(err.line.trim(), Budget::Chars(90))),
             cause,
             fix: vec![match missing_env_name(&err.line, &err.trace) {
                 Some(var) => format!(
@@ -536,7 +537,7 @@ fn sub_cause(
                 ),
                 None => format!(
                     "Fix what the first error says: `{}`.",
-                    truncate(err.line.trim(), 160)
+                    clip(err.line.trim(), Budget::Chars(160))
                 ),
             }],
             image_at_fault: false,
@@ -746,17 +747,6 @@ fn rollback_remedy(
     })
 }
 
-/// `s` trimmed and cut to `max` characters, with `…` when cut.
-pub(super) fn truncate(s: &str, max: usize) -> String {
-    let s = s.trim();
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(max).collect();
-    t.push('…');
-    t
-}
-
 /// `SIGKILL` for 9…
 pub(super) fn signal_name(n: i32) -> Option<&'static str> {
     Some(match n {
@@ -794,45 +784,13 @@ pub(super) fn liveness_kill_events<'a>(
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    use std::collections::BTreeMap;
-    use std::path::PathBuf;
-
+mod tests {
     use super::*;
-    use crate::model::Snapshot;
-    use crate::source::kubectl_dump::parse_log_blocks;
-
-    /// Reads `tests/data/analyze/<dir>/<name>.json` (a v1 List) with its logs from
-    /// `<name>.logs.txt` and `<name>.previous-logs.txt` when present (kubectl dump blocks).
-    pub(in crate::analyze) fn fixture(dir: &str, name: &str) -> Snapshot {
-        let base = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze")
-            .join(dir);
-        let s =
-            crate::source::bundle::read(&base.join(format!("{name}.json"))).expect("fixture reads");
-        let mut logs = BTreeMap::new();
-        for (file, previous) in [
-            (format!("{name}.logs.txt"), false),
-            (format!("{name}.previous-logs.txt"), true),
-        ] {
-            if let Ok(text) = std::fs::read_to_string(base.join(file)) {
-                parse_log_blocks(&text, previous, &mut logs);
-            }
-        }
-        Snapshot::new(s.meta.clone(), s.objects.clone(), logs, Vec::new())
-    }
-
-    pub(in crate::analyze) fn run(analyzer: &dyn Analyzer, s: &Snapshot) -> Vec<Finding> {
-        let cx = Context::new(s);
-        let mut out = Vec::new();
-        analyzer.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn python_keyerror_names_the_missing_env_var() {
-        let s = fixture("crash_loop", "keyerror");
-        let f = run(&CrashLoop, &s);
+        let f = run(&CrashLoop, "crash_loop/keyerror.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::CrashLoop);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/orders");
@@ -852,8 +810,7 @@ pub(super) mod tests {
 
     #[test]
     fn exit_127_names_the_missing_executable() {
-        let s = fixture("crash_loop", "exit127");
-        let f = run(&CrashLoop, &s);
+        let f = run(&CrashLoop, "crash_loop/exit127.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(
             f[0].cause.contains("`celery`") && f[0].cause.contains("127"),
@@ -865,8 +822,7 @@ pub(super) mod tests {
 
     #[test]
     fn exec_format_error_rolls_the_image_back() {
-        let s = fixture("crash_loop", "exec-format");
-        let f = run(&CrashLoop, &s);
+        let f = run(&CrashLoop, "crash_loop/exec-format.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(
             f[0].cause.contains("exec format error") && f[0].cause.contains("arm64"),
@@ -894,8 +850,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_crash_in_a_failed_rollout_is_the_rollouts_symptom() {
-        let s = fixture("crash_loop", "failed-rollout");
-        let f = run(&CrashLoop, &s);
+        let f = run(&CrashLoop, "crash_loop/failed-rollout.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].role, Role::Symptom);
         assert!(
@@ -907,13 +862,11 @@ pub(super) mod tests {
 
     #[test]
     fn a_crash_without_any_clue_is_left_to_unknown() {
-        let s = fixture("crash_loop", "silent-exit");
-        assert!(run(&CrashLoop, &s).is_empty());
+        assert!(run(&CrashLoop, "crash_loop/silent-exit.json").is_empty());
     }
 
     #[test]
     fn healthy_and_oom_killed_containers_are_not_crash_loops() {
-        let s = fixture("crash_loop", "healthy");
-        assert!(run(&CrashLoop, &s).is_empty());
+        assert!(run(&CrashLoop, "crash_loop/healthy.json").is_empty());
     }
 }

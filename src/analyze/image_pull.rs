@@ -615,25 +615,14 @@ fn revision_ran(snapshot: &Snapshot, workload: &ObjectRef, r: &Revision) -> bool
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
     use crate::analyze::Role;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/image_pull")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture reads");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        ImagePull.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn missing_tag_names_the_image_and_rolls_back_to_the_last_running_revision() {
-        let findings = run("tag-not-found.json");
+        let findings = run(&ImagePull, "image_pull/tag-not-found.json");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.category, Category::ImagePull);
@@ -659,7 +648,7 @@ mod tests {
 
     #[test]
     fn unauthorized_pull_says_the_pod_has_no_image_pull_secret() {
-        let findings = run("unauthorized-no-pull-secret.json");
+        let findings = run(&ImagePull, "image_pull/unauthorized-no-pull-secret.json");
         assert_eq!(findings.len(), 2, "one per pod: {findings:#?}");
         assert_eq!(
             findings[0].id, findings[1].id,
@@ -681,7 +670,7 @@ mod tests {
 
     #[test]
     fn healthy_pod_with_an_old_pull_timeout_is_silent() {
-        assert!(run("healthy-after-retry.json").is_empty());
+        assert!(run(&ImagePull, "image_pull/healthy-after-retry.json").is_empty());
     }
 
     #[test]

@@ -9,6 +9,8 @@ use k8s_openapi::api::batch::v1::{Job, JobCondition};
 use k8s_openapi::api::core::v1::Pod;
 
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
+use crate::model::log_line::{Strictness, is_error_line};
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, Snapshot};
 
 pub struct JobFailed;
@@ -152,52 +154,24 @@ fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
                 log_line: log.and_then(first_error_line),
                 last_line: log
                     .and_then(|l| l.lines().rev().find(|x| !x.trim().is_empty()))
-                    .map(|l| clip(l.trim())),
+                    .map(|l| clip(l.trim(), Budget::Bytes(MAX_LINE))),
             });
         }
     }
     out
 }
 
-const ERROR_WORDS: [&str; 10] = [
-    "error",
-    "fatal",
-    "exception",
-    "panic",
-    "failed",
-    "failure",
-    "denied",
-    "refused",
-    "traceback",
-    "cannot",
-];
-
 /// The first line that reads like an error; structured info/debug lines are skipped.
 pub(super) fn first_error_line(log: &str) -> Option<String> {
     log.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .find(|l| {
-            let lower = l.to_lowercase();
-            let informational = lower.contains("\"level\":\"info\"")
-                || lower.contains("level=info")
-                || lower.contains("\"level\":\"debug\"");
-            !informational && ERROR_WORDS.iter().any(|w| lower.contains(w))
-        })
-        .map(clip)
+        .find(|l| is_error_line(l, Strictness::Mentioned))
+        .map(|l| clip(l, Budget::Bytes(MAX_LINE)))
 }
 
-fn clip(line: &str) -> String {
-    const MAX: usize = 300;
-    if line.len() <= MAX {
-        return line.to_string();
-    }
-    let mut end = MAX;
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &line[..end])
-}
+/// Log lines quoted in a finding keep at most this many bytes.
+const MAX_LINE: usize = 300;
 
 fn signal_note(code: i32) -> &'static str {
     match code {
@@ -384,21 +358,11 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/job")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        JobFailed.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn backoff_limit_names_the_cronjob_exit_code_and_first_error_line() {
-        let out = run("backoff-limit");
+        let out = run(&JobFailed, "job/backoff-limit");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.category, Category::JobFailed);
@@ -415,7 +379,7 @@ mod tests {
 
     #[test]
     fn deadline_exceeded_names_the_deadline() {
-        let out = run("deadline-exceeded.json");
+        let out = run(&JobFailed, "job/deadline-exceeded.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "Job shop/reindex-catalog");
@@ -428,13 +392,13 @@ mod tests {
 
     #[test]
     fn a_failed_job_of_a_cronjob_is_rerun_from_the_cronjob_and_a_standalone_one_recreated() {
-        let cron = &run("backoff-limit")[0];
+        let cron = &run(&JobFailed, "job/backoff-limit")[0];
         assert!(
             cron.fix[0].contains("kubectl create job --from=cronjob/nightly-backup"),
             "{:?}",
             cron.fix
         );
-        let out = run("standalone-backoff.json");
+        let out = run(&JobFailed, "job/standalone-backoff.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let job = &out[0];
         assert_eq!(job.workload.to_string(), "Job shop/reindex-catalog");
@@ -448,12 +412,12 @@ mod tests {
 
     #[test]
     fn failure_superseded_by_a_later_successful_run_is_healthy() {
-        assert!(run("superseded.json").is_empty());
+        assert!(run(&JobFailed, "job/superseded.json").is_empty());
     }
 
     #[test]
     fn of_two_failed_runs_only_the_latest_is_reported() {
-        let out = run("two-failed-runs.json");
+        let out = run(&JobFailed, "job/two-failed-runs.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         assert_eq!(out[0].subject.name, "nightly-backup-29920440");
         assert_eq!(out[0].workload.to_string(), "CronJob shop/nightly-backup");

@@ -19,6 +19,8 @@ mod permission;
 mod probe;
 mod quota;
 mod rollout;
+#[cfg(test)]
+mod testing;
 mod unknown;
 mod unschedulable;
 mod volume;
@@ -27,11 +29,7 @@ pub use context::{ContainerView, Context, PodContext};
 pub use finding::{
     Category, Change, Evidence, EvidenceSource, Finding, Remedy, Role, Severity, Strength,
 };
-/// Kubernetes quantities (`250m`, `512Mi`), shared with the policy checks and the report's
-/// resource arithmetic.
-pub use unschedulable::{
-    add_share, format_bytes, format_cpu, node_requests, node_share, parse_quantity,
-};
+pub use unschedulable::{add_share, node_requests, node_share};
 
 use crate::model::Snapshot;
 

@@ -14,6 +14,7 @@ use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Severity, Strength,
 };
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, Snapshot, pod_is_healthy};
 
 pub struct NetworkDns;
@@ -512,24 +513,13 @@ impl Analyzer for NetworkDns {
 }
 
 fn log_evidence(pod: &PodContext<'_>, c: &ContainerView<'_>, hit: &Hit) -> super::Evidence {
-    let excerpt = format!("{}: {}", c.name, truncate(&hit.line, 400));
+    let excerpt = format!("{}: {}", c.name, clip(&hit.line, Budget::Bytes(400)));
     Context::evidence(
         EvidenceSource::Log,
         &pod.subject,
         excerpt,
         Strength::Indirect,
     )
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 fn base(
@@ -824,24 +814,13 @@ fn outage(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/network_dns")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture reads");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        NetworkDns.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn lookup_of_a_mistyped_service_names_both_names_and_the_fix() {
-        let findings = run("service-name-typo");
+        let findings = run(&NetworkDns, "network_dns/service-name-typo");
         assert!(!findings.is_empty());
         assert!(
             findings.iter().all(|f| f.id == findings[0].id),
@@ -867,7 +846,7 @@ mod tests {
 
     #[test]
     fn refused_connection_to_a_cluster_ip_names_the_service_without_endpoints() {
-        let findings = run("service-without-endpoints");
+        let findings = run(&NetworkDns, "network_dns/service-without-endpoints");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.workload.to_string(), "Deployment shop/storefront");
@@ -886,7 +865,7 @@ mod tests {
 
     #[test]
     fn lookup_timeouts_with_coredns_down_are_a_dns_outage() {
-        let findings = run("dns-outage");
+        let findings = run(&NetworkDns, "network_dns/dns-outage");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert!(
@@ -899,7 +878,7 @@ mod tests {
 
     #[test]
     fn healthy_pods_with_old_connection_errors_are_silent() {
-        assert!(run("healthy-stale-errors").is_empty());
+        assert!(run(&NetworkDns, "network_dns/healthy-stale-errors").is_empty());
     }
 
     #[test]

@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 use k8s_openapi::api::core::v1::{Event, Node, NodeCondition};
 use regex::Regex;
 
-use super::unschedulable::{format_quantity, parse_quantity};
 use super::{
     Analyzer, Category, Context, Evidence, EvidenceSource, Finding, PodContext, Severity, Strength,
 };
+use crate::model::quantity::{format_resource, parse_quantity};
 use crate::model::{ObjectRef, event_last_seen};
 
 pub struct NodeProblem;
@@ -436,7 +436,7 @@ fn workload_name(pod: &PodContext<'_>) -> String {
 fn humanize(resource: &str, q: &str) -> String {
     match parse_quantity(q) {
         Some(v) if v > 0.0 => {
-            let h = format_quantity(resource, v);
+            let h = format_resource(resource, v);
             if h == q { h } else { format!("{h} ({q})") }
         }
         _ => q.to_string(),
@@ -478,21 +478,11 @@ fn fix_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/node")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        NodeProblem.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn not_ready_node_owns_its_stranded_and_evicted_pods_and_names_the_memory_hog() {
-        let out = run("not-ready.json");
+        let out = run(&NodeProblem, "node/not-ready.json");
         assert!(!out.is_empty());
         assert!(
             out.iter()
@@ -522,7 +512,7 @@ mod tests {
 
     #[test]
     fn disk_pressure_names_the_condition_and_the_evicted_pod() {
-        let out = run("disk-pressure.json");
+        let out = run(&NodeProblem, "node/disk-pressure.json");
         assert!(!out.is_empty());
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "Node worker-3");
@@ -537,6 +527,6 @@ mod tests {
 
     #[test]
     fn healthy_nodes_and_a_cordoned_node_are_not_problems() {
-        assert!(run("healthy.json").is_empty());
+        assert!(run(&NodeProblem, "node/healthy.json").is_empty());
     }
 }

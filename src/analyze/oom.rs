@@ -16,6 +16,7 @@ use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Severity, Strength,
 };
+use crate::model::quantity::quantity_bytes;
 use crate::model::{event_first_seen, event_last_seen};
 
 pub struct OomKilled;
@@ -137,7 +138,7 @@ fn finding(
         Some(l) => format!("at its {l} memory limit"),
         None => "with no memory limit of its own (the node ran out of memory)".to_string(),
     };
-    let why = match (&demand, limit.and_then(parse_quantity)) {
+    let why = match (&demand, limit.and_then(quantity_bytes)) {
         (Some(d), Some(lim)) if d.heap >= lim => format!(
             ": {} ({}) lets the heap alone grow to {}, more than the limit",
             d.flag,
@@ -305,7 +306,7 @@ fn demand_in(text: &str, source: &str) -> Option<Demand> {
 
 /// The new limit and the arithmetic behind it.
 fn recommend(limit: &str, demand: Option<&Demand>) -> Option<(String, String)> {
-    let current = parse_quantity(limit)?;
+    let current = quantity_bytes(limit)?;
     if current == 0 {
         return None;
     }
@@ -338,31 +339,6 @@ fn recommend(limit: &str, demand: Option<&Demand>) -> Option<(String, String)> {
 
 fn round_up(bytes: u64) -> u64 {
     bytes.div_ceil(ROUND_TO).saturating_mul(ROUND_TO)
-}
-
-/// Bytes of a Kubernetes quantity: `512Mi`, `1Gi`, `1.5G`, `268435456`.
-pub(super) fn parse_quantity(q: &str) -> Option<u64> {
-    let q = q.trim();
-    let split = q
-        .find(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
-        .unwrap_or(q.len());
-    let (num, suffix) = q.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let mult: f64 = match suffix {
-        "" => 1.0,
-        "Ki" => 1024.0,
-        "Mi" => MI as f64,
-        "Gi" => GI as f64,
-        "Ti" => (1024 * GI) as f64,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "m" => 1e-3,
-        _ => return None,
-    };
-    let bytes = n * mult;
-    (bytes.is_finite() && bytes >= 0.0).then(|| bytes.round() as u64)
 }
 
 /// `1280Mi`, `2Gi`: whole Gi when it divides evenly, else Mi rounded up.
@@ -452,13 +428,12 @@ fn process_names(spec: &Container) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::crash_loop::tests::{fixture, run};
     use super::*;
+    use crate::analyze::testing::run;
 
     #[test]
     fn jvm_heap_larger_than_the_limit_is_oom_killed() {
-        let s = fixture("oom", "jvm-xmx");
-        let f = run(&OomKilled, &s);
+        let f = run(&OomKilled, "oom/jvm-xmx.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::OomKilled);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/web");
@@ -483,8 +458,7 @@ mod tests {
 
     #[test]
     fn init_container_oom_names_the_init_container_and_raises_by_half() {
-        let s = fixture("oom", "init-container");
-        let f = run(&OomKilled, &s);
+        let f = run(&OomKilled, "oom/init-container.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].workload.to_string(), "StatefulSet shop/postgres");
         assert!(
@@ -507,23 +481,18 @@ mod tests {
 
     #[test]
     fn node_oom_event_explains_an_exit_137() {
-        let s = fixture("oom", "node-oom");
-        let f = run(&OomKilled, &s);
+        let f = run(&OomKilled, "oom/node-oom.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(f[0].cause.contains("node worker-1"), "{}", f[0].cause);
     }
 
     #[test]
     fn a_healthy_pod_with_an_old_oom_kill_is_history() {
-        let s = fixture("oom", "healthy");
-        assert!(run(&OomKilled, &s).is_empty());
+        assert!(run(&OomKilled, "oom/healthy.json").is_empty());
     }
 
     #[test]
     fn quantities_round_trip() {
-        assert_eq!(parse_quantity("512Mi"), Some(512 * MI));
-        assert_eq!(parse_quantity("1Gi"), Some(GI));
-        assert_eq!(parse_quantity("1G"), Some(1_000_000_000));
         assert_eq!(format_quantity(1280 * MI), "1280Mi");
         assert_eq!(format_quantity(2 * GI), "2Gi");
         assert_eq!(round_up(700 * MI), 704 * MI);

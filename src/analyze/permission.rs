@@ -13,6 +13,7 @@ use super::{
     Analyzer, Category, ContainerView, Context, EvidenceSource, Finding, PodContext, Severity,
     Strength,
 };
+use crate::model::text::floor_boundary;
 use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen};
 
 pub struct Permission;
@@ -30,14 +31,6 @@ static PSA_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"violates PodSecurity "([a-z]+)(?::([^"]+))?": (.+)$"#).expect("valid regex")
 });
 
-/// Controllers whose FailedCreate events carry admission rejections of their pods.
-const CREATORS: &[&str] = &[
-    "ReplicaSet",
-    "DaemonSet",
-    "StatefulSet",
-    "Job",
-    "ReplicationController",
-];
 /// An event about a controller that is not in the snapshot is current if this recent.
 const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
@@ -286,14 +279,8 @@ fn excerpt_around(line: &str, marker: &str) -> String {
         return line.to_string();
     }
     let at = line.find(marker).unwrap_or(0);
-    let mut start = at.saturating_sub(60);
-    while !line.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (at + 240).min(line.len());
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
+    let start = floor_boundary(line, at.saturating_sub(60));
+    let end = floor_boundary(line, at + 240);
     format!("…{}…", &line[start..end])
 }
 
@@ -388,7 +375,11 @@ fn pod_security(analyzer: &str, snapshot: &Snapshot, e: &Event) -> Option<Findin
         return None;
     }
     let obj = &e.involved_object;
-    let kind = obj.kind.as_deref().filter(|k| CREATORS.contains(k))?;
+    // Only a controller that creates pods itself carries their admission rejections.
+    let kind = obj
+        .kind
+        .as_deref()
+        .filter(|k| Kind::from_kind_field(k).is_some_and(|k| k.info().creates_pods()))?;
     let message = e.message.as_deref()?;
     let c = PSA_RE.captures(message)?;
     let level = c[1].to_string();
@@ -510,24 +501,13 @@ fn still_short(snapshot: &Snapshot, kind: &str, ns: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/permission")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture reads");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        Permission.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn rbac_forbidden_in_logs_names_service_account_verb_resource_and_rule() {
-        let findings = run("rbac-forbidden");
+        let findings = run(&Permission, "permission/rbac-forbidden");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.category, Category::Permission);
@@ -554,7 +534,7 @@ mod tests {
 
     #[test]
     fn pod_security_rejection_on_a_daemonset_names_level_and_violations() {
-        let findings = run("podsecurity-daemonset.json");
+        let findings = run(&Permission, "permission/podsecurity-daemonset.json");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.workload.to_string(), "DaemonSet monitoring/node-agent");
@@ -574,12 +554,12 @@ mod tests {
 
     #[test]
     fn healthy_daemonset_with_an_old_rejection_is_silent() {
-        assert!(run("podsecurity-resolved.json").is_empty());
+        assert!(run(&Permission, "permission/podsecurity-resolved.json").is_empty());
     }
 
     #[test]
     fn run_as_non_root_with_a_root_image_names_container_and_image() {
-        let findings = run("run-as-non-root.json");
+        let findings = run(&Permission, "permission/run-as-non-root.json");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let f = &findings[0];
         assert_eq!(f.category, Category::Permission);

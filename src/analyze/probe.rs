@@ -12,11 +12,12 @@ use k8s_openapi::api::core::v1::{Container, Event, Probe, Service};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use regex::Regex;
 
-use super::crash_loop::{container_log, liveness_kill_events, signal_name, truncate};
+use super::crash_loop::{container_log, liveness_kill_events, signal_name};
 use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Role, Severity, Strength,
 };
+use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef};
 
 pub struct ProbeFailure;
@@ -314,7 +315,7 @@ fn analyze_container(
     f.cause = format!("The {probe_name} probe of container {name} {problem}, {consequence}.");
     f.summary = format!(
         "{probe_name} probe of {name} failing ({})",
-        truncate(message, 80)
+        clip(message.trim(), Budget::Chars(80))
     );
     f.severity = if which == Which::Readiness && !consequence.contains("Service") {
         Severity::Warning
@@ -470,7 +471,7 @@ fn probe_error(message: &str) -> String {
         .rsplit_once(": connect: ")
         .map(|(_, d)| d)
         .unwrap_or(detail);
-    format!(" (`{}`)", truncate(detail, 120))
+    format!(" (`{}`)", clip(detail.trim(), Budget::Chars(120)))
 }
 
 /// The probe's port as a number, resolving a named port through the container's ports.
@@ -505,7 +506,10 @@ fn listening_port(spec: &Container, logs: [Option<&str>; 2]) -> Option<(i32, Str
                     .next()
                     .and_then(|m| m.as_str().parse().ok())
             {
-                return Some((p, format!("log: `{}`", truncate(line.trim(), 100))));
+                return Some((
+                    p,
+                    format!("log: `{}`", clip(line.trim(), Budget::Chars(100))),
+                ));
             }
         }
     }
@@ -518,7 +522,10 @@ fn listening_port(spec: &Container, logs: [Option<&str>; 2]) -> Option<(i32, Str
         .collect();
     let joined = argv.join(" ");
     if let Some(p) = ARG_PORT.captures(&joined).and_then(|c| c[1].parse().ok()) {
-        return Some((p, format!("args: `{}`", truncate(&joined, 80))));
+        return Some((
+            p,
+            format!("args: `{}`", clip(joined.trim(), Budget::Chars(80))),
+        ));
     }
     spec.env.iter().flatten().find_map(|e| {
         let port_var = matches!(
@@ -549,7 +556,10 @@ fn served_path(
             {
                 return Some((
                     p.to_string(),
-                    format!("log answers 200: `{}`", truncate(line.trim(), 160)),
+                    format!(
+                        "log answers 200: `{}`",
+                        clip(line.trim(), Budget::Chars(160))
+                    ),
                 ));
             }
         }
@@ -632,13 +642,12 @@ fn ready_endpoints(cx: &Context<'_>, namespace: &str, service: &str) -> Option<u
 
 #[cfg(test)]
 mod tests {
-    use super::super::crash_loop::tests::{fixture, run};
     use super::*;
+    use crate::analyze::testing::run;
 
     #[test]
     fn readiness_on_the_wrong_port_empties_the_service() {
-        let s = fixture("probe", "wrong-port");
-        let f = run(&ProbeFailure, &s);
+        let f = run(&ProbeFailure, "probe/wrong-port.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::ProbeFailure);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/web");
@@ -667,8 +676,7 @@ mod tests {
 
     #[test]
     fn liveness_404_kills_and_names_the_served_path() {
-        let s = fixture("probe", "liveness-404");
-        let f = run(&ProbeFailure, &s);
+        let f = run(&ProbeFailure, "probe/liveness-404.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert!(
             f[0].cause.contains("/health on port 8080") && f[0].cause.contains("404"),
@@ -691,15 +699,13 @@ mod tests {
 
     #[test]
     fn probe_failures_around_an_oom_kill_are_a_symptom() {
-        let s = fixture("oom", "jvm-xmx");
-        let f = run(&ProbeFailure, &s);
+        let f = run(&ProbeFailure, "oom/jvm-xmx.json");
         assert!(!f.is_empty());
         assert!(f.iter().all(|f| f.role == Role::Symptom), "{f:#?}");
     }
 
     #[test]
     fn a_ready_pod_with_a_passing_probe_is_healthy() {
-        let s = fixture("probe", "healthy");
-        assert!(run(&ProbeFailure, &s).is_empty());
+        assert!(run(&ProbeFailure, "probe/healthy.json").is_empty());
     }
 }

@@ -11,10 +11,10 @@ use k8s_openapi::api::core::v1::{Container, Event, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use regex::Regex;
 
-use super::unschedulable::{exact_quantity, format_quantity, parse_quantity};
 use super::{
     Analyzer, Category, Change, Context, EvidenceSource, Finding, Remedy, Severity, Strength,
 };
+use crate::model::quantity::{exact_resource, format_resource, parse_quantity};
 use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen};
 
 pub struct QuotaLimits;
@@ -34,10 +34,7 @@ impl Analyzer for QuotaLimits {
             }
             let obj = &e.involved_object;
             let kind = obj.kind.clone().unwrap_or_default();
-            if !matches!(
-                kind.as_str(),
-                "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicationController"
-            ) {
+            if !Kind::from_kind_field(&kind).is_some_and(|k| k.info().creates_pods()) {
                 continue;
             }
             let ns = obj
@@ -345,8 +342,8 @@ fn quota_exceeded(
         let arithmetic = match (rv, uv, hv) {
             (Some(rv), Some(uv), Some(hv)) => format!(
                 " ({u} + {r} = {} > {hard}; {} left)",
-                format_quantity(resource, uv + rv),
-                format_quantity(resource, (hv - uv).max(0.0))
+                format_resource(resource, uv + rv),
+                format_resource(resource, (hv - uv).max(0.0))
             ),
             _ => String::new(),
         };
@@ -359,7 +356,7 @@ fn quota_exceeded(
         if let (Some(rv), Some(uv)) = (rv, uv) {
             f.fix.push(format!(
                 "Raise {resource} in ResourceQuota {quota} to at least {} (`kubectl edit resourcequota {quota} -n {ns}`), or lower the {resource} of {workload}'s pods, or free quota held by other workloads in {ns}.",
-                format_quantity(resource, uv + rv)
+                format_resource(resource, uv + rv)
             ));
         }
     }
@@ -533,7 +530,7 @@ fn limit_range_remedy(
         .and_then(|r| r.requests.as_ref())
         .and_then(|m| m.get(resource))
         .map(|q| q.0.clone());
-    let to = exact_quantity(resource, allowed_v);
+    let to = exact_resource(resource, allowed_v);
     match (bound, field, resource) {
         ("maximum", "limit", "memory") => {
             let req_v = request.as_deref().and_then(parse_quantity);
@@ -584,21 +581,11 @@ fn limit_range_remedy(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/quota")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        QuotaLimits.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn exceeded_quota_names_the_quota_and_requested_used_limit() {
-        let out = run("exceeded-quota.json");
+        let out = run(&QuotaLimits, "quota/exceeded-quota.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.category, Category::QuotaLimits);
@@ -614,7 +601,7 @@ mod tests {
 
     #[test]
     fn limit_range_maximum_sets_the_memory_limit_down_to_the_maximum() {
-        let out = run("limitrange-max.json");
+        let out = run(&QuotaLimits, "quota/limitrange-max.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "Deployment analytics/etl-worker");
@@ -638,6 +625,6 @@ mod tests {
 
     #[test]
     fn podsecurity_rejection_and_satisfied_replicasets_are_not_quota_problems() {
-        assert!(run("not-quota.json").is_empty());
+        assert!(run(&QuotaLimits, "quota/not-quota.json").is_empty());
     }
 }

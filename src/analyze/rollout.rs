@@ -541,21 +541,11 @@ fn template_diff(current: Option<&PodTemplateSpec>, wanted: &PodTemplateSpec) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/rollout")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        RolloutStuck.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn progress_deadline_exceeded_names_both_replicasets_and_rolls_the_image_back() {
-        let out = run("deadline-exceeded.json");
+        let out = run(&RolloutStuck, "rollout/deadline-exceeded.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.category, Category::RolloutStuck);
@@ -582,7 +572,7 @@ mod tests {
 
     #[test]
     fn paused_deployment_with_a_pending_image_change() {
-        let out = run("paused.json");
+        let out = run(&RolloutStuck, "rollout/paused.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert!(
@@ -595,6 +585,6 @@ mod tests {
 
     #[test]
     fn finished_rollouts_are_healthy() {
-        assert!(run("healthy.json").is_empty());
+        assert!(run(&RolloutStuck, "rollout/healthy.json").is_empty());
     }
 }

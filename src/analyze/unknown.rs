@@ -345,10 +345,7 @@ fn finding(cx: &Context<'_>, workload: &ObjectRef, pods: &[&PodContext<'_>]) -> 
         ),
         "Raise the application's log level (or run it with strace) to see what it does right before it exits.".into(),
     ];
-    if matches!(
-        workload.kind.as_str(),
-        "Deployment" | "StatefulSet" | "DaemonSet"
-    ) {
+    if workload.known_kind().is_some_and(|k| k.info().rolls_out()) {
         f.fix.push(format!(
             "If it worked before, compare with the previous revision: kubectl rollout history -n {ns} {}/{}",
             workload.kind.to_lowercase(),
@@ -364,13 +361,12 @@ fn finding(cx: &Context<'_>, workload: &ObjectRef, pods: &[&PodContext<'_>]) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::crash_loop::tests::{fixture, run};
     use super::*;
+    use crate::analyze::testing::{fixture, run};
 
     #[test]
     fn a_silent_crash_loop_is_reported_once_per_workload() {
-        let s = fixture("unknown", "silent-crash");
-        let f = run(&Unknown, &s);
+        let f = run(&Unknown, "unknown/silent-crash.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].category, Category::Unknown);
         assert_eq!(f[0].workload.to_string(), "Deployment shop/legacy-billing");
@@ -386,8 +382,7 @@ mod tests {
 
     #[test]
     fn a_failed_bare_pod_is_its_own_workload() {
-        let s = fixture("unknown", "bare-pod");
-        let f = run(&Unknown, &s);
+        let f = run(&Unknown, "unknown/bare-pod.json");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].workload.to_string(), "Pod shop/migrate-20261120");
         assert_eq!(f[0].severity, Severity::Warning);
@@ -400,7 +395,7 @@ mod tests {
 
     #[test]
     fn a_workload_another_analyzer_explained_is_left_alone() {
-        let s = fixture("unknown", "silent-crash");
+        let s = fixture("unknown/silent-crash.json");
         let cx = Context::new(&s);
         let pod = &cx.pods[0];
         let mut out = vec![Finding::new(
@@ -416,7 +411,6 @@ mod tests {
 
     #[test]
     fn evicted_terminating_and_old_revision_pods_are_not_unknown() {
-        let s = fixture("unknown", "history");
-        assert!(run(&Unknown, &s).is_empty());
+        assert!(run(&Unknown, "unknown/history.json").is_empty());
     }
 }

@@ -2,7 +2,6 @@
 //! `0/N nodes are available: …` message into reasons with node counts and compares the
 //! pod's requests with what the nodes can offer (status.allocatable), so the cause names
 //! the requested amount against the largest node, the taint, or the node selector.
-//! Also owns the small Kubernetes quantity parser the resource analyzers share.
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,6 +14,7 @@ use super::{
     Analyzer, Change, Context, EvidenceSource, Finding, PodContext, Remedy, Role, Severity,
     Strength,
 };
+use crate::model::quantity::{MI, exact_resource, format_resource, parse_quantity};
 use crate::model::{Kind, NodeRequests, Snapshot};
 
 pub struct Unschedulable;
@@ -440,7 +440,7 @@ fn insufficient(
             ))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0));
-    let req_text = format_quantity(resource, requested);
+    let req_text = format_resource(resource, requested);
     let who = who(pc);
     let per = if pc.workload == pc.subject {
         ""
@@ -459,7 +459,7 @@ fn insufficient(
         )];
         return;
     };
-    let largest_text = format_quantity(resource, largest);
+    let largest_text = format_resource(resource, largest);
     finding.facts.insert(
         format!("largest_allocatable.{resource}"),
         format!("{largest_text} ({largest_node})"),
@@ -482,7 +482,7 @@ fn insufficient(
             .map(|(f, n)| {
                 format!(
                     "; the most free is {} on {n}",
-                    format_quantity(resource, f.max(0.0))
+                    format_resource(resource, f.max(0.0))
                 )
             })
             .unwrap_or_default();
@@ -603,14 +603,14 @@ fn fitting_remedy(
     if to <= 0.0 || over <= 0.0 {
         return None;
     }
-    let to_text = exact_quantity(resource, to);
+    let to_text = exact_resource(resource, to);
     let (node_name, alloc) = node;
     let rationale = format!(
         "pod requests {resource} {} in total but the largest node allocatable is {} ({node_name}); after the requests of pods already there {} is free, rounded down to {}: container {container} goes from {} to {to_text}",
-        format_quantity(resource, requested),
-        format_quantity(resource, alloc),
-        format_quantity(resource, free),
-        exact_quantity(resource, target_total),
+        format_resource(resource, requested),
+        format_resource(resource, alloc),
+        format_resource(resource, free),
+        exact_resource(resource, target_total),
         current.1,
     );
     let change = if resource == "memory" {
@@ -817,139 +817,11 @@ fn pvc_phase(snapshot: &Snapshot, namespace: &str, name: &str) -> Option<String>
         .clone()
 }
 
-// ---- quantities -------------------------------------------------------------------------
-
-const KI: f64 = 1024.0;
-const MI: f64 = KI * 1024.0;
-const GI: f64 = MI * 1024.0;
-const TI: f64 = GI * 1024.0;
-
-/// A Kubernetes quantity (`3605684Ki`, `6Gi`, `1930m`, `1.5`, `2e3`) as a plain number:
-/// bytes for memory and storage, cores for cpu.
-pub fn parse_quantity(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-        .unwrap_or(s.len());
-    let (num, suffix) = s.split_at(split);
-    let value: f64 = num.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "Ki" => KI,
-        "Mi" => MI,
-        "Gi" => GI,
-        "Ti" => TI,
-        "Pi" => TI * 1024.0,
-        "Ei" => TI * 1024.0 * 1024.0,
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse().ok()?),
-        _ => return None,
-    };
-    let v = value * factor;
-    v.is_finite().then_some(v)
-}
-
-/// A value for humans in the unit kubectl users think in for this resource.
-pub(super) fn format_quantity(resource: &str, value: f64) -> String {
-    let r = resource.rsplit('.').next().unwrap_or(resource);
-    if r == "cpu" || resource.ends_with("cpu") {
-        format_cpu(value)
-    } else if r == "memory"
-        || r == "storage"
-        || r == "ephemeral-storage"
-        || resource.contains("memory")
-        || resource.contains("storage")
-    {
-        format_bytes(value)
-    } else {
-        trim_float(value)
-    }
-}
-
-/// `6Gi`, `3.4Gi`, `512Mi`, `1843200Ki` → `1.8Gi`.
-pub fn format_bytes(bytes: f64) -> String {
-    for (unit, size) in [("Ti", TI), ("Gi", GI), ("Mi", MI), ("Ki", KI)] {
-        if bytes >= size {
-            let v = bytes / size;
-            return if (v - v.round()).abs() < 1e-9 || v >= 10.0 || unit == "Ki" {
-                format!("{}{unit}", v.round() as i64)
-            } else {
-                format!("{}{unit}", trim_float((v * 10.0).round() / 10.0))
-            };
-        }
-    }
-    format!("{}", bytes.round() as i64)
-}
-
-/// A value to write into a manifest: exact, in the largest unit that keeps it whole
-/// (`3Gi`, `3328Mi`, `250m`).
-pub(super) fn exact_quantity(resource: &str, value: f64) -> String {
-    if resource == "cpu" {
-        return format_cpu(value);
-    }
-    for (unit, size) in [("Gi", GI), ("Mi", MI), ("Ki", KI)] {
-        let v = value / size;
-        if v >= 1.0 && (v - v.round()).abs() < 1e-9 {
-            return format!("{}{unit}", v.round() as i64);
-        }
-    }
-    format!("{}", value.round() as i64)
-}
-
-/// `1`, `1.5`, `250m`.
-pub fn format_cpu(cores: f64) -> String {
-    if (cores - cores.round()).abs() < 1e-9 {
-        format!("{}", cores.round() as i64)
-    } else {
-        format!("{}m", (cores * 1000.0).round() as i64)
-    }
-}
-
-fn trim_float(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analyze::Category;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/unschedulable")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        Unschedulable.analyze(&cx, &mut out);
-        out
-    }
-
-    #[test]
-    fn quantities_parse_and_format() {
-        assert_eq!(parse_quantity("3605684Ki"), Some(3605684.0 * 1024.0));
-        assert_eq!(parse_quantity("1930m"), Some(1.93));
-        assert_eq!(
-            parse_quantity("6Gi").map(format_bytes).as_deref(),
-            Some("6Gi")
-        );
-        assert_eq!(format_bytes(3605684.0 * 1024.0), "3.4Gi");
-        assert_eq!(format_bytes(3584.0 * MI), "3.5Gi");
-        assert_eq!(format_bytes(512.0 * MI), "512Mi");
-        assert_eq!(format_cpu(0.25), "250m");
-        assert_eq!(parse_quantity("74748293722"), Some(74748293722.0));
-        assert_eq!(parse_quantity("1e3"), Some(1000.0));
-        assert_eq!(parse_quantity("lots"), None);
-    }
+    use crate::analyze::testing::{findings, fixture, run};
 
     #[test]
     fn scheduler_message_splits_into_counted_reasons() {
@@ -967,7 +839,7 @@ mod tests {
 
     #[test]
     fn memory_request_larger_than_every_node_is_named_with_the_largest_allocatable() {
-        let out = run("insufficient-memory.json");
+        let out = run(&Unschedulable, "unschedulable/insufficient-memory.json");
         assert_eq!(out.len(), 2, "one per Pending pod, merged by id: {out:#?}");
         assert_eq!(out[0].id, out[1].id);
         let f = &out[0];
@@ -997,7 +869,7 @@ mod tests {
 
     #[test]
     fn node_affinity_mismatch_names_the_label_and_what_nodes_have() {
-        let out = run("node-affinity.json");
+        let out = run(&Unschedulable, "unschedulable/node-affinity.json");
         assert!(
             !out.is_empty() && out.iter().all(|f| f.id == out[0].id),
             "{out:#?}"
@@ -1013,15 +885,12 @@ mod tests {
 
     #[test]
     fn scheduled_pod_with_an_old_failed_scheduling_event_is_healthy() {
-        assert!(run("scheduled-now.json").is_empty());
+        assert!(run(&Unschedulable, "unschedulable/scheduled-now.json").is_empty());
     }
 
     #[test]
     fn odd_objects_with_missing_fields_never_panic_any_resource_analyzer() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/unschedulable/odd-objects.json");
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
+        let snapshot = fixture("unschedulable/odd-objects.json");
         let analyzers: [&dyn Analyzer; 6] = [
             &Unschedulable,
             &super::super::volume::Volume,
@@ -1031,8 +900,7 @@ mod tests {
             &super::super::job::JobFailed,
         ];
         for a in analyzers {
-            let mut out = Vec::new();
-            a.analyze(&cx, &mut out);
+            let out = findings(a, &snapshot);
             assert!(
                 out.iter().all(|f| !f.cause.is_empty()),
                 "{}: {out:#?}",

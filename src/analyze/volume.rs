@@ -551,21 +551,11 @@ fn nodes_holding(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(fixture: &str) -> Vec<Finding> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/analyze/volume")
-            .join(fixture);
-        let snapshot = crate::source::bundle::read(&path).expect("fixture");
-        let cx = Context::new(&snapshot);
-        let mut out = Vec::new();
-        Volume.analyze(&cx, &mut out);
-        out
-    }
+    use crate::analyze::testing::run;
 
     #[test]
     fn missing_storage_class_names_the_claim_the_class_and_the_existing_ones() {
-        let out = run("missing-storage-class.json");
+        let out = run(&Volume, "volume/missing-storage-class.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.category, Category::Volume);
@@ -583,7 +573,7 @@ mod tests {
 
     #[test]
     fn multi_attach_on_a_statefulset_names_the_volume_and_the_claim() {
-        let out = run("multi-attach.json");
+        let out = run(&Volume, "volume/multi-attach.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         let f = &out[0];
         assert_eq!(f.workload.to_string(), "StatefulSet shop/postgres");
@@ -598,12 +588,12 @@ mod tests {
 
     #[test]
     fn projected_token_volume_mount_failure_is_not_a_volume_problem() {
-        assert!(run("projected-mount.json").is_empty());
+        assert!(run(&Volume, "volume/projected-mount.json").is_empty());
     }
 
     #[test]
     fn claim_from_a_statefulset_template_without_pods_maps_to_the_statefulset() {
-        let out = run("missing-storage-class-no-pod.json");
+        let out = run(&Volume, "volume/missing-storage-class-no-pod.json");
         assert_eq!(out.len(), 1, "{out:#?}");
         assert_eq!(out[0].workload.to_string(), "StatefulSet shop/postgres");
     }

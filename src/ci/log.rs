@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use super::classify::{decide_kind, tool_of_command};
 use super::signals::{Class, Signal, classify_line};
 use crate::model::ci::FailureKind;
+use crate::model::text::{Budget, clip};
 
 /// What the jobs API says about the failing step, to pick its section of the log when
 /// several steps printed errors (a `continue-on-error` step before the real failure).
@@ -299,10 +300,7 @@ fn shown(raw: &str) -> String {
         .strip_prefix("##[error]")
         .unwrap_or(&content)
         .trim_end();
-    match content.char_indices().nth(MAX_LINE) {
-        Some((at, _)) => format!("{}…", &content[..at]),
-        None => content.to_string(),
-    }
+    clip(content, Budget::Chars(MAX_LINE))
 }
 
 fn failing_section(sections: &[Section], hint: Option<&StepHint<'_>>) -> Option<usize> {

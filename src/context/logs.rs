@@ -12,6 +12,9 @@
 
 use std::fmt::Write as _;
 
+use crate::model::log_line::{Strictness, is_error_line};
+use crate::model::text::{Budget, clip};
+
 /// Lines kept verbatim at the start and at the end.
 const HEAD: usize = 2;
 const TAIL: usize = 8;
@@ -64,7 +67,7 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
     // The first error and the traces are kept whole; elsewhere a run of alike lines in the
     // verbatim regions keeps its ends.
     let mut whole = vec![false; n];
-    if let Some(first) = lines.iter().position(|l| is_error(l)) {
+    if let Some(first) = lines.iter().position(|l| is_error_line(l, Strictness::Any)) {
         keep[first] = Keep::Verbatim;
         whole[first] = true;
         // The line before an error often names what was being attempted.
@@ -154,14 +157,19 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
     for slot in &slots {
         match slot {
             Slot::Line(l) => {
-                let _ = writeln!(text, "{}", cut(l));
+                let _ = writeln!(text, "{}", clip(l, Budget::Bytes(MAX_LINE)));
             }
             Slot::Template(t) => {
                 let c = &miner.clusters[*t];
                 if c.count == 1 {
-                    let _ = writeln!(text, "{}", cut(&c.first));
+                    let _ = writeln!(text, "{}", clip(&c.first, Budget::Bytes(MAX_LINE)));
                 } else {
-                    let _ = writeln!(text, "[x{}] {}", c.count, cut(&c.tokens.join(" ")));
+                    let _ = writeln!(
+                        text,
+                        "[x{}] {}",
+                        c.count,
+                        clip(&c.tokens.join(" "), Budget::Bytes(MAX_LINE))
+                    );
                 }
             }
             Slot::Elided(kind, k) => {
@@ -186,51 +194,6 @@ pub fn compress(log: &str, detail: f64) -> Compressed {
 
 fn scaled(n: usize, detail: f64) -> usize {
     ((n as f64) * detail.clamp(0.0, 1.0)).round() as usize
-}
-
-fn cut(line: &str) -> String {
-    if line.len() <= MAX_LINE {
-        return line.to_string();
-    }
-    let mut end = MAX_LINE;
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &line[..end])
-}
-
-/// Whether a line reports an error (any language, any logger).
-pub fn is_error(line: &str) -> bool {
-    let l = line.to_ascii_lowercase();
-    const MARKERS: &[&str] = &[
-        "error",
-        "fatal",
-        "panic",
-        "exception",
-        "traceback",
-        "failed",
-        "failure",
-        "refused",
-        "denied",
-        "forbidden",
-        "unauthorized",
-        "timeout",
-        "timed out",
-        "cannot ",
-        "can't ",
-        "unable to",
-        "not found",
-        "no such",
-        "invalid",
-        "killed",
-        "segmentation fault",
-        "out of memory",
-        "oomkill",
-        "level=error",
-        "level=fatal",
-        "critical",
-    ];
-    MARKERS.iter().any(|m| l.contains(m))
 }
 
 /// Retries of one thing: as many tokens, most of them equal once masked (the attempt
@@ -282,7 +245,7 @@ fn traces(lines: &[&str]) -> Vec<(usize, usize)> {
             end += 1;
         }
         // The exception line that closes a Python traceback.
-        if end < lines.len() && is_error(lines[end]) {
+        if end < lines.len() && is_error_line(lines[end], Strictness::Any) {
             end += 1;
         }
         out.push((start, end));

@@ -36,7 +36,7 @@ mod tokens;
 
 use std::fmt::Write as _;
 
-pub use logs::{Compressed, compress as compress_log, is_error};
+pub use logs::{Compressed, compress as compress_log};
 pub use tokens::TokenCounter;
 
 use crate::analyze::{Evidence, EvidenceSource, Strength};

@@ -17,6 +17,7 @@ use super::describe::{Said, container_state, pod_spec, related};
 use super::logs;
 use super::status::{Conditions, workload_status};
 use crate::analyze::{Category, EvidenceSource};
+use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::{Kind, ObjectRef, Snapshot, event_last_seen, pod_is_healthy};
 use crate::rca::Diagnosis;
 use crate::sanitize::{SanitizeError, Sanitizer};
@@ -420,7 +421,7 @@ fn pod_candidates(
             // matters when it reports an error itself, or when there is no previous one.
             if !previous
                 && snapshot.log(ns, name, &key.container, true).is_some()
-                && !text.lines().any(logs::is_error)
+                && !text.lines().any(|l| is_error_line(l, Strictness::Any))
             {
                 continue;
             }
@@ -467,7 +468,7 @@ fn push_event(e: &Event, seen: &mut BTreeSet<String>, out: &mut Vec<Candidate>) 
     let reason = e.reason.as_deref().unwrap_or("");
     let message = e.message.as_deref().unwrap_or("").trim();
     let warning = e.type_.as_deref() == Some("Warning");
-    if !warning && !super::logs::is_error(message) || is_state_echo(message) {
+    if !warning && !is_error_line(message, Strictness::Any) || is_state_echo(message) {
         return;
     }
     let obj = &e.involved_object;
@@ -511,7 +512,10 @@ fn workload_events(
             push_event(e, seen, out);
         }
     }
-    if subject.kind == "Deployment" || subject.kind == "CronJob" {
+    // What a Deployment or CronJob makes (ReplicaSets, Jobs) carries the events of its
+    // rollouts and runs.
+    let creates = subject.known_kind().and_then(|k| k.info().creates);
+    if creates.is_some_and(|c| c != Kind::Pod) {
         let children: Vec<(
             Kind,
             &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,

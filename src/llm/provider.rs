@@ -21,6 +21,7 @@ use async_openai::types::chat::{
 
 use super::settings::{LlmConfig, ResponseFormatChoice};
 use crate::error::{Error, Result};
+use crate::model::text::{self, Budget, clip};
 
 /// Who says a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,9 +282,5 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn one_line(s: &str) -> String {
-    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &flat[..i]),
-        None => flat,
-    }
+    clip(&text::one_line(s), Budget::Chars(300))
 }

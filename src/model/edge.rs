@@ -72,28 +72,25 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 
-plain_edge!(
-    Namespace,
-    Node,
-    PersistentVolume,
-    StorageClass,
-    Event,
-    Deployment,
-    ReplicaSet,
-    StatefulSet,
-    DaemonSet,
-    ControllerRevision,
-    ReplicationController,
-    Job,
-    CronJob,
-    Service,
-    Endpoints,
-    EndpointSlice,
-    PersistentVolumeClaim,
-    HorizontalPodAutoscaler,
-    ResourceQuota,
-    LimitRange
-);
+/// Every kind of the table but the three with an edge of their own (below).
+macro_rules! plain_edges {
+    () => {};
+    (Pod : $ty:ty => $($col:tt),* ; $($rest:tt)*) => {
+        plain_edges! { $($rest)* }
+    };
+    (ConfigMap : $ty:ty => $($col:tt),* ; $($rest:tt)*) => {
+        plain_edges! { $($rest)* }
+    };
+    (Secret : $ty:ty => $($col:tt),* ; $($rest:tt)*) => {
+        plain_edges! { $($rest)* }
+    };
+    ($variant:ident : $ty:ty => $($col:tt),* ; $($rest:tt)*) => {
+        plain_edge!($ty);
+        plain_edges! { $($rest)* }
+    };
+}
+
+super::kinds::for_each_kind!(plain_edges);
 
 impl Edge for Pod {
     fn deserialize_edge<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -42,42 +42,26 @@ fn key_parts(meta: &ObjectMeta) -> (&str, &str) {
     )
 }
 
-macro_rules! index_kind {
-    ($index:ident, $objects:ident, $($field:ident => $kind:ident),*) => {$(
-        for (i, o) in $objects.$field.iter().enumerate() {
-            let (ns, name) = key_parts(&o.metadata);
-            if Kind::$kind.info().namespaced && !ns.is_empty() && !$index.namespaces.contains(ns) {
-                $index.namespaces.insert(ns.to_string());
-            }
-            if let Some(uid) = &o.metadata.uid {
-                $index.by_uid.insert(uid.clone(), (Kind::$kind, i));
-            }
-            $index.by_name.insert(name_key(Kind::$kind.info().name, ns, name), i);
-        }
-    )*};
-}
-
 impl Index {
     pub fn build(objects: &Objects) -> Index {
         let mut index = Index::default();
-        index_kind!(index, objects,
-            namespaces => Namespace, nodes => Node, persistent_volumes => PersistentVolume,
-            storage_classes => StorageClass, pods => Pod,
-            deployments => Deployment, replica_sets => ReplicaSet, stateful_sets => StatefulSet,
-            daemon_sets => DaemonSet, controller_revisions => ControllerRevision,
-            replication_controllers => ReplicationController, jobs => Job, cron_jobs => CronJob,
-            services => Service, endpoints => Endpoints, endpoint_slices => EndpointSlice,
-            persistent_volume_claims => PersistentVolumeClaim,
-            horizontal_pod_autoscalers => HorizontalPodAutoscaler,
-            resource_quotas => ResourceQuota, limit_ranges => LimitRange,
-            config_maps => ConfigMap, secrets => Secret);
         // Events are looked up by the object they are about (below), never by their own
         // name or uid; indexing 100k of them by name would cost more than the rest.
-        debug_assert_eq!(
-            KINDS.len(),
-            23,
-            "every kind in the registry but Event is indexed above"
-        );
+        for info in KINDS.iter().filter(|k| k.kind != Kind::Event) {
+            for i in 0..objects.count(info.kind) {
+                let Some(meta) = objects.meta_at(info.kind, i) else {
+                    continue;
+                };
+                let (ns, name) = key_parts(meta);
+                if info.namespaced && !ns.is_empty() && !index.namespaces.contains(ns) {
+                    index.namespaces.insert(ns.to_string());
+                }
+                if let Some(uid) = &meta.uid {
+                    index.by_uid.insert(uid.clone(), (info.kind, i));
+                }
+                index.by_name.insert(name_key(info.name, ns, name), i);
+            }
+        }
 
         for (i, pod) in objects.pods.iter().enumerate() {
             if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()) {
@@ -187,36 +171,7 @@ impl super::Snapshot {
     /// The metadata of an object by kind, namespace and name.
     pub fn meta(&self, kind: Kind, namespace: &str, name: &str) -> Option<&ObjectMeta> {
         let i = self.index().position(kind, namespace, name)?;
-        self.meta_at(kind, i)
-    }
-
-    fn meta_at(&self, kind: Kind, i: usize) -> Option<&ObjectMeta> {
-        let o = &self.objects;
-        Some(match kind {
-            Kind::Namespace => &o.namespaces.get(i)?.metadata,
-            Kind::Node => &o.nodes.get(i)?.metadata,
-            Kind::PersistentVolume => &o.persistent_volumes.get(i)?.metadata,
-            Kind::StorageClass => &o.storage_classes.get(i)?.metadata,
-            Kind::Pod => &o.pods.get(i)?.metadata,
-            Kind::Event => &o.events.get(i)?.metadata,
-            Kind::Deployment => &o.deployments.get(i)?.metadata,
-            Kind::ReplicaSet => &o.replica_sets.get(i)?.metadata,
-            Kind::StatefulSet => &o.stateful_sets.get(i)?.metadata,
-            Kind::DaemonSet => &o.daemon_sets.get(i)?.metadata,
-            Kind::ControllerRevision => &o.controller_revisions.get(i)?.metadata,
-            Kind::ReplicationController => &o.replication_controllers.get(i)?.metadata,
-            Kind::Job => &o.jobs.get(i)?.metadata,
-            Kind::CronJob => &o.cron_jobs.get(i)?.metadata,
-            Kind::Service => &o.services.get(i)?.metadata,
-            Kind::Endpoints => &o.endpoints.get(i)?.metadata,
-            Kind::EndpointSlice => &o.endpoint_slices.get(i)?.metadata,
-            Kind::PersistentVolumeClaim => &o.persistent_volume_claims.get(i)?.metadata,
-            Kind::HorizontalPodAutoscaler => &o.horizontal_pod_autoscalers.get(i)?.metadata,
-            Kind::ResourceQuota => &o.resource_quotas.get(i)?.metadata,
-            Kind::LimitRange => &o.limit_ranges.get(i)?.metadata,
-            Kind::ConfigMap => &o.config_maps.get(i)?.metadata,
-            Kind::Secret => &o.secrets.get(i)?.metadata,
-        })
+        self.objects.meta_at(kind, i)
     }
 
     /// The controller that owns an object, resolved by uid when the owner is in the
@@ -229,7 +184,7 @@ impl super::Snapshot {
             .find(|o| o.controller == Some(true))
             .or_else(|| meta.owner_references.as_ref()?.first())?;
         if let Some((kind, i)) = self.index().by_uid(&owner.uid)
-            && let Some(owner_meta) = self.meta_at(kind, i)
+            && let Some(owner_meta) = self.objects.meta_at(kind, i)
         {
             return Some(ObjectRef::from_meta(kind, owner_meta));
         }

@@ -29,6 +29,15 @@ pub struct KindInfo {
     pub short_names: &'static [&'static str],
     /// File name inside a bundle directory, as `kubectl cluster-info dump` names it.
     pub file: &'static str,
+    /// What its controller makes from its template: pods (ReplicaSet, StatefulSet,
+    /// DaemonSet, Job), or the controllers that make them (Deployment, CronJob).
+    pub creates: Option<Kind>,
+    /// Written by people in manifests, so a fix edits it (a ReplicaSet is written by its
+    /// Deployment's controller).
+    pub edited: bool,
+    /// Listed from a live cluster and watched. ReplicationControllers are read from dumps
+    /// only: nothing current creates them.
+    pub listed: bool,
 }
 
 impl KindInfo {
@@ -49,10 +58,43 @@ impl KindInfo {
             format!("/apis/{}/{}", self.group, self.version)
         }
     }
+
+    /// A controller on the chain k8sops follows from a pod to the object a human fixes
+    /// (Pod → ReplicaSet → Deployment, Pod → Job → CronJob, StatefulSet, DaemonSet): what
+    /// `diagnose` takes as a target, `-l` narrows and a watch partition follows.
+    pub fn is_workload(&self) -> bool {
+        self.creates.is_some() && self.listed
+    }
+
+    /// Creates pods itself, so admission rejects them with a `FailedCreate` event on it.
+    pub fn creates_pods(&self) -> bool {
+        self.creates == Some(Kind::Pod)
+    }
+
+    /// Has revisions `kubectl rollout` manages: the edited workloads of the `apps` group.
+    pub fn rolls_out(&self) -> bool {
+        self.edited && self.group == "apps"
+    }
+
+    /// Listed in a snapshot of `all` namespaces or of some: Namespace objects only matter,
+    /// and can only be listed, cluster-wide.
+    pub fn listed_for(&self, all: bool) -> bool {
+        self.listed && (all || self.kind != Kind::Namespace)
+    }
+}
+
+/// `Some(Kind::X)` from `[X]`, `None` from `[]`.
+macro_rules! creates {
+    () => {
+        None
+    };
+    ($kind:ident) => {
+        Some(Kind::$kind)
+    };
 }
 
 macro_rules! kinds {
-    ($( $variant:ident : $ty:ty => $field:ident, $plural:literal, $group:literal, $version:literal, $namespaced:literal, [$($short:literal),*], $file:literal; )*) => {
+    ($( $variant:ident : $ty:ty => $field:ident, $plural:literal, $group:literal, $version:literal, $namespaced:literal, [$($short:literal),*], $file:literal, [$($creates:ident)?], $edited:literal, $listed:literal; )*) => {
         /// Every kind a snapshot holds.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Kind { $($variant),* }
@@ -68,6 +110,9 @@ macro_rules! kinds {
                 namespaced: $namespaced,
                 short_names: &[$($short),*],
                 file: $file,
+                creates: creates!($($creates)?),
+                edited: $edited,
+                listed: $listed,
             }
         ),*];
 
@@ -132,6 +177,13 @@ macro_rules! kinds {
                 $(self.$field.shrink_to_fit();)*
             }
 
+            /// The metadata of the `i`th object of `kind`.
+            pub fn meta_at(&self, kind: Kind, i: usize) -> Option<&ObjectMeta> {
+                match kind {
+                    $(Kind::$variant => self.$field.get(i).map(|o| &o.metadata),)*
+                }
+            }
+
             /// How many objects of `kind` are held.
             pub fn count(&self, kind: Kind) -> usize {
                 match kind {
@@ -181,36 +233,56 @@ pub fn with_type_meta(mut value: serde_json::Value, info: &KindInfo) -> serde_js
     value
 }
 
-kinds! {
-    Namespace: Namespace => namespaces, "namespaces", "", "v1", false, ["ns"], "namespaces.json";
-    Node: Node => nodes, "nodes", "", "v1", false, ["no"], "nodes.json";
-    PersistentVolume: PersistentVolume => persistent_volumes, "persistentvolumes", "", "v1", false, ["pv"], "persistentvolumes.json";
-    StorageClass: StorageClass => storage_classes, "storageclasses", "storage.k8s.io", "v1", false, ["sc"], "storageclasses.json";
-    Pod: Pod => pods, "pods", "", "v1", true, ["po"], "pods.json";
-    Event: Event => events, "events", "", "v1", true, ["ev"], "events.json";
-    Deployment: Deployment => deployments, "deployments", "apps", "v1", true, ["deploy"], "deployments.json";
-    ReplicaSet: ReplicaSet => replica_sets, "replicasets", "apps", "v1", true, ["rs"], "replicasets.json";
-    StatefulSet: StatefulSet => stateful_sets, "statefulsets", "apps", "v1", true, ["sts"], "statefulsets.json";
-    DaemonSet: DaemonSet => daemon_sets, "daemonsets", "apps", "v1", true, ["ds"], "daemonsets.json";
-    ControllerRevision: ControllerRevision => controller_revisions, "controllerrevisions", "apps", "v1", true, [], "controllerrevisions.json";
-    ReplicationController: ReplicationController => replication_controllers, "replicationcontrollers", "", "v1", true, ["rc"], "replication-controllers.json";
-    Job: Job => jobs, "jobs", "batch", "v1", true, [], "jobs.json";
-    CronJob: CronJob => cron_jobs, "cronjobs", "batch", "v1", true, ["cj"], "cronjobs.json";
-    Service: Service => services, "services", "", "v1", true, ["svc"], "services.json";
-    Endpoints: Endpoints => endpoints, "endpoints", "", "v1", true, ["ep"], "endpoints.json";
-    EndpointSlice: EndpointSlice => endpoint_slices, "endpointslices", "discovery.k8s.io", "v1", true, [], "endpointslices.json";
-    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, "persistentvolumeclaims", "", "v1", true, ["pvc"], "persistentvolumeclaims.json";
-    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, "horizontalpodautoscalers", "autoscaling", "v2", true, ["hpa"], "horizontalpodautoscalers.json";
-    ResourceQuota: ResourceQuota => resource_quotas, "resourcequotas", "", "v1", true, ["quota"], "resourcequotas.json";
-    LimitRange: LimitRange => limit_ranges, "limitranges", "", "v1", true, ["limits"], "limitranges.json";
-    ConfigMap: ConfigMap => config_maps, "configmaps", "", "v1", true, ["cm"], "configmaps.json";
-    Secret: Secret => secrets, "secrets", "", "v1", true, [], "secrets.json";
+/// Hands the table of kinds to the macro `$callback`, one row per kind:
+///
+/// `Variant: Type => field, plural, group, version, namespaced, [short names], bundle file,
+/// [what its controller creates], edited, listed;`
+///
+/// The registry below and the watch stores (`watch::objects`) are both generated from it,
+/// so a kind is added in one row.
+macro_rules! for_each_kind {
+    ($callback:ident) => {
+        $callback! {
+            Namespace: Namespace => namespaces, "namespaces", "", "v1", false, ["ns"], "namespaces.json", [], false, true;
+            Node: Node => nodes, "nodes", "", "v1", false, ["no"], "nodes.json", [], false, true;
+            PersistentVolume: PersistentVolume => persistent_volumes, "persistentvolumes", "", "v1", false, ["pv"], "persistentvolumes.json", [], false, true;
+            StorageClass: StorageClass => storage_classes, "storageclasses", "storage.k8s.io", "v1", false, ["sc"], "storageclasses.json", [], false, true;
+            Pod: Pod => pods, "pods", "", "v1", true, ["po"], "pods.json", [], false, true;
+            Event: Event => events, "events", "", "v1", true, ["ev"], "events.json", [], false, true;
+            Deployment: Deployment => deployments, "deployments", "apps", "v1", true, ["deploy"], "deployments.json", [ReplicaSet], true, true;
+            ReplicaSet: ReplicaSet => replica_sets, "replicasets", "apps", "v1", true, ["rs"], "replicasets.json", [Pod], false, true;
+            StatefulSet: StatefulSet => stateful_sets, "statefulsets", "apps", "v1", true, ["sts"], "statefulsets.json", [Pod], true, true;
+            DaemonSet: DaemonSet => daemon_sets, "daemonsets", "apps", "v1", true, ["ds"], "daemonsets.json", [Pod], true, true;
+            ControllerRevision: ControllerRevision => controller_revisions, "controllerrevisions", "apps", "v1", true, [], "controllerrevisions.json", [], false, true;
+            ReplicationController: ReplicationController => replication_controllers, "replicationcontrollers", "", "v1", true, ["rc"], "replication-controllers.json", [Pod], true, false;
+            Job: Job => jobs, "jobs", "batch", "v1", true, [], "jobs.json", [Pod], true, true;
+            CronJob: CronJob => cron_jobs, "cronjobs", "batch", "v1", true, ["cj"], "cronjobs.json", [Job], true, true;
+            Service: Service => services, "services", "", "v1", true, ["svc"], "services.json", [], false, true;
+            Endpoints: Endpoints => endpoints, "endpoints", "", "v1", true, ["ep"], "endpoints.json", [], false, true;
+            EndpointSlice: EndpointSlice => endpoint_slices, "endpointslices", "discovery.k8s.io", "v1", true, [], "endpointslices.json", [], false, true;
+            PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, "persistentvolumeclaims", "", "v1", true, ["pvc"], "persistentvolumeclaims.json", [], false, true;
+            HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, "horizontalpodautoscalers", "autoscaling", "v2", true, ["hpa"], "horizontalpodautoscalers.json", [], false, true;
+            ResourceQuota: ResourceQuota => resource_quotas, "resourcequotas", "", "v1", true, ["quota"], "resourcequotas.json", [], false, true;
+            LimitRange: LimitRange => limit_ranges, "limitranges", "", "v1", true, ["limits"], "limitranges.json", [], false, true;
+            ConfigMap: ConfigMap => config_maps, "configmaps", "", "v1", true, ["cm"], "configmaps.json", [], false, true;
+            Secret: Secret => secrets, "secrets", "", "v1", true, [], "secrets.json", [], false, true;
+        }
+    };
 }
+pub(crate) use for_each_kind;
+
+for_each_kind!(kinds);
 
 impl Kind {
     pub fn info(self) -> &'static KindInfo {
         // KINDS is generated in declaration order, so the discriminant is the index.
         &KINDS[self as usize]
+    }
+
+    /// Made by another kind's controller (a Pod by a ReplicaSet, a ReplicaSet by a
+    /// Deployment, a Job by a CronJob), so what a human fixes is up its owner chain.
+    pub fn is_created(self) -> bool {
+        KINDS.iter().any(|k| k.creates == Some(self))
     }
 
     /// Resolves `Pod`, `PodList`, `pods`, `po`, `deploy`, `deployment.apps` (case-insensitive).
@@ -239,5 +311,50 @@ impl Kind {
     pub fn from_kind_field(s: &str) -> Option<Kind> {
         let base = s.strip_suffix("List").unwrap_or(s);
         KINDS.iter().find(|k| k.name == base).map(|k| k.kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sets the columns derive, spelled out: a row that changes one is a decision to
+    /// review (what `diagnose` takes, what `-l` narrows, what a fix may say to roll out).
+    #[test]
+    fn the_columns_derive_the_workload_sets() {
+        let names = |p: fn(&KindInfo) -> bool| -> Vec<&str> {
+            KINDS.iter().filter(|k| p(k)).map(|k| k.name).collect()
+        };
+        assert_eq!(
+            names(KindInfo::is_workload),
+            [
+                "Deployment",
+                "ReplicaSet",
+                "StatefulSet",
+                "DaemonSet",
+                "Job",
+                "CronJob"
+            ]
+        );
+        assert_eq!(
+            names(KindInfo::creates_pods),
+            [
+                "ReplicaSet",
+                "StatefulSet",
+                "DaemonSet",
+                "ReplicationController",
+                "Job"
+            ]
+        );
+        assert_eq!(
+            names(KindInfo::rolls_out),
+            ["Deployment", "StatefulSet", "DaemonSet"]
+        );
+        assert_eq!(names(|k| !k.listed), ["ReplicationController"]);
+        assert_eq!(names(|k| k.kind.is_created()), ["Pod", "ReplicaSet", "Job"]);
+        assert_eq!(
+            names(|k| !k.listed_for(false)),
+            ["Namespace", "ReplicationController"]
+        );
     }
 }

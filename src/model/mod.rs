@@ -8,11 +8,14 @@ pub mod edge;
 mod events;
 mod index;
 pub mod kinds;
+pub mod log_line;
 pub mod metrics;
 mod object_ref;
 mod pod;
+pub mod quantity;
 mod selector;
 mod target;
+pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -29,6 +32,7 @@ pub use kinds::{KINDS, Kind, KindInfo, Objects, with_type_meta};
 pub use metrics::Metrics;
 pub use object_ref::ObjectRef;
 pub use pod::{pod_is_healthy, pod_ready, pod_status};
+pub use quantity::parse_quantity;
 pub use selector::Selector;
 pub use target::Target;
 

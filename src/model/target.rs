@@ -9,16 +9,11 @@ pub struct Target {
     pub name: String,
 }
 
-const TARGET_KINDS: &[Kind] = &[
-    Kind::Pod,
-    Kind::Deployment,
-    Kind::StatefulSet,
-    Kind::DaemonSet,
-    Kind::Job,
-    Kind::CronJob,
-    Kind::Node,
-    Kind::ReplicaSet,
-];
+/// What a diagnosis can be about: a pod, a node, or a workload on the chain between them
+/// and the object a human fixes.
+fn is_target(kind: Kind) -> bool {
+    matches!(kind, Kind::Pod | Kind::Node) || kind.info().is_workload()
+}
 
 impl Target {
     pub fn parse(s: &str) -> Result<Target, String> {
@@ -28,7 +23,7 @@ impl Target {
             )
         })?;
         let kind = Kind::parse(kind)
-            .filter(|k| TARGET_KINDS.contains(k))
+            .filter(|k| is_target(*k))
             .ok_or_else(|| format!("'{kind}' is not a kind diagnose takes; use pod, deploy, sts, ds, job, cronjob or node"))?;
         if name.is_empty() {
             return Err(format!("'{s}' has no name after the '/'"));
@@ -49,9 +44,10 @@ impl Target {
         };
         namespaces.iter().find_map(|ns| {
             let meta = snapshot.meta(self.kind, ns, &self.name)?;
-            Some(match self.kind {
-                Kind::Pod | Kind::ReplicaSet | Kind::Job => snapshot.workload_of(self.kind, meta),
-                _ => ObjectRef::from_meta(self.kind, meta),
+            Some(if self.kind.is_created() {
+                snapshot.workload_of(self.kind, meta)
+            } else {
+                ObjectRef::from_meta(self.kind, meta)
             })
         })
     }

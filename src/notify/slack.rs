@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::env::{Env, Secret};
 use crate::error::{Error, Result};
+use crate::model::text::{Budget, clip};
 use crate::sanitize::Sanitizer;
 
 /// Slack's limits: a section's text is at most 3,000 characters, a message at most 50
@@ -60,7 +61,7 @@ impl Message {
     /// A message whose notification text is `text`.
     pub fn new(text: impl Into<String>) -> Self {
         Message {
-            text: truncate(&text.into(), MAX_TEXT),
+            text: clip(&text.into(), Budget::Width(MAX_TEXT)),
             blocks: Vec::new(),
         }
     }
@@ -68,14 +69,14 @@ impl Message {
     /// A header block (plain text, Slack caps it at 150 characters).
     pub fn header(mut self, text: &str) -> Self {
         self.push(
-            json!({"type": "header", "text": {"type": "plain_text", "text": truncate(text, 150)}}),
+            json!({"type": "header", "text": {"type": "plain_text", "text": clip(text, Budget::Width(150))}}),
         );
         self
     }
 
     /// A section of Slack mrkdwn.
     pub fn section(mut self, mrkdwn: &str) -> Self {
-        self.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(mrkdwn, MAX_TEXT)}}));
+        self.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, Budget::Width(MAX_TEXT))}}));
         self
     }
 
@@ -84,7 +85,7 @@ impl Message {
         let fields: Vec<Value> = fields
             .iter()
             .take(10)
-            .map(|f| json!({"type": "mrkdwn", "text": truncate(f, 2000)}))
+            .map(|f| json!({"type": "mrkdwn", "text": clip(f, Budget::Width(2000))}))
             .collect();
         if !fields.is_empty() {
             self.push(json!({"type": "section", "fields": fields}));
@@ -94,7 +95,7 @@ impl Message {
 
     /// Small grey text.
     pub fn context(mut self, mrkdwn: &str) -> Self {
-        self.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(mrkdwn, MAX_TEXT)}]}));
+        self.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, Budget::Width(MAX_TEXT))}]}));
         self
     }
 
@@ -112,13 +113,6 @@ impl Message {
             ),
             _ => {}
         }
-    }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max.saturating_sub(1)) {
-        Some((i, _)) if s.chars().count() > max => format!("{}…", &s[..i]),
-        _ => s.to_string(),
     }
 }
 
@@ -183,7 +177,10 @@ pub async fn post(webhook: &Secret, message: &Message, sanitizer: &Sanitizer) ->
     };
     Err(Error::Notify {
         target: "Slack".into(),
-        message: format!("the webhook answered {status}: {}", truncate(body, 200)),
+        message: format!(
+            "the webhook answered {status}: {}",
+            clip(body, Budget::Width(200))
+        ),
         hint,
     })
 }

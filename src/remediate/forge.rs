@@ -10,6 +10,7 @@ use octocrab::params::State;
 use super::Proposal;
 use crate::error::Result;
 use crate::github::Github;
+use crate::model::Kind;
 use crate::rca::Diagnosis;
 
 /// Evidence items quoted in a body; the rest are counted.
@@ -108,15 +109,14 @@ pub async fn upsert(gh: &Github, d: &Draft<'_>, existing: Option<u64>) -> Result
     })
 }
 
-/// `deploy/web`, as kubectl and `k8sops diagnose` take it.
+/// `deploy/web`, as kubectl and `k8sops diagnose` take it: kubectl's short name for the
+/// kinds `kubectl rollout` takes, the plain name of the other workloads (`cronjob/backup`
+/// reads better than `cj/backup`), and a pod for anything else.
 fn short_target(kind: &str, name: &str) -> String {
-    let kind = match kind {
-        "Deployment" => "deploy",
-        "StatefulSet" => "sts",
-        "DaemonSet" => "ds",
-        "CronJob" => "cronjob",
-        "Job" => "job",
-        _ => "pod",
+    let kind = match Kind::from_kind_field(kind).map(Kind::info) {
+        Some(k) if k.rolls_out() => k.short_names.first().copied().unwrap_or(k.plural).into(),
+        Some(k) if k.edited && k.is_workload() => k.name.to_ascii_lowercase(),
+        _ => "pod".to_string(),
     };
     format!("{kind}/{name}")
 }
@@ -193,19 +193,16 @@ pub fn body(p: &Proposal, diagnosis: &Diagnosis) -> String {
     );
     let _ = writeln!(b, "### How to verify after merge\n");
     let short = short_target(&t.kind, &t.name);
-    match t.kind.as_str() {
-        "Deployment" | "StatefulSet" | "DaemonSet" => {
-            let _ = writeln!(
-                b,
-                "1. Once your GitOps tool has synced: `kubectl rollout status {short} -n {ns}`"
-            );
-        }
-        _ => {
-            let _ = writeln!(
-                b,
-                "1. Once your GitOps tool has synced: `kubectl get {short} -n {ns} -o yaml` shows the new value"
-            );
-        }
+    if Kind::from_kind_field(&t.kind).is_some_and(|k| k.info().rolls_out()) {
+        let _ = writeln!(
+            b,
+            "1. Once your GitOps tool has synced: `kubectl rollout status {short} -n {ns}`"
+        );
+    } else {
+        let _ = writeln!(
+            b,
+            "1. Once your GitOps tool has synced: `kubectl get {short} -n {ns} -o yaml` shows the new value"
+        );
     }
     let _ = writeln!(
         b,
@@ -222,4 +219,21 @@ pub fn body(p: &Proposal, diagnosis: &Diagnosis) -> String {
         plan.fingerprint
     );
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_target;
+
+    #[test]
+    fn targets_are_spelled_as_kubectl_users_type_them() {
+        let spelled = |kind: &str| short_target(kind, "web");
+        assert_eq!(spelled("Deployment"), "deploy/web");
+        assert_eq!(spelled("StatefulSet"), "sts/web");
+        assert_eq!(spelled("DaemonSet"), "ds/web");
+        assert_eq!(spelled("CronJob"), "cronjob/web");
+        assert_eq!(spelled("Job"), "job/web");
+        assert_eq!(spelled("Pod"), "pod/web");
+        assert_eq!(spelled("ReplicaSet"), "pod/web");
+    }
 }

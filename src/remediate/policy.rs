@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::plan::{Field, Plan};
-use crate::analyze::parse_quantity;
 use crate::error::{Error, Result};
+use crate::model::quantity::parse_quantity;
 
 /// The `[policy]` table of the config file.
 ///

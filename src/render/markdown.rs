@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::text::describe_change;
 use crate::model::age;
+use crate::model::text::{Budget, clip, one_line};
 use crate::rca::DiagnosisList;
 
 pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
@@ -109,15 +110,5 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
 }
 
 fn cell(s: &str) -> String {
-    let flat: String = s
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|");
-    if flat.chars().count() > 200 {
-        let cut: String = flat.chars().take(199).collect();
-        format!("{cut}…")
-    } else {
-        flat
-    }
+    clip(&one_line(s).replace('|', "\\|"), Budget::Width(200))
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::analyze::{Change, Severity};
 use crate::model::age;
+use crate::model::text::{self, Budget, clip};
 use crate::rca::{Diagnosis, DiagnosisList};
 
 struct Style {
@@ -205,11 +206,5 @@ pub fn describe_change(change: &Change) -> String {
 }
 
 fn one_line(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > max {
-        let cut: String = flat.chars().take(max - 1).collect();
-        format!("{cut}…")
-    } else {
-        flat
-    }
+    clip(&text::one_line(s), Budget::Width(max))
 }

@@ -44,7 +44,7 @@ pub fn cpu(millicores: u64) -> String {
 }
 
 pub fn memory(bytes: u64) -> String {
-    crate::analyze::format_bytes(bytes as f64)
+    crate::model::quantity::format_bytes(bytes as f64)
 }
 
 /// `1200m / 4 (30%)`.

@@ -7,19 +7,19 @@ use k8s_openapi::api::core::v1::{Pod, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::model::{Amount, NamespaceUse, NodeUse, Resources};
-use crate::analyze::parse_quantity;
 use crate::model::Snapshot;
+use crate::model::quantity::{quantity_bytes, quantity_millicores};
 
 /// `cpu` and `memory` of a quantity map as an [`Amount`].
 pub fn amount(map: Option<&BTreeMap<String, Quantity>>) -> Amount {
-    let get = |key: &str| {
+    let get = |key: &str, read: fn(&str) -> Option<u64>| {
         map.and_then(|m| m.get(key))
-            .and_then(|q| parse_quantity(&q.0))
-            .unwrap_or(0.0)
+            .and_then(|q| read(&q.0))
+            .unwrap_or(0)
     };
     Amount {
-        cpu_millicores: (get("cpu") * 1000.0).round().max(0.0) as u64,
-        memory_bytes: get("memory").round().max(0.0) as u64,
+        cpu_millicores: get("cpu", quantity_millicores),
+        memory_bytes: get("memory", quantity_bytes),
     }
 }
 

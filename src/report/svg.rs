@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::html::escape;
+use crate::model::text::{Budget, clip};
 
 const WIDTH: f64 = 400.0;
 const LABEL: f64 = 150.0;
@@ -22,10 +23,7 @@ fn open(out: &mut String, id: &str, title: &str, rows: usize) {
 
 /// Keeps a label within its column (about 22 characters at 12px).
 fn label(s: &str) -> String {
-    match s.chars().count() {
-        n if n > 22 => format!("{}…", s.chars().take(21).collect::<String>()),
-        _ => s.to_string(),
-    }
+    clip(s, Budget::Width(22))
 }
 
 fn row_label(out: &mut String, y: f64, text: &str) {

@@ -25,6 +25,7 @@ use super::values::{
     yaml_value_end,
 };
 use super::{Report, SanitizeConfig, SanitizeError, Sanitized, pem};
+use crate::model::text::{ceil_boundary, floor_boundary};
 
 /// How far before a keyword a match may start (key names before `password`, schemes …).
 const BEFORE: usize = 256;
@@ -340,8 +341,8 @@ impl Sanitizer {
     fn allowed(&self, text: &str, start: usize, end: usize) -> bool {
         let secret = text.get(start..end).unwrap_or("");
         let inside_literal = |a: &String| {
-            let from = prev_boundary(text, start.saturating_sub(a.len()));
-            let to = next_boundary(text, end + a.len());
+            let from = floor_boundary(text, start.saturating_sub(a.len()));
+            let to = ceil_boundary(text, end + a.len());
             text[from..to].match_indices(a.as_str()).any(|(i, m)| {
                 let (s, e) = (from + i, from + i + m.len());
                 s <= start && end <= e
@@ -391,16 +392,16 @@ impl Sanitizer {
                                 prio,
                                 kind,
                             });
-                            at = next_boundary(hay, whole.end().max(whole.start() + 1));
+                            at = ceil_boundary(hay, whole.end().max(whole.start() + 1));
                         }
                         // A rejected `key=value` may hide a real one in its value
                         // (`user: bob password: x`, `-H --token x`): resume at the value,
                         // one character early so a rule's leading delimiter can match.
                         None if secret.start() > whole.start() + 1 => {
-                            at = prev_boundary(hay, secret.start() - 1);
+                            at = floor_boundary(hay, secret.start() - 1);
                         }
                         None if secret.start() > whole.start() => at = secret.start(),
-                        None => at = next_boundary(hay, whole.end().max(whole.start() + 1)),
+                        None => at = ceil_boundary(hay, whole.end().max(whole.start() + 1)),
                     }
                 }
             }
@@ -554,8 +555,8 @@ impl Sanitizer {
 
 /// The window a keyword hit at `[s, e)` opens: the rest of its line, bounded.
 fn line_window(text: &str, s: usize, e: usize) -> (usize, usize) {
-    let lo = prev_boundary(text, s.saturating_sub(BEFORE));
-    let hi = next_boundary(text, e.saturating_add(AFTER).min(text.len()));
+    let lo = floor_boundary(text, s.saturating_sub(BEFORE));
+    let hi = ceil_boundary(text, e.saturating_add(AFTER).min(text.len()));
     let start = text
         .get(lo..s)
         .and_then(|b| b.rfind('\n'))
@@ -588,7 +589,7 @@ fn secret_key_window(
     secret_kind(name)?;
     // Room for `--`, a quote or `- ` before the name.
     Some((
-        prev_boundary(text, ks.saturating_sub(4).max(line.0)),
+        floor_boundary(text, ks.saturating_sub(4).max(line.0)),
         line.1,
     ))
 }
@@ -612,20 +613,6 @@ fn extend_base64_run(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
 fn overlaps_any(sorted: &[(usize, usize)], s: usize, e: usize) -> bool {
     let i = sorted.partition_point(|&(_, pe)| pe <= s);
     sorted.get(i).is_some_and(|&(ps, _)| ps < e)
-}
-
-pub(super) fn prev_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-pub(super) fn next_boundary(text: &str, mut i: usize) -> usize {
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i.min(text.len())
 }
 
 #[cfg(test)]

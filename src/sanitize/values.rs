@@ -2,8 +2,8 @@
 //! the key …>`), prose rather than a credential, a YAML value that runs to the end of its
 //! line, or the value half of a two-line `- name:` / `value:` env pair.
 
-use super::engine::{next_boundary, prev_boundary};
 use super::names::secret_kind;
+use crate::model::text::{ceil_boundary, floor_boundary};
 
 /// Suffixes that look like top-level domains in `icon@2x.png`-style names or cluster DNS.
 pub(super) const NOT_TLDS: &[&str] = &[
@@ -102,13 +102,13 @@ pub(super) fn yaml_value_end(text: &str, end: usize) -> usize {
 /// `- name: DB_PASSWORD` on the line holding `at`, `value: x` on the next: the value span.
 pub(super) fn yaml_env_pair(text: &str, at: usize) -> Option<(usize, usize, &'static str)> {
     // A `name:` line is short; bounded look-around keeps giant one-line inputs linear.
-    let from = prev_boundary(text, at.saturating_sub(512));
+    let from = floor_boundary(text, at.saturating_sub(512));
     let ls = match text.get(from..at)?.rfind('\n') {
         Some(i) => from + i + 1,
         None if from == 0 => 0,
         None => return None,
     };
-    let to = next_boundary(text, at.saturating_add(512).min(text.len()));
+    let to = ceil_boundary(text, at.saturating_add(512).min(text.len()));
     let le = text.get(at..to)?.find('\n').map(|i| at + i)?;
     // `- name: X` may follow a log prefix (`[pod] - name: X`); the name ends the line.
     let line = text.get(ls..le)?.trim_end();

@@ -214,7 +214,7 @@ fn common_prefix(entries: &BTreeMap<String, Vec<u8>>) -> Option<String> {
     (all_under
         && !is_namespace_dir
         && !entries.contains_key(META)
-        && !entries.contains_key(&format!("{prefix}pods.json")))
+        && !entries.contains_key(&format!("{prefix}{}", Kind::Pod.info().file)))
     .then_some(prefix)
 }
 

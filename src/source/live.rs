@@ -200,29 +200,16 @@ fn build(config: kube::Config, context: String) -> Result<Connection> {
     })
 }
 
-/// Kinds that `-l` filters; the others (events, nodes, storage…) are taken whole.
+/// Kinds that `-l` filters: pods, the workloads that run them and the Services that
+/// select them; the others (events, nodes, storage…) are taken whole.
 pub fn takes_selector(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Pod
-            | Kind::Deployment
-            | Kind::ReplicaSet
-            | Kind::StatefulSet
-            | Kind::DaemonSet
-            | Kind::Job
-            | Kind::CronJob
-            | Kind::Service
-    )
+    matches!(kind, Kind::Pod | Kind::Service) || kind.info().is_workload()
 }
 
-/// Kinds collected live. ReplicationControllers are read from dumps but not listed:
-/// nothing current creates them.
+/// Kinds collected live.
 fn collected_kinds(scope: &Scope) -> impl Iterator<Item = &'static KindInfo> {
     let all = scope.is_all();
-    KINDS
-        .iter()
-        .filter(|k| k.kind != Kind::ReplicationController)
-        .filter(move |k| all || k.kind != Kind::Namespace)
+    KINDS.iter().filter(move |k| k.listed_for(all))
 }
 
 fn list_path(info: &KindInfo, namespace: Option<&str>, selector: Option<&str>) -> String {

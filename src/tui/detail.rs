@@ -9,7 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::action::Action;
 use super::component::Component;
-use super::style::{self, one_line};
+use super::style;
+use crate::model::text::one_line;
 use crate::rca::Diagnosis;
 use crate::render::describe_change;
 

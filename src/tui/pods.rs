@@ -15,6 +15,7 @@ use super::component::{Component, Handled, movement, step};
 use super::rows::Rows;
 use super::style;
 use crate::model::ObjectRef;
+use crate::model::text::{Budget, clip};
 
 #[derive(Default)]
 pub struct Pods {
@@ -83,7 +84,7 @@ impl Component for Pods {
                 Line::from(vec![
                     Span::styled(format!("{:<5}", p.ready), Style::new().fg(color)),
                     Span::styled(
-                        format!("{:<18} ", style::clip(&p.status, 18)),
+                        format!("{:<18} ", clip(&p.status, Budget::Width(18))),
                         Style::new().fg(color),
                     ),
                     Span::raw(format!("{:>3} ", p.restarts)),

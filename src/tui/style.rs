@@ -70,15 +70,3 @@ pub fn window(selected: usize, len: usize, height: usize) -> (usize, usize) {
         .min(len.saturating_sub(height));
     (start, (start + height).min(len))
 }
-
-pub fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() > n {
-        s.chars().take(n - 1).chain(['…']).collect()
-    } else {
-        s.to_string()
-    }
-}

@@ -89,10 +89,9 @@ pub struct Feed {
 }
 
 impl Feed {
+    /// As the snapshot collects.
     fn watched(&self, kind: Kind) -> bool {
-        // As the snapshot collects: ReplicationControllers are legacy, Namespace objects
-        // only matter (and are only listable) cluster-wide.
-        kind != Kind::ReplicationController && (self.scope.is_all() || kind != Kind::Namespace)
+        kind.info().listed_for(self.scope.is_all())
     }
 }
 

@@ -227,6 +227,8 @@ macro_rules! stores {
         /// stores of their own).
         pub const PLAIN: &[Kind] = &[$(Kind::$variant),*];
 
+        $(impl Route for $ty {})*
+
         /// A fresh, empty set of stores.
         pub fn stores() -> (Readers, Writers) {
             $(let $field = fresh!($how, $ty, $g);)*
@@ -363,64 +365,38 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 
-macro_rules! plain_route {
-    ($($ty:ty),*) => {$(impl Route for $ty {})*};
+impl Route for Pod {}
+
+/// Turns the rows of the kinds table (`model::kinds::for_each_kind`) into the rows of
+/// [`stores!`]: every kind but Pods and Events (which have stores of their own), the
+/// cluster-scoped ones, few and read by every partition, in reflector stores; the
+/// namespaced ones packed, workloads with what the header's health score reads of them
+/// (`watch::work`).
+macro_rules! watched_stores {
+    (@rows [$($out:tt)*]) => {
+        stores! { $($out)* }
+    };
+    (@rows $out:tt Pod : $ty:ty => $($col:tt),* ; $($rest:tt)*) => {
+        watched_stores! { @rows $out $($rest)* }
+    };
+    (@rows $out:tt Event : $ty:ty => $($col:tt),* ; $($rest:tt)*) => {
+        watched_stores! { @rows $out $($rest)* }
+    };
+    (@rows [$($out:tt)*] $variant:ident : $ty:ty => $field:ident, $plural:tt, $group:tt, $version:tt, false, $($col:tt),* ; $($rest:tt)*) => {
+        watched_stores! { @rows [$($out)* $variant: $ty => $field, reflected(());] $($rest)* }
+    };
+    (@rows [$($out:tt)*] $variant:ident : $ty:ty => $field:ident, $plural:tt, $group:tt, $version:tt, true, $short:tt, $file:tt, [$creates:ident], $edited:tt, true ; $($rest:tt)*) => {
+        watched_stores! { @rows [$($out)* $variant: $ty => $field, packed(Work);] $($rest)* }
+    };
+    (@rows [$($out:tt)*] $variant:ident : $ty:ty => $field:ident, $($col:tt),* ; $($rest:tt)*) => {
+        watched_stores! { @rows [$($out)* $variant: $ty => $field, packed(());] $($rest)* }
+    };
+    ($($rows:tt)*) => {
+        watched_stores! { @rows [] $($rows)* }
+    };
 }
 
-plain_route!(
-    Namespace,
-    Node,
-    Pod,
-    PersistentVolume,
-    StorageClass,
-    Deployment,
-    ReplicaSet,
-    StatefulSet,
-    DaemonSet,
-    ControllerRevision,
-    ReplicationController,
-    Job,
-    CronJob,
-    Service,
-    Endpoints,
-    EndpointSlice,
-    PersistentVolumeClaim,
-    HorizontalPodAutoscaler,
-    ResourceQuota,
-    LimitRange,
-    ConfigMap,
-    Secret
-);
-
-// The same list as `model::kinds` but Pods and Events (checked by the test below), typed
-// for the watchers.
-// The same list as `model::kinds` but Pods and Events (checked by the test below), typed
-// for the watchers: the cluster-scoped kinds, few and read by every partition, in
-// reflector stores; the namespaced kinds packed, workloads with what the header's health
-// score reads of them (`watch::work`).
-stores! {
-    Namespace: Namespace => namespaces, reflected(());
-    Node: Node => nodes, reflected(());
-    PersistentVolume: PersistentVolume => persistent_volumes, reflected(());
-    StorageClass: StorageClass => storage_classes, reflected(());
-    Deployment: Deployment => deployments, packed(Work);
-    ReplicaSet: ReplicaSet => replica_sets, packed(Work);
-    StatefulSet: StatefulSet => stateful_sets, packed(Work);
-    DaemonSet: DaemonSet => daemon_sets, packed(Work);
-    ControllerRevision: ControllerRevision => controller_revisions, packed(());
-    ReplicationController: ReplicationController => replication_controllers, packed(());
-    Job: Job => jobs, packed(Work);
-    CronJob: CronJob => cron_jobs, packed(Work);
-    Service: Service => services, packed(());
-    Endpoints: Endpoints => endpoints, packed(());
-    EndpointSlice: EndpointSlice => endpoint_slices, packed(());
-    PersistentVolumeClaim: PersistentVolumeClaim => persistent_volume_claims, packed(());
-    HorizontalPodAutoscaler: HorizontalPodAutoscaler => horizontal_pod_autoscalers, packed(());
-    ResourceQuota: ResourceQuota => resource_quotas, packed(());
-    LimitRange: LimitRange => limit_ranges, packed(());
-    ConfigMap: ConfigMap => config_maps, packed(());
-    Secret: Secret => secrets, packed(());
-}
+crate::model::kinds::for_each_kind!(watched_stores);
 
 #[cfg(test)]
 mod tests {

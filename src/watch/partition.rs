@@ -105,7 +105,7 @@ impl Dirty {
                     self.partitions.insert(Partition::Cluster);
                 }
             }
-            Kind::Service | Kind::EndpointSlice | Kind::Endpoints => {
+            k if routes_traffic(k) => {
                 self.context_of(&before.troubled);
             }
             k if names_workloads(k) && before.troubled.contains(ns) => {
@@ -133,18 +133,16 @@ fn cluster_level(touch: &Touch) -> bool {
         .is_some_and(|a| cluster_scoped(&a.kind))
 }
 
+/// Services and their endpoints: a namespace with a pod in trouble holds them all as
+/// context, since a log may name `db.other-namespace.svc`.
+fn routes_traffic(kind: Kind) -> bool {
+    matches!(kind, Kind::Service | Kind::EndpointSlice | Kind::Endpoints)
+}
+
 /// Owners on the chain from a pod to the workload a human would fix (Pod → ReplicaSet →
 /// Deployment, Pod → Job → CronJob): the cluster partition holds those of pods in trouble.
 fn names_workloads(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::ReplicaSet
-            | Kind::Deployment
-            | Kind::StatefulSet
-            | Kind::DaemonSet
-            | Kind::Job
-            | Kind::CronJob
-    )
+    kind.info().is_workload()
 }
 
 /// What a change is judged against: the pods as the previous pass saw them, and as the
@@ -309,7 +307,7 @@ impl Sort for Router<'_> {
         }
         let home = self.home.get(ns).copied();
         full.extend(home);
-        if matches!(kind, Kind::Service | Kind::EndpointSlice | Kind::Endpoints) {
+        if routes_traffic(kind) {
             for (i, g) in self.groups.iter().enumerate() {
                 if g.context && Some(i) != home {
                     full.push(i);

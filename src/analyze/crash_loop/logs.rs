@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::analyze::{Context, PodContext};
+use crate::model::log_line::{Strictness, is_error_line};
 
 /// Lines of trace kept with the first error.
 const MAX_TRACE: usize = 12;
@@ -41,22 +42,6 @@ pub(in crate::analyze) struct LogError {
     pub location: Option<String>,
 }
 
-static ERROR_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^\s*(?:panic: |fatal error: )",
-        r#"|Exception in thread ""#,
-        r"|^\s*(?:[a-z_][\w$]*\.)+[A-Z]\w*(?:Exception|Error)\b(?::|$)",
-        r"|^\s*[A-Z]\w*(?:Error|Exception)(?::|$)",
-        r"|(?:^|[\s\[|])(?:ERROR|FATAL|CRITICAL|CRIT|PANIC|SEVERE|EMERG)(?:[\s\]|:]|$)",
-        r#"|"(?:level|severity|lvl)"\s*:\s*"(?i:error|fatal|panic|critical|crit|emerg)""#,
-        r"|\b(?:level|lvl)=(?i:error|fatal|panic|critical)\b",
-        r"|^\s*(?i:error|fatal)(?:\[\w+\])?:\s",
-        r"|^E\d{4} \d",
-        r"|: (?:command )?not found\s*$|exec format error|[Pp]ermission denied|[Nn]o such file or directory",
-        r"|\bSegmentation fault\b|\bAborted \(core dumped\)"
-    ))
-    .expect("valid regex")
-});
 static PY_TRACEBACK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*Traceback \(most recent call last\):").expect("valid regex"));
 static PY_FRAME: LazyLock<Regex> =
@@ -73,7 +58,7 @@ pub(in crate::analyze) fn first_error(log: &str) -> Option<LogError> {
         if PY_TRACEBACK.is_match(line) {
             return Some(python_traceback(&lines[i..]));
         }
-        if ERROR_LINE.is_match(line) {
+        if is_error_line(line, Strictness::Stated) {
             let trace: Vec<String> = lines[i + 1..]
                 .iter()
                 .take_while(|l| is_trace_line(l))

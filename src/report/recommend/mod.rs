@@ -64,9 +64,9 @@ const MI: u64 = 1024 * 1024;
 
 /// `512Mi`, `1.5Gi` for bytes; `250m`, `2` for millicores.
 fn bytes(b: u64) -> String {
-    crate::analyze::format_bytes(b as f64)
+    crate::model::quantity::format_bytes(b as f64)
 }
 
 fn millicores(m: u64) -> String {
-    crate::analyze::format_cpu(m as f64 / 1000.0)
+    crate::model::quantity::format_cpu(m as f64 / 1000.0)
 }
