@@ -6,8 +6,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+# A missing tmux follows the tests' rule (tests/support/tool.rs): under CI it fails, since
+# .ci/run installs it; elsewhere one SKIP line says how to get it.
 if ! command -v tmux >/dev/null 2>&1; then
-  echo "tui-smoke: tmux is not installed (apt-get install tmux)" >&2
+  case "${CI:-}" in
+    "" | 0 | false | False)
+      echo "SKIP tui-smoke: tmux not found (get it with: apt-get install tmux)" >&2
+      exit 0
+      ;;
+  esac
+  echo "tui-smoke: tmux is missing: .ci/run installs it (apt-get install tmux); under CI every test must run" >&2
   exit 1
 fi
 BIN="${K8SOPS_BIN:-$ROOT/target/debug/k8sops}"

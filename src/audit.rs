@@ -130,10 +130,10 @@ pub fn render(entries: &[Entry], json: bool) -> String {
         }
         let ts = e.ts.strftime("%Y-%m-%d %H:%M:%S").to_string();
         let target = e.target.as_deref().unwrap_or("-");
-        let fp = e
-            .fingerprint
-            .as_deref()
-            .map_or("-", |f| &f[..f.len().min(7)]);
+        // Anyone can write the log: cut at a char boundary, never inside a character.
+        let fp = e.fingerprint.as_deref().map_or("-", |f| {
+            f.char_indices().nth(7).map_or(f, |(end, _)| &f[..end])
+        });
         out.push_str(&format!(
             "{ts}  {:<13} {fp:<7}  {target}  {}\n",
             e.event, e.reasoning
@@ -171,6 +171,32 @@ mod tests {
             text.contains("proposal") && text.contains("branch: k8sops/x"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_short_or_multi_byte_fingerprint_written_by_anyone_is_listed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.jsonl");
+        // Byte 7 falls inside `é`; `ab` is shorter than the column.
+        std::fs::write(
+            &path,
+            concat!(
+                r#"{"ts":"2026-01-02T03:04:05Z","event":"proposal","fingerprint":"abcdefé0123","reasoning":"r"}"#,
+                "\n",
+                r#"{"ts":"2026-01-02T03:04:05Z","event":"refusal","fingerprint":"ab","reasoning":"r"}"#,
+                "\n",
+                r#"{"ts":"2026-01-02T03:04:05Z","event":"commit","fingerprint":"ééééééééé","reasoning":"r"}"#,
+                "\n",
+            ),
+        )
+        .expect("write");
+        let entries = AuditLog::at(&path).read().expect("read");
+        let text = render(&entries, false);
+        let fps: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(3))
+            .collect();
+        assert_eq!(fps, ["abcdefé", "ab", "ééééééé"], "{text}");
     }
 
     #[test]

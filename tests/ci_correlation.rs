@@ -300,6 +300,9 @@ async fn live_diagnose_and_snapshot_collect_the_runs_of_the_failing_commit() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_token_live_diagnose_stays_quiet_about_ci() {
+    let Some(git_bin) = support::tool::require(&support::tool::GIT) else {
+        return;
+    };
     let kube = ApiServer::start(cluster()).await;
     let home = tempfile::tempdir().expect("tempdir");
     let kubeconfig = kube.write_kubeconfig(home.path(), "test");
@@ -307,7 +310,7 @@ async fn without_a_token_live_diagnose_stays_quiet_about_ci() {
         // A clone of acme/web on github.com, but no token (HOME is empty, so `gh` has none).
         let dir = home.path();
         let git = |a: &[&str]| {
-            std::process::Command::new("git")
+            std::process::Command::new(&git_bin)
                 .arg("-C")
                 .arg(dir)
                 .args(a)

@@ -571,9 +571,12 @@ async fn without_a_repository_the_error_says_how_to_name_one() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_repository_is_inferred_from_the_clone_s_remote_on_the_api_s_host() {
+    let Some(git_bin) = support::tool::require(&support::tool::GIT) else {
+        return;
+    };
     let (server, dir) = stand_in(Options::default()).await;
     let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
+        let ok = std::process::Command::new(&git_bin)
             .arg("-C")
             .arg(dir.path())
             .args(args)

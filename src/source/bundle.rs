@@ -25,6 +25,8 @@ use crate::model::{KINDS, Kind, LogKey, Objects, Selector, Snapshot, SnapshotMet
 use crate::sanitize::Sanitizer;
 
 const META: &str = "meta.json";
+/// Bytes reserved up front for one member of a `.tar.gz`; a larger member grows as it reads.
+const MAX_RESERVE: usize = 64 << 20;
 const CI_RUNS: &str = "ci/runs.json";
 
 /// `ci/runs.json` of a k8sops bundle.
@@ -190,7 +192,10 @@ fn unpack(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
             .to_string_lossy()
             .trim_start_matches("./")
             .to_string();
-        let mut data = Vec::with_capacity(entry.size() as usize);
+        // The header's size is whatever the archive says: reserve at most a sane amount up
+        // front, so a forged size is a short read, not an allocation that aborts.
+        let claimed = usize::try_from(entry.size()).unwrap_or(usize::MAX);
+        let mut data = Vec::with_capacity(claimed.min(MAX_RESERVE));
         entry.read_to_end(&mut data).map_err(bad)?;
         entries.insert(name, data);
     }

@@ -4,27 +4,16 @@
 //! test wants none, a zero exit and a real PNG.
 //!
 //! Chromium comes from apt (`.ci/run` installs it). Under `CI=true` a missing chromium fails
-//! the test; on a developer machine without it the test says so and passes.
+//! the test; on a developer machine without it the test prints a SKIP line (`support::tool`).
 
 use std::path::PathBuf;
 use std::process::Command;
 
-fn chromium() -> Option<PathBuf> {
-    let candidates = ["chromium", "chromium-browser"];
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| candidates.iter().map(move |c| dir.join(c)))
-        .find(|p| p.is_file())
-}
+use crate::support;
 
 #[test]
 fn chromium_renders_the_html_report_on_a_phone_screen_without_errors() {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is not installed; .ci/run installs it with apt-get install chromium"
-        );
-        eprintln!("skipping: chromium is not installed (apt-get install chromium)");
+    let Some(chromium) = support::tool::require(&support::tool::CHROMIUM) else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");

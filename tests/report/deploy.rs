@@ -5,7 +5,8 @@
 //! accepts, with the environment its flags need.
 //!
 //! `kubernetes-validate` comes from PyPI in a throw-away venv (`.ci/run` sets
-//! `KUBERNETES_VALIDATE` to it). Under `CI=true` a missing validator fails the test.
+//! `KUBERNETES_VALIDATE` to it). Under `CI=true` a missing validator fails the test;
+//! elsewhere the test prints a SKIP line (`support::tool`).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -17,6 +18,8 @@ use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
 use k8sops::cmd::cli::{Cli, Command, PostTarget, ReportCommand};
 use k8sops::model::{KINDS, Kind};
 use serde_json::Value;
+
+use crate::support;
 
 fn deploy() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/deploy")
@@ -154,23 +157,9 @@ fn the_cron_job_runs_a_command_line_k8sops_accepts() {
     assert_eq!(job.backoff_limit, Some(0), "a retry would post twice");
 }
 
-fn validator() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("KUBERNETES_VALIDATE") {
-        return Some(PathBuf::from(p));
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join("kubernetes-validate"))
-        .find(|p| p.is_file())
-}
-
 #[test]
 fn kubernetes_validate_accepts_the_manifests_strictly() {
-    let Some(validator) = validator() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "kubernetes-validate is missing; .ci/run installs it from PyPI into a venv"
-        );
-        eprintln!("skipping: kubernetes-validate not installed (pip install kubernetes-validate)");
+    let Some(validator) = support::tool::require(&support::tool::KUBERNETES_VALIDATE) else {
         return;
     };
     let out = std::process::Command::new(&validator)

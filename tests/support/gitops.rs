@@ -64,8 +64,10 @@ pub struct Gitops {
 }
 
 impl Gitops {
-    /// A remote holding `tests/data/gitops/<layout>` on `main`, and the user's clone.
-    pub fn new(layout: &str) -> Gitops {
+    /// A remote holding `tests/data/gitops/<layout>` on `main`, and the user's clone;
+    /// `None` when git is missing outside CI (`support::tool`).
+    pub fn new(layout: &str) -> Option<Gitops> {
+        super::tool::require(&super::tool::GIT)?;
         let tmp = tempfile::tempdir().expect("tempdir");
         let remote = tmp.path().join("gitops.git");
         git(
@@ -115,7 +117,7 @@ impl Gitops {
             ],
         );
         identity(&user, "Dana");
-        Gitops { tmp, remote, user }
+        Some(Gitops { tmp, remote, user })
     }
 
     /// Someone else pushes a change to `main` (the user's clone is now behind).

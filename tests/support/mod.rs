@@ -17,3 +17,4 @@ pub mod github_actions;
 pub mod github_pulls;
 pub mod gitops;
 pub mod http;
+pub mod tool;
