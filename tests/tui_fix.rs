@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
 use k8sops::audit::AuditLog;
-use k8sops::cmd::cli::{Cli, FixOptions};
+use k8sops::cmd::cli::{Cli, FixTarget};
 use k8sops::cmd::config::Config;
 use k8sops::cmd::settings::Settings;
 use k8sops::env::{Env, Secret};
@@ -67,7 +67,7 @@ impl World {
         let settings =
             Settings::with_config(global, env, config.clone()).expect("the configuration");
         Assist {
-            fix: k8sops::cmd::fix::flow(&settings, &FixOptions::default())
+            fix: k8sops::cmd::fix::flow(&settings, &FixTarget::default())
                 .expect("the fix flow starts")
                 .map(FixFlow::new),
             ..Assist::default()

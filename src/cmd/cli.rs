@@ -458,9 +458,9 @@ pub struct DiagnoseArgs {
     pub llm: LlmArgs,
 }
 
-/// How a remedy becomes a pull request (`diagnose --fix` and `fix`).
+/// Where fixes go (`diagnose --fix`, `fix` and `mcp`).
 #[derive(Debug, Args, Clone, Default, PartialEq)]
-pub struct FixOptions {
+pub struct FixTarget {
     /// The local clone of the GitOps repository (default: repo in the [fix] table,
     /// K8SOPS_FIX_REPO)
     #[arg(long, value_name = "PATH")]
@@ -475,6 +475,13 @@ pub struct FixOptions {
     /// default branch)
     #[arg(long, value_name = "BRANCH")]
     pub base: Option<String>,
+}
+
+/// How a remedy becomes a pull request (`diagnose --fix` and `fix`).
+#[derive(Debug, Args, Clone, Default, PartialEq)]
+pub struct FixOptions {
+    #[command(flatten)]
+    pub target: FixTarget,
 
     /// Do not ask: confirm the diff (needed without a terminal)
     #[arg(short = 'y', long)]
@@ -512,20 +519,9 @@ pub struct McpArgs {
     #[arg(long)]
     pub allow_pr: bool,
 
-    /// The local clone of the GitOps repository propose_fix edits (default: repo in the
-    /// [fix] table, K8SOPS_FIX_REPO)
-    #[arg(long, value_name = "PATH")]
-    pub repo: Option<PathBuf>,
-
-    /// The GitHub repository for the pull requests (default: github_repo in [fix], else
-    /// the clone's remote)
-    #[arg(long, value_name = "OWNER/NAME", value_parser = crate::github::parse_repo)]
-    pub github_repo: Option<(String, String)>,
-
-    /// The branch pull requests target (default: base in [fix], else the remote's default
-    /// branch)
-    #[arg(long, value_name = "BRANCH")]
-    pub base: Option<String>,
+    /// Where propose_fix edits and open_fix_pr opens pull requests
+    #[command(flatten)]
+    pub target: FixTarget,
 }
 
 #[derive(Debug, Args)]

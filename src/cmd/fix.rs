@@ -6,7 +6,7 @@
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use super::cli::{FixArgs, FixOptions};
+use super::cli::{FixArgs, FixOptions, FixTarget};
 use super::settings::Settings;
 use crate::audit::AuditLog;
 use crate::env::Env;
@@ -24,7 +24,7 @@ pub async fn run(settings: &Settings, args: &FixArgs) -> Result<u8> {
 
 /// The fix flow with `opts` over the `[fix]` and `[policy]` tables; `None` when no GitOps
 /// clone is given or configured. Shared by `fix`, `diagnose --fix`, the dashboard and MCP.
-pub fn flow(settings: &Settings, opts: &FixOptions) -> Result<Option<Flow>> {
+pub fn flow(settings: &Settings, opts: &FixTarget) -> Result<Option<Flow>> {
     let config = settings.config()?;
     let Some(repo) = opts.repo.clone().or_else(|| {
         config
@@ -162,7 +162,7 @@ pub async fn fix(
     let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let color = settings.color_stdout();
     let ask = tty && !opts.yes;
-    let Some(flow) = flow(settings, opts)? else {
+    let Some(flow) = flow(settings, &opts.target)? else {
         return Err(Error::Usage {
             flag: "--repo".into(),
             message: "no GitOps repository to open the pull request on".into(),

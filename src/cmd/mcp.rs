@@ -1,17 +1,11 @@
 //! `k8sops mcp`: the server's options from the flags and the configuration.
 
-use super::cli::{FixOptions, McpArgs};
+use super::cli::McpArgs;
 use super::settings::Settings;
 use crate::error::Result;
 use crate::mcp::{self, Options};
 
 pub async fn run(settings: &Settings, args: &McpArgs) -> Result<u8> {
-    let fix = FixOptions {
-        repo: args.repo.clone(),
-        github_repo: args.github_repo.clone(),
-        base: args.base.clone(),
-        ..FixOptions::default()
-    };
     let live = settings.live(&args.cluster, &args.source);
     mcp::serve(Options {
         bundle: args.source.from.clone(),
@@ -19,7 +13,7 @@ pub async fn run(settings: &Settings, args: &McpArgs) -> Result<u8> {
         live,
         report: settings.config()?.report.clone(),
         sanitizer: settings.sanitizer()?,
-        fix: super::fix::flow(settings, &fix)?,
+        fix: super::fix::flow(settings, &args.target)?,
         allow_pr: args.allow_pr,
     })
     .await
