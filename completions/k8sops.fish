@@ -266,9 +266,9 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l from -d 'Read a bu
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l log-bytes -d 'Log bytes per container to fetch at most' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l ci-repo -d 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote; with --from, runs are fetched only when this is given)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l repo -d 'The local clone of the GitOps repository propose_fix edits (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l github-repo -d 'The GitHub repository for the pull requests (default: github_repo in [fix], else the clone\'s remote)' -r
-complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l base -d 'The branch pull requests target (default: base in [fix], else the remote\'s default branch)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l repo -d 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l github-repo -d 'The GitHub repository for the pull request (default: github_repo in [fix], else the clone\'s remote)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l base -d 'The branch the pull request targets (default: base in [fix], else the remote\'s default branch)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand mcp" -l color -d 'Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
