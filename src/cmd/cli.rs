@@ -772,6 +772,44 @@ pub enum ConfigCommand {
     Path,
 }
 
+// The library's own enums, spelled as flags here so no module below the command layer
+// names clap.
+impl ValueEnum for crate::render::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        use crate::render::Format::*;
+        &[Text, Json, Markdown]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use crate::render::Format::*;
+        Some(clap::builder::PossibleValue::new(match self {
+            Text => "text",
+            Json => "json",
+            Markdown => "markdown",
+        }))
+    }
+}
+
+impl ValueEnum for crate::llm::Mode {
+    fn value_variants<'a>() -> &'a [Self] {
+        use crate::llm::Mode::*;
+        &[Auto, Always, Never]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use crate::llm::Mode::*;
+        let (name, help) = match self {
+            Auto => (
+                "auto",
+                "Only for ambiguous, multi-signal or `unknown` diagnoses (and all with `--explain`)",
+            ),
+            Always => ("always", "For every diagnosis"),
+            Never => ("never", "Never: rules engine only"),
+        };
+        Some(clap::builder::PossibleValue::new(name).help(help))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

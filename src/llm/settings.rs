@@ -24,7 +24,7 @@ use crate::env::{Env, Secret};
 use crate::error::{Error, Result};
 
 /// When the LLM engine runs (`--llm`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Only for ambiguous, multi-signal or `unknown` diagnoses (and all with `--explain`).

@@ -11,7 +11,7 @@ pub use text::{describe_change, text};
 use crate::rca::{DiagnosisList, Usage};
 
 /// Output formats of `diagnose -o`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
