@@ -13,6 +13,8 @@
 //!   loop is the symptom when the same workload misses a ConfigMap key; a missing image is
 //!   the symptom when the CI run that should have pushed it failed).
 
+mod propagate;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::changes::{ChangeRecord, what_changed};
 use crate::analyze::{Category, Evidence, Finding, Remedy, Role, Severity, Strength};
 use crate::model::{ObjectRef, Snapshot};
+
+pub use propagate::{Affected, propagate};
 
 const CAP: f64 = 0.97;
 const SYMPTOM_FACTOR: f64 = 0.5;
@@ -70,6 +74,10 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub evidence: Vec<Evidence>,
     pub changes: Vec<ChangeRecord>,
+    /// Workloads failing because of this root cause (they call it, wait for it, resolve
+    /// names through it, share a node it starves), listed here instead of as roots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<Affected>,
     /// Prose from the LLM engine (`--explain`), absent for the rules engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
@@ -152,8 +160,16 @@ impl DiagnosisList {
 
 /// Runs the analyzers and the ranking over a snapshot: the `diagnose` pipeline.
 pub fn run(snapshot: &Snapshot) -> DiagnosisList {
-    let findings = crate::analyze::run_all(snapshot);
-    DiagnosisList::new(diagnose(snapshot, findings), snapshot.warnings.clone())
+    DiagnosisList::new(diagnose_snapshot(snapshot), snapshot.warnings.clone())
+}
+
+/// The diagnoses of a snapshot: analyzers, grouping and ranking, then root causes
+/// propagated over the object graph so dependents appear under what broke them.
+pub fn diagnose_snapshot(snapshot: &Snapshot) -> Vec<Diagnosis> {
+    let (findings, graph) = crate::analyze::run(snapshot);
+    let mut items = diagnose(snapshot, findings);
+    propagate(&graph, &mut items);
+    items
 }
 
 /// Groups findings by the object to fix and ranks what explains each.
@@ -328,6 +344,7 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
         findings,
         evidence,
         changes,
+        affected: Vec::new(),
         explanation: None,
     }
 }

@@ -6,6 +6,7 @@ pub mod ci_rules;
 pub mod commits;
 mod context;
 mod finding;
+pub mod graph;
 
 mod ci_correlation;
 mod config_missing;
@@ -62,12 +63,13 @@ pub fn registry() -> Vec<Box<dyn Analyzer>> {
     ]
 }
 
-/// Runs every analyzer over the snapshot.
-pub fn run_all(snapshot: &Snapshot) -> Vec<Finding> {
+/// Runs every analyzer over the snapshot and hands back the object graph they shared, for
+/// `rca` to propagate root causes along.
+pub fn run(snapshot: &Snapshot) -> (Vec<Finding>, graph::Graph) {
     let cx = Context::new(snapshot);
     let mut findings = Vec::new();
     for analyzer in registry() {
         analyzer.analyze(&cx, &mut findings);
     }
-    findings
+    (findings, cx.graph)
 }

@@ -235,8 +235,7 @@ impl Engine {
                         .clone()
                 });
                 let snapshot = snapshot(&self.origin, &self.logs, group, objects, requests, now);
-                let findings = crate::analyze::run_all(&snapshot);
-                let items = crate::rca::diagnose(&snapshot, findings);
+                let items = crate::rca::diagnose_snapshot(&snapshot);
                 for p in &group.partitions {
                     self.results.insert(p.clone(), Vec::new());
                 }
