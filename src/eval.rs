@@ -24,6 +24,17 @@ pub struct Expected {
     pub workload: String,
     #[serde(default)]
     pub cause_mentions: Vec<String>,
+    /// Workloads failing because of this cause, which the diagnosis must list under it.
+    #[serde(default)]
+    pub affected: Vec<ExpectedAffected>,
+}
+
+/// One entry of `expected.json`'s `affected`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ExpectedAffected {
+    pub namespace: Option<String>,
+    /// `Kind/name`.
+    pub workload: String,
 }
 
 /// How one scenario went.
@@ -38,6 +49,9 @@ pub struct ScenarioResult {
     pub category_correct: bool,
     /// `cause_mentions` missing from the cause sentence.
     pub missing_mentions: Vec<String>,
+    /// Expected affected workloads the diagnosis does not list under the cause.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_affected: Vec<String>,
     pub correct: bool,
     pub confidence: f64,
     pub cause: String,
@@ -129,6 +143,18 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
         .cloned()
         .collect();
     let category_correct = predicted == expected.category;
+    let missing_affected: Vec<String> = expected
+        .affected
+        .iter()
+        .filter(|a| {
+            !hit.is_some_and(|d| {
+                d.affected.iter().any(|x| {
+                    format!("{}/{}", x.kind, x.name) == a.workload && x.namespace == a.namespace
+                })
+            })
+        })
+        .map(|a| a.workload.clone())
+        .collect();
     // With nothing reported, the most severe item's confidence is what a user would trust.
     let confidence = top
         .or_else(|| list.items.first().and_then(|d| d.top()))
@@ -144,8 +170,12 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
         predicted_category: predicted,
         workload_found: hit.is_some(),
         category_correct,
-        correct: hit.is_some() && category_correct && missing_mentions.is_empty(),
+        correct: hit.is_some()
+            && category_correct
+            && missing_mentions.is_empty()
+            && missing_affected.is_empty(),
         missing_mentions,
+        missing_affected,
         confidence,
         cause,
         extra_items,
@@ -236,6 +266,13 @@ pub fn render_text(r: &EvalReport) -> String {
         }
         if !s.missing_mentions.is_empty() {
             let _ = write!(out, "  (cause lacks {})", s.missing_mentions.join(", "));
+        }
+        if !s.missing_affected.is_empty() {
+            let _ = write!(
+                out,
+                "  (not listed as affected: {})",
+                s.missing_affected.join(", ")
+            );
         }
         if !s.extra_items.is_empty() {
             let _ = write!(

@@ -11,7 +11,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
 use regex::Regex;
 
 use super::context::PodContext;
@@ -493,6 +493,9 @@ static USING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// 256Mi: what a container with no request must use before an eviction names it the hog.
+const NO_REQUEST_HOG: f64 = 268_435_456.0;
+
 /// `(container, using, request, resource)` for each container an eviction message shows
 /// well above its request (more than 1.5×, or anything against no request).
 pub fn eviction_hogs(message: &str) -> Vec<(String, String, String, String)> {
@@ -501,7 +504,12 @@ pub fn eviction_hogs(message: &str) -> Vec<(String, String, String, String)> {
         .filter(|c| {
             let using = parse_quantity(&c[2]).unwrap_or(0.0);
             let request = parse_quantity(&c[3]).unwrap_or(0.0);
-            using > 0.0 && (request == 0.0 || using > 1.5 * request)
+            // Against no request, only a large amount marks a hog: every pod uses some.
+            if request == 0.0 {
+                using >= NO_REQUEST_HOG
+            } else {
+                using > 1.5 * request
+            }
         })
         .map(|c| {
             (
@@ -514,30 +522,17 @@ pub fn eviction_hogs(message: &str) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-/// Node events that say the node is broken by itself, not by a workload on it: its image
-/// store cannot be freed, or the kernel killed the node's own agents.
-pub fn node_broken_by_itself(snapshot: &Snapshot, node: &str) -> bool {
-    let Some(meta) = snapshot.meta(Kind::Node, "", node) else {
-        return false;
-    };
-    let ready = snapshot
-        .objects
-        .nodes
-        .iter()
-        .find(|n| n.metadata.name.as_deref() == Some(node))
-        .and_then(|n| {
-            n.status
-                .as_ref()?
-                .conditions
-                .as_ref()?
-                .iter()
-                .find(|c| c.type_ == "Ready")
-                .cloned()
-        });
+/// Whether a node is broken by itself, not by a workload on it: it is not Ready, its image
+/// store cannot be freed, or the kernel killed the node's own agents. `events` are the
+/// node's events.
+pub fn node_broken_by_itself(node: Option<&Node>, events: &[&Event]) -> bool {
+    let ready = node
+        .and_then(|n| n.status.as_ref()?.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
     if ready.is_some_and(|c| c.status != "True") {
         return true;
     }
-    snapshot.events_about(Kind::Node, meta).iter().any(|e| {
+    events.iter().any(|e| {
         let msg = e.message.as_deref().unwrap_or("");
         matches!(
             e.reason.as_deref(),
@@ -549,6 +544,21 @@ pub fn node_broken_by_itself(snapshot: &Snapshot, node: &str) -> bool {
     })
 }
 
+/// Events about each Node, by node name. Kubelets record them with the node's name as uid
+/// and in the `default` namespace, so they are matched by kind and name.
+fn node_events(snapshot: &Snapshot) -> HashMap<&str, Vec<&Event>> {
+    let mut out: HashMap<&str, Vec<&Event>> = HashMap::new();
+    for e in &snapshot.objects.events {
+        if let (Some("Node"), Some(name)) = (
+            e.involved_object.kind.as_deref(),
+            e.involved_object.name.as_deref(),
+        ) {
+            out.entry(name).or_default().push(e);
+        }
+    }
+    out
+}
+
 /// Node → (the workload starving it, the kubelet's words) for Ready nodes whose evictions
 /// name one workload far above its request.
 fn starving_workloads(
@@ -556,6 +566,8 @@ fn starving_workloads(
     pods: &[PodContext<'_>],
 ) -> HashMap<String, (ObjectRef, Evidence)> {
     let mut out: HashMap<String, (ObjectRef, Evidence)> = HashMap::new();
+    // Read only when some eviction names a hog: most snapshots have none.
+    let mut events: Option<HashMap<&str, Vec<&Event>>> = None;
     for pod in pods {
         let Some(node) = pod.pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
             continue;
@@ -572,7 +584,17 @@ fn starving_workloads(
             .filter(|m| m.contains("was using"))
             .or_else(|| event.and_then(|e| e.message.clone()))
             .unwrap_or_default();
-        if eviction_hogs(&message).is_empty() || node_broken_by_itself(snapshot, node) {
+        if eviction_hogs(&message).is_empty() {
+            continue;
+        }
+        let events = events.get_or_insert_with(|| node_events(snapshot));
+        let node_obj = snapshot
+            .objects
+            .nodes
+            .iter()
+            .find(|n| n.metadata.name.as_deref() == Some(node));
+        let here = events.get(node).map(Vec::as_slice).unwrap_or(&[]);
+        if node_broken_by_itself(node_obj, here) {
             continue;
         }
         let evidence = match event {
