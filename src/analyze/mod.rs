@@ -9,7 +9,9 @@ mod finding;
 pub mod graph;
 
 mod ci_correlation;
+mod cluster_dns;
 mod config_missing;
+mod controller_logs;
 mod crash_loop;
 mod image_pull;
 mod job;
@@ -59,6 +61,8 @@ pub fn registry() -> Vec<Box<dyn Analyzer>> {
         Box::new(rollout::RolloutStuck),
         Box::new(job::JobFailed),
         Box::new(ci_correlation::CiCorrelation),
+        Box::new(cluster_dns::ClusterDns),
+        Box::new(controller_logs::ControllerLogs),
         Box::new(unknown::Unknown),
     ]
 }
