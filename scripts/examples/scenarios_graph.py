@@ -358,3 +358,42 @@ def leader_election_forbidden():
              "image-sync never becomes leader: its ServiceAccount may not get leases in platform, so every leader-election attempt fails and the controller does nothing while Running.",
              red_herring="The pod is Running with no restarts and a passing liveness probe.")
     return b
+
+
+@scenario
+def node_system_oom():
+    b = new_bundle("node-system-oom")
+    bg = background(b, cart_nodes=["worker-2", "worker-3"])
+    # report-builder: a JVM with a request and no memory limit; a month-end report grows it past what worker-2 has
+    rb = ctr("builder", "registry.example.com/finance/report-builder:2.4.0", ports=[8080], port_names=["http"],
+             requests={"cpu": "500m", "memory": "1Gi"}, env=[env_val("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=80")],
+             readiness=probe(path="/actuator/health/readiness", port=8080, initial=20))
+    last = lambda s, f: term("OOMKilled", 137, s, f)
+    d = b.deployment("shop", "report-builder", [rb], replicas=1, revision=8, pod_ago=60 * 5, nodes=["worker-2"],
+                     pod_states=[dict(states={"builder": cs("running", ready=False, restarts=3, started_ago=1.2, last=last(9.5, 4.1))})],
+                     progress="complete")
+    p = d["_pods"][0]
+    restart_events(b, p, "builder", "registry.example.com/finance/report-builder:2.4.0", 4, 60 * 5 - 0.1, 1.2)
+    b.log(p, "builder", ["Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=80",
+                         "%s  INFO 1 --- [report-builder] [main] c.e.finance.ReportBuilder : Started ReportBuilder in 11.2 seconds" % ts_log(b, 1.0)])
+    b.log(p, "builder", ["Picked up JAVA_TOOL_OPTIONS: -XX:MaxRAMPercentage=80",
+                         "%s  INFO 1 --- [report-builder] [scheduling-1] c.e.finance.MonthEnd : building month-end ledger report: 18400000 rows" % ts_log(b, 6.0)],
+          previous=True)
+    # the cart replica on worker-2 was the kernel's second victim, well under its own 256Mi limit
+    cart = bg["cart"]
+    cp = [q for q in cart["_pods"] if q["spec"]["nodeName"] == "worker-2"][0]
+    c = cp["status"]["containerStatuses"][0]
+    c.update({"restartCount": 1, "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": b.t(21.8), "finishedAt": b.t(4.0),
+                                                              "containerID": "containerd://" + b.hex(64)}},
+              "state": {"running": {"startedAt": b.t(3.9)}}})
+    restart_events(b, cp, "cart", "ghcr.io/acme/cart:2.3.1", 1, 3.95, 3.95)
+    b.log(cp, "cart", go_json_log(b, "cart", 3, 15), previous=True)
+    n2 = b.nodes["worker-2"]
+    b.event(n2, "SystemOOM", "System OOM encountered, victim process: java, pid: 23817", typ="Warning", host="worker-2", first_ago=9.4)
+    b.event(n2, "SystemOOM", "System OOM encountered, victim process: java, pid: 31544", typ="Warning", host="worker-2", first_ago=4.1)
+    b.event(n2, "SystemOOM", "System OOM encountered, victim process: cart, pid: 30112", typ="Warning", host="worker-2", first_ago=4.0)
+    b.expect("oom-killed", "shop", "Deployment/report-builder", ["builder", "limit"],
+             "report-builder's JVM has a 1Gi request and no memory limit; the month-end report grows it until worker-2 runs out of memory and the kernel OOM-kills it and the cart replica next to it.",
+             red_herring="cart restarted with OOMKilled too, but it was far below its own limit: the kernel picked it because the node was out of memory.",
+             affected=[("shop", "Deployment/cart")])
+    return b

@@ -67,10 +67,11 @@ impl Analyzer for ClusterDns {
                         if let Some(m) = UPSTREAM.captures(line)
                             && &m[2] != "HINFO"
                         {
-                            let e = seen
-                                .upstream
-                                .entry(m[3].to_string())
-                                .or_insert((0, String::new(), None));
+                            let e = seen.upstream.entry(m[3].to_string()).or_insert((
+                                0,
+                                String::new(),
+                                None,
+                            ));
                             e.0 += 1;
                             if e.1.is_empty() {
                                 e.1 = line.trim().to_string();
@@ -109,13 +110,23 @@ fn finding(analyzer: &str, workload: &ObjectRef, seen: &Seen<'_>) -> Option<Find
         .filter_map(|p| p.metadata.name.as_deref())
         .collect();
     let state = if down {
-        format!("no {} pod is ready ({})", workload.name, pod_names.join(", "))
+        format!(
+            "no {} pod is ready ({})",
+            workload.name,
+            pod_names.join(", ")
+        )
     } else {
         format!("its pods are Running ({})", pod_names.join(", "))
     };
     let mut f;
     if let Some((_, line)) = &seen.loop_line {
-        f = Finding::new(analyzer, Category::NetworkDns, subject.clone(), workload.clone(), "loop");
+        f = Finding::new(
+            analyzer,
+            Category::NetworkDns,
+            subject.clone(),
+            workload.clone(),
+            "loop",
+        );
         f.summary = "CoreDNS detects a forwarding loop and exits".into();
         f.cause = format!(
             "Cluster DNS is down: {} exits on a forwarding loop (plugin/loop: it forwards queries back to itself, usually because the nodes' /etc/resolv.conf points at a local stub resolver such as 127.0.0.53), and {state}.",
@@ -128,7 +139,13 @@ fn finding(analyzer: &str, workload: &ObjectRef, seen: &Seen<'_>) -> Option<Find
         ];
         f = f.fact("problem", "loop");
     } else if let Some((addr, (n, line, _))) = upstream {
-        f = Finding::new(analyzer, Category::NetworkDns, subject.clone(), workload.clone(), "upstream");
+        f = Finding::new(
+            analyzer,
+            Category::NetworkDns,
+            subject.clone(),
+            workload.clone(),
+            "upstream",
+        );
         f.summary = format!("CoreDNS cannot reach its upstream resolver {addr}");
         f.cause = format!(
             "Cluster DNS cannot resolve names outside the cluster: {} cannot reach its upstream resolver {addr} ({n} failed forwards in its log, e.g. `{}`), so external lookups fail with SERVFAIL while {state}.",
@@ -146,13 +163,21 @@ fn finding(analyzer: &str, workload: &ObjectRef, seen: &Seen<'_>) -> Option<Find
             format!("Check that CoreDNS pods can reach {addr} on UDP and TCP 53 (NetworkPolicies in kube-system, security groups, the node's route to the VPC resolver): `kubectl -n kube-system exec deploy/coredns -- nslookup example.com {addr}` from a debug pod."),
             "If that resolver is gone, point `forward` in the kube-system/coredns ConfigMap at one that answers.".into(),
         ];
-        f = f.fact("problem", "upstream").fact("upstream", addr).fact("errors", n);
+        f = f
+            .fact("problem", "upstream")
+            .fact("upstream", addr)
+            .fact("errors", n);
     } else if down {
-        f = Finding::new(analyzer, Category::NetworkDns, subject.clone(), workload.clone(), "down");
-        f.summary = "cluster DNS is down".into();
-        f.cause = format!(
-            "Cluster DNS is down: {state}, so every name lookup in the cluster fails."
+        f = Finding::new(
+            analyzer,
+            Category::NetworkDns,
+            subject.clone(),
+            workload.clone(),
+            "down",
         );
+        f.summary = "cluster DNS is down".into();
+        f.cause =
+            format!("Cluster DNS is down: {state}, so every name lookup in the cluster fails.");
         f.evidence.push(Context::evidence(
             EvidenceSource::Status,
             &subject,

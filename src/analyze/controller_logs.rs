@@ -119,7 +119,11 @@ fn scan(
             acquired = true;
         }
         if let Some(c) = RECONCILE.captures(line) {
-            let err = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str()).unwrap_or("");
+            let err = c
+                .get(1)
+                .or_else(|| c.get(2))
+                .map(|m| m.as_str())
+                .unwrap_or("");
             let e = reconcile
                 .entry(err.to_string())
                 .or_insert((0, line.trim().to_string()));
@@ -128,14 +132,24 @@ fn scan(
     }
     let never_leader = lease.as_deref().filter(|_| !acquired);
     for (key, d) in denied.into_iter().filter(|(_, d)| d.lines >= SUSTAINED) {
-        out.push(rbac_finding(analyzer, subject, workload, container, &key, &d, never_leader));
+        out.push(rbac_finding(
+            analyzer,
+            subject,
+            workload,
+            container,
+            &key,
+            &d,
+            never_leader,
+        ));
     }
     if let Some((err, (n, line))) = reconcile
         .into_iter()
         .filter(|(e, (n, _))| *n >= SUSTAINED && !FORBIDDEN.is_match(e))
         .max_by_key(|(_, (n, _))| *n)
     {
-        out.push(reconcile_finding(analyzer, subject, workload, container, &err, n, &line));
+        out.push(reconcile_finding(
+            analyzer, subject, workload, container, &err, n, &line,
+        ));
     }
 }
 
@@ -152,7 +166,9 @@ fn verbs_needed(resource: &str, group: &str, seen: &BTreeSet<String>) -> Vec<Str
             verbs.insert(v.into());
         }
     }
-    let order = ["get", "list", "watch", "create", "update", "patch", "delete"];
+    let order = [
+        "get", "list", "watch", "create", "update", "patch", "delete",
+    ];
     let mut out: Vec<String> = order
         .iter()
         .filter(|v| verbs.contains(**v))
@@ -204,7 +220,11 @@ fn rbac_finding(
     .fact("denials", d.lines)
     .fact("container", container);
     f.severity = Severity::Critical;
-    f.summary = format!("{} is denied {} on {qualified}", workload.name, verbs_seen.join("/"));
+    f.summary = format!(
+        "{} is denied {} on {qualified}",
+        workload.name,
+        verbs_seen.join("/")
+    );
     f.cause = format!(
         "{} is Running but cannot do its job: the API server denied User \"{user}\" {} on {qualified} (resource \"{resource}\" in API group \"{group}\") {scope} {} times in its log.{leader}",
         workload.name,
@@ -220,7 +240,10 @@ fn rbac_finding(
     f.evidence.push(Context::evidence(
         EvidenceSource::Log,
         subject,
-        format!("{} denials of {qualified} in the log of {container}", d.lines),
+        format!(
+            "{} denials of {qualified} in the log of {container}",
+            d.lines
+        ),
         Strength::Circumstantial,
     ));
     let rule = format!(
@@ -262,18 +285,29 @@ fn reconcile_finding(
     line: &str,
 ) -> Finding {
     let lower = err.to_ascii_lowercase();
-    let category = if ["no such host", "connection refused", "i/o timeout", "server misbehaving"]
-        .iter()
-        .any(|w| lower.contains(w))
+    let category = if [
+        "no such host",
+        "connection refused",
+        "i/o timeout",
+        "server misbehaving",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         Category::NetworkDns
     } else {
         Category::Unknown
     };
     let err = err.replace("\\\"", "\"");
-    let mut f = Finding::new(analyzer, category, subject.clone(), workload.clone(), "reconcile-error")
-        .fact("errors", n)
-        .fact("container", container);
+    let mut f = Finding::new(
+        analyzer,
+        category,
+        subject.clone(),
+        workload.clone(),
+        "reconcile-error",
+    )
+    .fact("errors", n)
+    .fact("container", container);
     f.severity = Severity::Warning;
     f.summary = format!("{} fails to reconcile", workload.name);
     f.cause = format!(
@@ -323,8 +357,16 @@ mod tests {
         assert_eq!(out.len(), 1);
         let f = &out[0];
         assert_eq!(f.category, Category::Permission);
-        assert!(f.cause.contains("system:serviceaccount:ops:watcher"), "{}", f.cause);
+        assert!(
+            f.cause.contains("system:serviceaccount:ops:watcher"),
+            "{}",
+            f.cause
+        );
         assert!(f.fix[0].contains("ClusterRole"), "{}", f.fix[0]);
-        assert!(f.fix[0].contains(r#"verbs: ["list", "watch"]"#), "{}", f.fix[0]);
+        assert!(
+            f.fix[0].contains(r#"verbs: ["list", "watch"]"#),
+            "{}",
+            f.fix[0]
+        );
     }
 }

@@ -16,6 +16,7 @@ use regex::Regex;
 
 use super::context::PodContext;
 use super::finding::{Evidence, EvidenceSource, Strength};
+use super::oom::{VICTIM, process_names};
 use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, Snapshot, parse_quantity};
@@ -422,8 +423,9 @@ impl Graph {
         failing: bool,
         evidence: Evidence,
     ) {
-        // A pod naming its own Service (its advertised address) does not depend on itself.
-        if self.backing(&svc).any(|w| w == own) {
+        // A pod naming its own Service (its advertised address) does not depend on itself;
+        // the resolver's address in a lookup error is a ResolvesThrough link, not a call.
+        if self.backing(&svc).any(|w| w == own) || self.dns.contains(&svc) {
             return;
         }
         self.push(Link {
@@ -607,6 +609,47 @@ fn starving_workloads(
             ),
         };
         out.insert(node.to_string(), (pod.workload.clone(), evidence));
+    }
+    // The kernel's OOM killer acting before the kubelet could evict: the hog is the
+    // container with no memory limit whose process a SystemOOM event names.
+    for pod in pods {
+        let Some(node) = pod.pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+            continue;
+        };
+        if out.contains_key(node) {
+            continue;
+        }
+        let unbounded = pod.containers.iter().filter(|c| {
+            c.resource("limits", "memory").is_none()
+                && c.terminated().and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
+        });
+        for c in unbounded {
+            let Some(spec) = c.spec else { continue };
+            let names = process_names(spec);
+            let events = events.get_or_insert_with(|| node_events(snapshot));
+            let here = events.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            let node_obj = snapshot
+                .objects
+                .nodes
+                .iter()
+                .find(|n| n.metadata.name.as_deref() == Some(node));
+            if node_broken_by_itself(node_obj, here) {
+                break;
+            }
+            let named = here.iter().find(|e| {
+                e.reason.as_deref() == Some("SystemOOM")
+                    && e.message
+                        .as_deref()
+                        .and_then(|m| VICTIM.captures(m))
+                        .and_then(|cap| cap.iter().skip(1).flatten().next())
+                        .is_some_and(|v| names.iter().any(|n| n == v.as_str()))
+            });
+            if let Some(e) = named {
+                let evidence = super::Context::event_evidence(e, Strength::Direct);
+                out.insert(node.to_string(), (pod.workload.clone(), evidence));
+                break;
+            }
+        }
     }
     out
 }

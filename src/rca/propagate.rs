@@ -233,13 +233,25 @@ fn fold(
             }
         }
     }
-    let why = format!(
-        "{} fails because it {} {}, which {}",
-        dependent.subject.name,
-        link.relation.phrase(),
-        target_name(link, upstream),
-        state(up_category)
-    );
+    let why = match link.relation {
+        Relation::StarvedBy => format!(
+            "{} fails because {} starves the node they share",
+            dependent.subject.name, upstream.name
+        ),
+        Relation::ResolvesThrough => format!(
+            "{} fails because it resolves names through cluster DNS ({}), which {}",
+            dependent.subject.name,
+            upstream.name,
+            state(up_category)
+        ),
+        _ => format!(
+            "{} fails because it {} {}, which {}",
+            dependent.subject.name,
+            link.relation.phrase(),
+            target_name(link, upstream),
+            state(up_category)
+        ),
+    };
     if let Some(h) = root.hypotheses.first_mut() {
         let sentence = format!("{why}.");
         if !h.cause.contains(&sentence) {
