@@ -386,7 +386,7 @@ def node_system_oom():
     c.update({"restartCount": 1, "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": b.t(21.8), "finishedAt": b.t(4.0),
                                                               "containerID": "containerd://" + b.hex(64)}},
               "state": {"running": {"startedAt": b.t(3.9)}}})
-    restart_events(b, cp, "cart", "ghcr.io/acme/cart:2.3.1", 1, 3.95, 3.95)
+    restart_events(b, cp, "cart", "ghcr.io/acme/cart:2.3.1", 1, 3.97, 3.95)
     b.log(cp, "cart", go_json_log(b, "cart", 3, 15), previous=True)
     n2 = b.nodes["worker-2"]
     b.event(n2, "SystemOOM", "System OOM encountered, victim process: java, pid: 23817", typ="Warning", host="worker-2", first_ago=9.4)
