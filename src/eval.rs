@@ -78,6 +78,9 @@ pub struct EvalReport {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
     pub items_on_healthy_objects: usize,
     pub calibration: Vec<CalibrationBin>,
+    /// Scenarios whose top hypothesis names a cause: those the calibration covers.
+    pub calibrated_scenarios: usize,
+    /// Over the 10 bins of `calibration`, weighted by scenarios.
     pub expected_calibration_error: f64,
 }
 
@@ -192,7 +195,6 @@ pub fn run(dir: &Path) -> Result<EvalReport> {
 }
 
 fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
-    let n = scenarios.len().max(1);
     let correct = scenarios.iter().filter(|s| s.correct).count();
     let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -210,10 +212,18 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
     }
     let mut calibration = Vec::new();
     let mut ece = 0.0;
+    // Calibration asks whether a cause named with confidence p is right p of the time; an
+    // `unknown` answer names no cause, so its confidence is no such probability.
+    let calibrated: Vec<&ScenarioResult> = scenarios
+        .iter()
+        .filter(|s| s.predicted_category != "unknown")
+        .collect();
+    let n = calibrated.len().max(1);
     for b in 0..10 {
         let (lower, upper) = (b as f64 / 10.0, (b + 1) as f64 / 10.0);
-        let in_bin: Vec<&ScenarioResult> = scenarios
+        let in_bin: Vec<&ScenarioResult> = calibrated
             .iter()
+            .copied()
             .filter(|s| {
                 s.confidence >= lower && (s.confidence < upper || (b == 9 && s.confidence <= 1.0))
             })
@@ -234,7 +244,8 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
         });
     }
     EvalReport {
-        accuracy: correct as f64 / n as f64,
+        accuracy: correct as f64 / scenarios.len().max(1) as f64,
+        calibrated_scenarios: calibrated.len(),
         items_on_healthy_objects: scenarios.iter().map(|s| s.extra_items.len()).sum(),
         per_category,
         confusion,
@@ -300,7 +311,9 @@ pub fn render_text(r: &EvalReport) -> String {
     );
     let _ = writeln!(
         out,
-        "\ncalibration (confidence bin: scenarios, mean confidence, accuracy)"
+        "\ncalibration over the {} of {} top hypotheses that name a cause (`unknown` names none)\n(confidence bin: scenarios, mean confidence, accuracy)",
+        r.calibrated_scenarios,
+        r.scenarios.len()
     );
     for b in &r.calibration {
         let _ = writeln!(

@@ -50,6 +50,39 @@ pub fn confidence(evidence: &[Evidence], role: Role) -> f64 {
     (c * 100.0).round() / 100.0
 }
 
+/// An object the cause rests on was inferred, not read (an owner absent from a dump): the
+/// analyzer marks the finding with the fact `inferred`.
+const INFERRED_FACTOR: f64 = 0.85;
+/// Nothing but log lines suggest the cause, none states it: a log says what a process saw,
+/// not why.
+const LOGS_ONLY_FACTOR: f64 = 0.9;
+/// Another cause of a different category scored within `COMPETING_GAP`: either may be it.
+const COMPETING_FACTOR: f64 = 0.85;
+const COMPETING_GAP: f64 = 0.1;
+
+/// Confidence of a finding: its evidence's [`confidence`], lowered when the chain behind it
+/// is incomplete (an inferred object, a cause only logs suggest).
+pub fn finding_confidence(evidence: &[Evidence], finding: &Finding) -> f64 {
+    let mut c = confidence(evidence, finding.role);
+    if finding.facts.contains_key("inferred") {
+        c *= INFERRED_FACTOR;
+    }
+    // Logs that quote the system stating the cause (an API server's 403) are not a guess;
+    // logs that only suggest it are.
+    if !evidence.is_empty()
+        && evidence.iter().all(|e| {
+            e.source == crate::analyze::EvidenceSource::Log && e.strength != Strength::Direct
+        })
+    {
+        c *= LOGS_ONLY_FACTOR;
+    }
+    round2(c)
+}
+
+fn round2(c: f64) -> f64 {
+    (c * 100.0).round() / 100.0
+}
+
 /// One candidate root cause.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hypothesis {
@@ -315,7 +348,7 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
             Hypothesis {
                 cause: f.cause.clone(),
                 category: f.category,
-                confidence: confidence(&own, f.role),
+                confidence: finding_confidence(&own, f),
                 engine: "rules".into(),
                 evidence: ids,
                 fix: f.fix.clone(),
@@ -331,6 +364,13 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
             .then_with(|| b.2.confidence.total_cmp(&a.2.confidence))
             .then_with(|| b.1.cmp(&a.1))
     });
+    // Two causes of different families scored alike: the top one is less certain.
+    if let [(Role::Cause, _, first), (Role::Cause, _, second), ..] = hypotheses.as_mut_slice()
+        && first.category != second.category
+        && first.confidence - second.confidence < COMPETING_GAP
+    {
+        first.confidence = round2(first.confidence * COMPETING_FACTOR);
+    }
     let severity = findings
         .iter()
         .map(|f| f.severity)

@@ -133,6 +133,14 @@ fn finding(analyzer: &str, workload: &ObjectRef, seen: &Seen<'_>) -> Option<Find
             workload.name
         );
         f.evidence.push(log(&subject, line, Strength::Direct));
+        if down {
+            f.evidence.push(Context::evidence(
+                EvidenceSource::Status,
+                &subject,
+                format!("no ready pod of {workload}: {}", pod_names.join(", ")),
+                Strength::Indirect,
+            ));
+        }
         f.fix = vec![
             "Forward CoreDNS to a real upstream: set the kubelet's `resolvConf` to /run/systemd/resolve/resolv.conf on systemd-resolved hosts, or replace `forward . /etc/resolv.conf` in the kube-system/coredns ConfigMap with the upstream resolvers' IPs.".into(),
             "Then restart CoreDNS: `kubectl -n kube-system rollout restart deployment/coredns`.".into(),

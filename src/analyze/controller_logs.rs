@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::permission::Denial;
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
 use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, pod_is_healthy};
@@ -22,16 +23,6 @@ pub struct ControllerLogs;
 /// Fewer matching lines than this are an incident, not a pattern.
 const SUSTAINED: usize = 3;
 
-/// The API server's denial as client-go, controller-runtime and most clients quote it
-/// (quotes possibly backslash-escaped inside a structured log).
-static FORBIDDEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"User \\?"system:serviceaccount:([^:"\\]+):([^"\\]+)\\?" cannot (\w+) resource \\?"([^"\\]+)\\?""#,
-        r#"(?: in API group \\?"([^"\\]*)\\?")?"#,
-        r#" (?:at the cluster scope|in the namespace \\?"([^"\\]+)\\?")"#
-    ))
-    .expect("regex")
-});
 static LEASE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"attempting to acquire leader lease\s+(\S+?)\.*$").expect("regex")
 });
@@ -42,6 +33,20 @@ static RECONCILE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// One denied rule, as `(namespace, serviceaccount, resource, group, namespace or cluster)`.
 type RuleKey = (String, String, String, String, Option<String>);
+
+/// A denial of a ServiceAccount, keyed by the rule it lacks, and the verb denied.
+fn denied_rule(line: &str) -> Option<(RuleKey, String)> {
+    let d = Denial::parse(line)?;
+    let (ns, sa) = d.service_account()?;
+    let key = (
+        ns.to_string(),
+        sa.to_string(),
+        d.resource.clone(),
+        d.group.clone(),
+        d.namespace.clone(),
+    );
+    Some((key, d.verb))
+}
 
 #[derive(Default)]
 struct Denied {
@@ -97,16 +102,9 @@ fn scan(
     let mut acquired = false;
     let mut reconcile: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for line in log.lines() {
-        if let Some(c) = FORBIDDEN.captures(line) {
-            let key = (
-                c[1].to_string(),
-                c[2].to_string(),
-                c[4].to_string(),
-                c.get(5).map(|m| m.as_str().to_string()).unwrap_or_default(),
-                c.get(6).map(|m| m.as_str().to_string()),
-            );
+        if let Some((key, verb)) = denied_rule(line) {
             let d = denied.entry(key).or_default();
-            d.verbs.insert(c[3].to_string());
+            d.verbs.insert(verb);
             d.lines += 1;
             if d.example.is_empty() {
                 d.example = line.trim().to_string();
@@ -144,7 +142,7 @@ fn scan(
     }
     if let Some((err, (n, line))) = reconcile
         .into_iter()
-        .filter(|(e, (n, _))| *n >= SUSTAINED && !FORBIDDEN.is_match(e))
+        .filter(|(e, (n, _))| *n >= SUSTAINED && Denial::parse(e).is_none())
         .max_by_key(|(_, (n, _))| *n)
     {
         out.push(reconcile_finding(
@@ -244,7 +242,8 @@ fn rbac_finding(
             "{} denials of {qualified} in the log of {container}",
             d.lines
         ),
-        Strength::Circumstantial,
+        // Sustained repetition rules out a transient denial (a role being rolled out).
+        Strength::Indirect,
     ));
     let rule = format!(
         "- apiGroups: [\"{group}\"]\n  resources: [\"{resource}\"]\n  verbs: [{}]",

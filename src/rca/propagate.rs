@@ -252,15 +252,30 @@ fn fold(
             state(up_category)
         ),
     };
+    let evidence = &root.evidence;
     if let Some(h) = root.hypotheses.first_mut() {
         let sentence = format!("{why}.");
         if !h.cause.contains(&sentence) {
             h.cause = format!("{} {sentence}", h.cause.trim_end());
         }
+        let cited = |ids: &[String]| -> Vec<Evidence> {
+            evidence
+                .iter()
+                .filter(|e| ids.contains(&e.id))
+                .cloned()
+                .collect()
+        };
+        let before = super::confidence(&cited(&h.evidence), Role::Cause);
         for id in &ids {
             if !h.evidence.contains(id) {
                 h.evidence.push(id.clone());
             }
+        }
+        // A dependent failing the way the root predicts corroborates it: the confidence is
+        // recomputed over the added evidence, keeping the discounts the root already had.
+        let after = super::confidence(&cited(&h.evidence), Role::Cause);
+        if before > 0.0 && h.engine == "rules" {
+            h.confidence = ((h.confidence * after / before).min(after) * 100.0).round() / 100.0;
         }
     }
     root.severity = root.severity.max(dependent.severity);
