@@ -215,3 +215,45 @@ fn log(subject: &ObjectRef, line: &str, strength: Strength) -> super::Evidence {
         strength,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::testing::findings;
+
+    fn example(name: &str) -> Vec<Finding> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        let snapshot = crate::source::bundle::read(&dir).expect("example bundle");
+        findings(&ClusterDns, &snapshot)
+    }
+
+    #[test]
+    fn a_coredns_forwarding_loop_is_a_dns_outage_on_the_coredns_deployment() {
+        let out = example("dns-coredns-loop");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].workload.name, "coredns");
+        assert_eq!(
+            out[0].facts.get("problem").map(String::as_str),
+            Some("loop")
+        );
+        assert!(out[0].cause.contains("forwarding loop"), "{}", out[0].cause);
+    }
+
+    #[test]
+    fn sustained_upstream_timeouts_name_the_upstream_resolver() {
+        let out = example("dns-upstream-timeout");
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].facts.get("upstream").map(String::as_str),
+            Some("10.0.0.2:53")
+        );
+    }
+
+    #[test]
+    fn hinfo_self_check_timeouts_and_healthy_coredns_are_silent() {
+        assert!(example("service-no-endpoints").is_empty());
+        assert!(example("oom-killed").is_empty());
+    }
+}

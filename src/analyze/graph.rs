@@ -95,6 +95,7 @@ impl Graph {
             g.host_links(snapshot, &by_ip, pod);
         }
         g.starvation_links(snapshot, pods);
+        g.webhook_links(snapshot);
         for (i, l) in g.links.iter().enumerate() {
             g.outgoing.entry(l.from.clone()).or_default().push(i);
         }
@@ -130,11 +131,6 @@ impl Graph {
     /// Whether this workload serves cluster DNS.
     pub fn is_dns(&self, workload: &ObjectRef) -> bool {
         self.dns.contains(workload)
-    }
-
-    /// Every link, for callers that report the graph.
-    pub fn links(&self) -> &[Link] {
-        &self.links
     }
 
     fn push(&mut self, link: Link) {
@@ -437,6 +433,48 @@ impl Graph {
         });
     }
 
+    /// A controller whose pods an admission webhook rejects → the webhook's Service, from
+    /// the `FailedCreate` event that quotes the call (`failed calling webhook "…": failed to
+    /// call webhook: Post "https://svc.ns.svc:443/…"`).
+    fn webhook_links(&mut self, snapshot: &Snapshot) {
+        for e in &snapshot.objects.events {
+            if e.reason.as_deref() != Some("FailedCreate") {
+                continue;
+            }
+            let Some(msg) = e
+                .message
+                .as_deref()
+                .filter(|m| m.contains("calling webhook"))
+            else {
+                continue;
+            };
+            let obj = &e.involved_object;
+            let ns = obj
+                .namespace
+                .as_deref()
+                .or(e.metadata.namespace.as_deref())
+                .unwrap_or("");
+            let Some(kind) = obj.kind.as_deref().and_then(Kind::from_kind_field) else {
+                continue;
+            };
+            let Some(meta) = snapshot.meta(kind, ns, obj.name.as_deref().unwrap_or("")) else {
+                continue;
+            };
+            let from = snapshot.workload_of(kind, meta);
+            for host in hosts_in(msg, false) {
+                if let Some(svc) = resolve(snapshot, ns, &host) {
+                    self.push(Link {
+                        from: from.clone(),
+                        to: svc,
+                        relation: Relation::AdmittedBy,
+                        failing: true,
+                        evidence: super::Context::event_evidence(e, Strength::Direct),
+                    });
+                }
+            }
+        }
+    }
+
     /// Evicted or node-OOM-killed pods → the workload the kubelet named as consuming far
     /// more than it requested on the same node, unless the node is broken by itself.
     fn starvation_links(&mut self, snapshot: &Snapshot, pods: &[PodContext<'_>]) {
@@ -444,6 +482,7 @@ impl Graph {
         if hogs.is_empty() {
             return;
         }
+        let events = node_events(snapshot);
         for pod in pods {
             let Some(node) = pod.pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
                 continue;
@@ -457,10 +496,14 @@ impl Graph {
             let evicted = pod.pod.status.as_ref().and_then(|s| s.reason.as_deref())
                 == Some("Evicted")
                 || !pod.events_with(&["Evicted"]).is_empty();
-            let oom = pod
-                .containers
-                .iter()
-                .any(|c| c.terminated().and_then(|t| t.reason.as_deref()) == Some("OOMKilled"));
+            // An OOM kill is the node's doing only when the kernel's global OOM killer
+            // named this container's process; at its own limit it is the pod's own problem.
+            let here = events.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            let oom = pod.containers.iter().any(|c| {
+                c.terminated().and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
+                    && c.spec
+                        .is_some_and(|spec| system_oom_names(here, &process_names(spec)))
+            });
             if evicted || oom {
                 self.push(Link {
                     from: pod.workload.clone(),
@@ -472,6 +515,18 @@ impl Graph {
             }
         }
     }
+}
+
+/// Whether a `SystemOOM` event among `events` names one of these process names as victim.
+fn system_oom_names(events: &[&Event], names: &[String]) -> bool {
+    events.iter().any(|e| {
+        e.reason.as_deref() == Some("SystemOOM")
+            && e.message
+                .as_deref()
+                .and_then(|m| VICTIM.captures(m))
+                .and_then(|cap| cap.iter().skip(1).flatten().next())
+                .is_some_and(|v| names.iter().any(|n| n == v.as_str()))
+    })
 }
 
 /// Whether a pod serves cluster DNS.
@@ -636,14 +691,9 @@ fn starving_workloads(
             if node_broken_by_itself(node_obj, here) {
                 break;
             }
-            let named = here.iter().find(|e| {
-                e.reason.as_deref() == Some("SystemOOM")
-                    && e.message
-                        .as_deref()
-                        .and_then(|m| VICTIM.captures(m))
-                        .and_then(|cap| cap.iter().skip(1).flatten().next())
-                        .is_some_and(|v| names.iter().any(|n| n == v.as_str()))
-            });
+            let named = here
+                .iter()
+                .find(|e| system_oom_names(std::slice::from_ref(e), &names));
             if let Some(e) = named {
                 let evidence = super::Context::event_evidence(e, Strength::Direct);
                 out.insert(node.to_string(), (pod.workload.clone(), evidence));
@@ -677,12 +727,15 @@ fn services_by_ip(snapshot: &Snapshot) -> HashMap<&str, ObjectRef> {
         .collect()
 }
 
-/// A lookup through the cluster resolver that failed, as Go, glibc, Node and the JVM say it.
+/// A lookup the cluster resolver failed to answer — a timeout, SERVFAIL, a temporary
+/// failure — as Go, glibc, Node and curl say it. "No such host" is an answer (the name does
+/// not exist), so it is the name's problem, not the resolver's.
 static RESOLVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"lookup \S+ on [0-9a-fA-F.:\[\]]+:53: (?:read udp \S+ )?(?:i/o timeout|server misbehaving|no such host)",
-        r"|Temporary failure in name resolution|getaddrinfo EAI_AGAIN|UnknownHostException",
-        r"|Name or service not known|could not resolve host|Could not resolve host"
+        r"lookup \S+ on [0-9a-fA-F.:\[\]]+:53: (?:read udp \S+ )?(?:i/o timeout|server misbehaving)",
+        r"|lookup \S+ on [0-9a-fA-F.:\[\]]+:53: .*connection refused",
+        r"|Temporary failure in name resolution|getaddrinfo EAI_AGAIN",
+        r"|Resolving timed out|DNS resolution timed out",
     ))
     .expect("regex")
 });

@@ -629,6 +629,44 @@ fn fix_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn example(name: &str) -> Vec<Finding> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        let snapshot = crate::source::bundle::read(&dir).expect("example bundle");
+        crate::analyze::testing::findings(&NodeProblem, &snapshot)
+    }
+
+    #[test]
+    fn a_ready_node_starved_by_one_workload_blames_that_workload_and_its_missing_limit() {
+        let out = example("node-memory-pressure");
+        let root: Vec<&Finding> = out.iter().filter(|f| f.role == Role::Cause).collect();
+        assert_eq!(root.len(), 1);
+        assert_eq!(root[0].workload.name, "search-indexer");
+        assert!(
+            root[0].cause.contains("sets no memory limit"),
+            "{}",
+            root[0].cause
+        );
+        assert!(matches!(
+            root[0].remedy.as_ref().map(|r| &r.change),
+            Some(Change::SetMemoryLimit { from: None, .. })
+        ));
+        let victims: Vec<&str> = out
+            .iter()
+            .filter(|f| f.role == Role::Symptom)
+            .map(|f| f.workload.name.as_str())
+            .collect();
+        assert_eq!(victims, ["checkout"]);
+    }
+
+    #[test]
+    fn a_node_whose_image_store_cannot_be_freed_stays_a_node_problem() {
+        let out = example("node-disk-pressure");
+        assert!(!out.is_empty());
+        assert!(out.iter().all(|f| f.workload.kind == "Node"), "{out:#?}");
+    }
     use crate::analyze::testing::run;
 
     #[test]

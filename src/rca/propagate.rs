@@ -287,3 +287,42 @@ fn fold(
         evidence: ids,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnose(example: &str) -> Vec<Diagnosis> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example);
+        let snapshot = crate::source::bundle::read(&dir).expect("example bundle");
+        let (findings, _) = crate::analyze::run(&snapshot);
+        super::super::diagnose(&snapshot, findings)
+    }
+
+    #[test]
+    fn without_the_graph_the_caller_is_a_root_and_with_it_an_affected_workload() {
+        let before = diagnose("dependency-oom");
+        assert!(before.iter().any(|d| d.subject.name == "checkout-web"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dependency-oom");
+        let snapshot = crate::source::bundle::read(&dir).expect("example bundle");
+        let after = super::super::diagnose_snapshot(&snapshot);
+        assert_eq!(after.len(), 1);
+        assert_eq!(after[0].affected[0].name, "checkout-web");
+    }
+
+    #[test]
+    fn a_dependent_with_a_specific_cause_of_its_own_stays_a_root() {
+        for category in [
+            Category::ConfigMissing,
+            Category::ImagePull,
+            Category::OomKilled,
+        ] {
+            assert!(!explainable(category, Relation::Calls), "{category}");
+        }
+        assert!(explainable(Category::OomKilled, Relation::StarvedBy));
+        assert!(explainable(Category::CrashLoop, Relation::Calls));
+        assert!(!explainable(Category::CrashLoop, Relation::Reads));
+    }
+}
