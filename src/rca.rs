@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::changes::{ChangeRecord, what_changed};
+use crate::analyze::graph::Graph;
 use crate::analyze::{Category, Evidence, Finding, Remedy, Role, Severity, Strength};
 use crate::model::{ObjectRef, Snapshot};
 
@@ -199,10 +200,16 @@ pub fn run(snapshot: &Snapshot) -> DiagnosisList {
 /// The diagnoses of a snapshot: analyzers, grouping and ranking, then root causes
 /// propagated over the object graph so dependents appear under what broke them.
 pub fn diagnose_snapshot(snapshot: &Snapshot) -> Vec<Diagnosis> {
-    let (findings, graph) = crate::analyze::run(snapshot);
-    let mut items = diagnose(snapshot, findings);
+    let (mut items, graph) = diagnose_unpropagated(snapshot);
     propagate(&graph, &mut items);
     items
+}
+
+/// The diagnoses of a snapshot before propagation, and the graph to propagate them over:
+/// for callers that analyze a cluster in parts and propagate over the union (watch).
+pub fn diagnose_unpropagated(snapshot: &Snapshot) -> (Vec<Diagnosis>, Graph) {
+    let (findings, graph) = crate::analyze::run(snapshot);
+    (diagnose(snapshot, findings), graph)
 }
 
 /// Groups findings by the object to fix and ranks what explains each.

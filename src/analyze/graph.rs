@@ -8,7 +8,7 @@
 //! analysing; Service → backing workloads is kept for every Service, since any of them may
 //! be the dependency of a failing pod.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
@@ -78,8 +78,9 @@ pub struct Graph {
     links: Vec<Link>,
     /// Workload → positions in `links` where it is `from`.
     outgoing: HashMap<ObjectRef, Vec<usize>>,
-    /// Service → the workloads whose pods it selects.
-    backing: HashMap<ObjectRef, BTreeSet<ObjectRef>>,
+    /// Service → the workloads whose pods it selects, each with the selector match that
+    /// says so.
+    backing: HashMap<ObjectRef, BTreeMap<ObjectRef, Evidence>>,
     /// The workloads that serve cluster DNS (CoreDNS / kube-dns), and the kube-dns Service.
     dns: BTreeSet<ObjectRef>,
 }
@@ -113,7 +114,12 @@ impl Graph {
 
     /// The workloads behind a Service (empty for a Service that selects nothing).
     pub fn backing(&self, service: &ObjectRef) -> impl Iterator<Item = &ObjectRef> {
-        self.backing.get(service).into_iter().flatten()
+        self.backing.get(service).into_iter().flat_map(|m| m.keys())
+    }
+
+    /// The selector match that puts `workload` behind `service`.
+    pub fn backing_evidence(&self, service: &ObjectRef, workload: &ObjectRef) -> Option<&Evidence> {
+        self.backing.get(service)?.get(workload)
     }
 
     /// The workloads a link's target stands for: a Service's backing workloads, cluster
@@ -126,6 +132,25 @@ impl Graph {
             Relation::ResolvesThrough => self.dns.iter().filter(|d| d.kind != "Service").collect(),
             _ => vec![&link.to],
         }
+    }
+
+    /// Adds another graph's links, Services and cluster DNS: the graphs of the parts a
+    /// cluster was analyzed in make the graph of the whole.
+    pub fn merge(&mut self, other: &Graph) {
+        for link in &other.links {
+            self.outgoing
+                .entry(link.from.clone())
+                .or_default()
+                .push(self.links.len());
+            self.links.push(link.clone());
+        }
+        for (svc, workloads) in &other.backing {
+            let mine = self.backing.entry(svc.clone()).or_default();
+            for (w, e) in workloads {
+                mine.entry(w.clone()).or_insert_with(|| e.clone());
+            }
+        }
+        self.dns.extend(other.dns.iter().cloned());
     }
 
     /// Whether this workload serves cluster DNS.
@@ -191,10 +216,19 @@ impl Graph {
                     .iter()
                     .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
                 {
+                    let text: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    let evidence = spec_evidence(
+                        &sref,
+                        format!(
+                            "Service {ns}/{name} selects {} (pods of {w}, e.g. {})",
+                            text.join(","),
+                            pod.metadata.name.as_deref().unwrap_or("")
+                        ),
+                    );
                     self.backing
                         .entry(sref.clone())
                         .or_default()
-                        .insert(w.clone());
+                        .insert(w.clone(), evidence);
                 }
             }
         }

@@ -196,7 +196,8 @@ pub fn propagate(graph: &Graph, items: &mut Vec<Diagnosis>) {
             continue;
         };
         let (up_subject, up_category) = &tops[*j];
-        fold(root_d, dependent, link, up_subject, *up_category);
+        let selects = graph.backing_evidence(&link.to, up_subject).cloned();
+        fold(root_d, dependent, link, selects, up_subject, *up_category);
     }
     *items = taken.into_iter().flatten().collect();
     super::rank(items);
@@ -207,6 +208,7 @@ fn fold(
     root: &mut Diagnosis,
     dependent: Diagnosis,
     link: &Link,
+    selects: Option<Evidence>,
     upstream: &ObjectRef,
     up_category: Category,
 ) {
@@ -217,7 +219,9 @@ fn fold(
             .iter()
             .find(|x| x.excerpt == e.excerpt && x.object == e.object)
         {
-            ids.push(existing.id.clone());
+            if !ids.contains(&existing.id) {
+                ids.push(existing.id.clone());
+            }
             return;
         }
         e.id = format!("ev-{}", root.evidence.len() + 1);
@@ -225,6 +229,10 @@ fn fold(
         root.evidence.push(e);
     };
     push(root, link.evidence.clone());
+    // A call reaches a workload through a Service: the selector is the second half of the edge.
+    if let Some(e) = selects {
+        push(root, e);
+    }
     // The dependent's own failure, as its top hypothesis cited it.
     if let Some(top) = dependent.top() {
         for id in &top.evidence {
