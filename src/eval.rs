@@ -24,6 +24,17 @@ pub struct Expected {
     pub workload: String,
     #[serde(default)]
     pub cause_mentions: Vec<String>,
+    /// Workloads failing because of this cause, which the diagnosis must list under it.
+    #[serde(default)]
+    pub affected: Vec<ExpectedAffected>,
+}
+
+/// One entry of `expected.json`'s `affected`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ExpectedAffected {
+    pub namespace: Option<String>,
+    /// `Kind/name`.
+    pub workload: String,
 }
 
 /// How one scenario went.
@@ -38,6 +49,9 @@ pub struct ScenarioResult {
     pub category_correct: bool,
     /// `cause_mentions` missing from the cause sentence.
     pub missing_mentions: Vec<String>,
+    /// Expected affected workloads the diagnosis does not list under the cause.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_affected: Vec<String>,
     pub correct: bool,
     pub confidence: f64,
     pub cause: String,
@@ -64,6 +78,9 @@ pub struct EvalReport {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
     pub items_on_healthy_objects: usize,
     pub calibration: Vec<CalibrationBin>,
+    /// Scenarios whose top hypothesis names a cause: those the calibration covers.
+    pub calibrated_scenarios: usize,
+    /// Over the 10 bins of `calibration`, weighted by scenarios.
     pub expected_calibration_error: f64,
 }
 
@@ -129,6 +146,18 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
         .cloned()
         .collect();
     let category_correct = predicted == expected.category;
+    let missing_affected: Vec<String> = expected
+        .affected
+        .iter()
+        .filter(|a| {
+            !hit.is_some_and(|d| {
+                d.affected.iter().any(|x| {
+                    format!("{}/{}", x.kind, x.name) == a.workload && x.namespace == a.namespace
+                })
+            })
+        })
+        .map(|a| a.workload.clone())
+        .collect();
     // With nothing reported, the most severe item's confidence is what a user would trust.
     let confidence = top
         .or_else(|| list.items.first().and_then(|d| d.top()))
@@ -144,8 +173,12 @@ pub fn run_scenario(dir: &Path) -> Result<ScenarioResult> {
         predicted_category: predicted,
         workload_found: hit.is_some(),
         category_correct,
-        correct: hit.is_some() && category_correct && missing_mentions.is_empty(),
+        correct: hit.is_some()
+            && category_correct
+            && missing_mentions.is_empty()
+            && missing_affected.is_empty(),
         missing_mentions,
+        missing_affected,
         confidence,
         cause,
         extra_items,
@@ -162,7 +195,6 @@ pub fn run(dir: &Path) -> Result<EvalReport> {
 }
 
 fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
-    let n = scenarios.len().max(1);
     let correct = scenarios.iter().filter(|s| s.correct).count();
     let mut per_category: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -180,10 +212,18 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
     }
     let mut calibration = Vec::new();
     let mut ece = 0.0;
+    // Calibration asks whether a cause named with confidence p is right p of the time; an
+    // `unknown` answer names no cause, so its confidence is no such probability.
+    let calibrated: Vec<&ScenarioResult> = scenarios
+        .iter()
+        .filter(|s| s.predicted_category != "unknown")
+        .collect();
+    let n = calibrated.len().max(1);
     for b in 0..10 {
         let (lower, upper) = (b as f64 / 10.0, (b + 1) as f64 / 10.0);
-        let in_bin: Vec<&ScenarioResult> = scenarios
+        let in_bin: Vec<&ScenarioResult> = calibrated
             .iter()
+            .copied()
             .filter(|s| {
                 s.confidence >= lower && (s.confidence < upper || (b == 9 && s.confidence <= 1.0))
             })
@@ -204,7 +244,8 @@ fn score(scenarios: Vec<ScenarioResult>) -> EvalReport {
         });
     }
     EvalReport {
-        accuracy: correct as f64 / n as f64,
+        accuracy: correct as f64 / scenarios.len().max(1) as f64,
+        calibrated_scenarios: calibrated.len(),
         items_on_healthy_objects: scenarios.iter().map(|s| s.extra_items.len()).sum(),
         per_category,
         confusion,
@@ -237,6 +278,13 @@ pub fn render_text(r: &EvalReport) -> String {
         if !s.missing_mentions.is_empty() {
             let _ = write!(out, "  (cause lacks {})", s.missing_mentions.join(", "));
         }
+        if !s.missing_affected.is_empty() {
+            let _ = write!(
+                out,
+                "  (not listed as affected: {})",
+                s.missing_affected.join(", ")
+            );
+        }
         if !s.extra_items.is_empty() {
             let _ = write!(
                 out,
@@ -263,7 +311,9 @@ pub fn render_text(r: &EvalReport) -> String {
     );
     let _ = writeln!(
         out,
-        "\ncalibration (confidence bin: scenarios, mean confidence, accuracy)"
+        "\ncalibration over the {} of {} top hypotheses that name a cause (`unknown` names none)\n(confidence bin: scenarios, mean confidence, accuracy)",
+        r.calibrated_scenarios,
+        r.scenarios.len()
     );
     for b in &r.calibration {
         let _ = writeln!(

@@ -13,13 +13,18 @@
 //!   loop is the symptom when the same workload misses a ConfigMap key; a missing image is
 //!   the symptom when the CI run that should have pushed it failed).
 
+mod propagate;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::changes::{ChangeRecord, what_changed};
+use crate::analyze::graph::Graph;
 use crate::analyze::{Category, Evidence, Finding, Remedy, Role, Severity, Strength};
 use crate::model::{ObjectRef, Snapshot};
+
+pub use propagate::{Affected, propagate};
 
 const CAP: f64 = 0.97;
 const SYMPTOM_FACTOR: f64 = 0.5;
@@ -43,6 +48,39 @@ pub fn confidence(evidence: &[Evidence], role: Role) -> f64 {
     } else {
         c
     };
+    (c * 100.0).round() / 100.0
+}
+
+/// An object the cause rests on was inferred, not read (an owner absent from a dump): the
+/// analyzer marks the finding with the fact `inferred`.
+const INFERRED_FACTOR: f64 = 0.85;
+/// Nothing but log lines suggest the cause, none states it: a log says what a process saw,
+/// not why.
+const LOGS_ONLY_FACTOR: f64 = 0.9;
+/// Another cause of a different category scored within `COMPETING_GAP`: either may be it.
+const COMPETING_FACTOR: f64 = 0.85;
+const COMPETING_GAP: f64 = 0.1;
+
+/// Confidence of a finding: its evidence's [`confidence`], lowered when the chain behind it
+/// is incomplete (an inferred object, a cause only logs suggest).
+pub fn finding_confidence(evidence: &[Evidence], finding: &Finding) -> f64 {
+    let mut c = confidence(evidence, finding.role);
+    if finding.facts.contains_key("inferred") {
+        c *= INFERRED_FACTOR;
+    }
+    // Logs that quote the system stating the cause (an API server's 403) are not a guess;
+    // logs that only suggest it are.
+    if !evidence.is_empty()
+        && evidence.iter().all(|e| {
+            e.source == crate::analyze::EvidenceSource::Log && e.strength != Strength::Direct
+        })
+    {
+        c *= LOGS_ONLY_FACTOR;
+    }
+    round2(c)
+}
+
+fn round2(c: f64) -> f64 {
     (c * 100.0).round() / 100.0
 }
 
@@ -70,6 +108,10 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub evidence: Vec<Evidence>,
     pub changes: Vec<ChangeRecord>,
+    /// Workloads failing because of this root cause (they call it, wait for it, resolve
+    /// names through it, share a node it starves), listed here instead of as roots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<Affected>,
     /// Prose from the LLM engine (`--explain`), absent for the rules engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
@@ -152,8 +194,22 @@ impl DiagnosisList {
 
 /// Runs the analyzers and the ranking over a snapshot: the `diagnose` pipeline.
 pub fn run(snapshot: &Snapshot) -> DiagnosisList {
-    let findings = crate::analyze::run_all(snapshot);
-    DiagnosisList::new(diagnose(snapshot, findings), snapshot.warnings.clone())
+    DiagnosisList::new(diagnose_snapshot(snapshot), snapshot.warnings.clone())
+}
+
+/// The diagnoses of a snapshot: analyzers, grouping and ranking, then root causes
+/// propagated over the object graph so dependents appear under what broke them.
+pub fn diagnose_snapshot(snapshot: &Snapshot) -> Vec<Diagnosis> {
+    let (mut items, graph) = diagnose_unpropagated(snapshot);
+    propagate(&graph, &mut items);
+    items
+}
+
+/// The diagnoses of a snapshot before propagation, and the graph to propagate them over:
+/// for callers that analyze a cluster in parts and propagate over the union (watch).
+pub fn diagnose_unpropagated(snapshot: &Snapshot) -> (Vec<Diagnosis>, Graph) {
+    let (findings, graph) = crate::analyze::run(snapshot);
+    (diagnose(snapshot, findings), graph)
 }
 
 /// Groups findings by the object to fix and ranks what explains each.
@@ -299,7 +355,7 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
             Hypothesis {
                 cause: f.cause.clone(),
                 category: f.category,
-                confidence: confidence(&own, f.role),
+                confidence: finding_confidence(&own, f),
                 engine: "rules".into(),
                 evidence: ids,
                 fix: f.fix.clone(),
@@ -315,6 +371,13 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
             .then_with(|| b.2.confidence.total_cmp(&a.2.confidence))
             .then_with(|| b.1.cmp(&a.1))
     });
+    // Two causes of different families scored alike: the top one is less certain.
+    if let [(Role::Cause, _, first), (Role::Cause, _, second), ..] = hypotheses.as_mut_slice()
+        && first.category != second.category
+        && first.confidence - second.confidence < COMPETING_GAP
+    {
+        first.confidence = round2(first.confidence * COMPETING_FACTOR);
+    }
     let severity = findings
         .iter()
         .map(|f| f.severity)
@@ -328,6 +391,7 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
         findings,
         evidence,
         changes,
+        affected: Vec::new(),
         explanation: None,
     }
 }

@@ -103,6 +103,50 @@ fn the_true_cause_is_always_inside_the_budgeted_context() {
 }
 
 #[test]
+fn the_context_carries_the_evidence_of_the_chain_to_affected_workloads() {
+    let mut failures = Vec::new();
+    let mut chains = 0;
+    for dir in &examples() {
+        let want = expected(dir);
+        let Some(affected) = want["affected"].as_array() else {
+            continue;
+        };
+        chains += 1;
+        let name = name(dir);
+        let (d, ctx) = match labelled_context(dir) {
+            Ok(c) => c,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        if !ctx.header.contains("Also failing because of this") {
+            failures.push(format!("{name}: the header does not state the chain"));
+        }
+        for a in affected {
+            let workload = a["workload"].as_str().unwrap_or("");
+            let Some(entry) = d
+                .affected
+                .iter()
+                .find(|x| format!("{}/{}", x.kind, x.name) == workload)
+            else {
+                failures.push(format!("{name}: {workload} is not affected"));
+                continue;
+            };
+            for id in &entry.evidence {
+                if ctx.item(id).is_none() {
+                    failures.push(format!(
+                        "{name}: evidence {id} of the link to {workload} is not in the context"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(chains >= 5, "{chains} scenarios with affected workloads");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn the_context_says_each_line_once() {
     let mut failures = Vec::new();
     for dir in &examples() {

@@ -411,8 +411,12 @@ class Checker:
             self.err("expected.json missing")
             return
         keys = {"category", "namespace", "workload", "cause_mentions", "red_herring", "description"}
-        if set(e) != keys:
+        if set(e) - {"affected"} != keys:
             self.err("expected.json keys %s" % sorted(e))
+        for a in e.get("affected", []):
+            akind, _, aname = a.get("workload", "").partition("/")
+            if (akind, a.get("namespace"), aname) not in self.by:
+                self.err("expected.json: affected %s not found in namespace %s" % (a.get("workload"), a.get("namespace")))
         if e.get("category") not in CATEGORIES:
             self.err("expected.json: unknown category %r" % e.get("category"))
         if not e.get("cause_mentions") or not all(isinstance(x, str) and x for x in e["cause_mentions"]):

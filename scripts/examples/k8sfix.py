@@ -1196,9 +1196,13 @@ class Bundle:
         d = self.prev_logs if previous else self.logs
         d.setdefault(key, {})[container] = lines if isinstance(lines, list) else lines.rstrip("\n").split("\n")
 
-    def expect(self, category, namespace, workload, cause_mentions, description, red_herring=None):
+    def expect(self, category, namespace, workload, cause_mentions, description, red_herring=None, affected=None):
+        """`affected`: (namespace, "Kind/name") of workloads failing because of this cause, which a
+        diagnosis must list under it rather than as roots of their own."""
         self.expected = {"category": category, "namespace": namespace, "workload": workload,
                          "cause_mentions": cause_mentions, "red_herring": red_herring, "description": description}
+        if affected:
+            self.expected["affected"] = [{"namespace": ns, "workload": w} for ns, w in affected]
 
     # ---- output
     def _finish_nodes(self):

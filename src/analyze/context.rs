@@ -4,6 +4,7 @@
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Event, Pod};
 
 use super::finding::{Evidence, EvidenceSource, Strength};
+use super::graph::Graph;
 use crate::model::{Kind, ObjectRef, Snapshot, event_count, event_last_seen, pod_is_healthy};
 
 /// A container's spec and status together.
@@ -97,6 +98,8 @@ pub struct Context<'a> {
     pub snapshot: &'a Snapshot,
     /// Pods that are not healthy, or restarted recently: the only ones worth analyzing.
     pub pods: Vec<PodContext<'a>>,
+    /// Who depends on whom, built once over those pods and the whole snapshot.
+    pub graph: Graph,
 }
 
 /// A restart older than this on a pod that is ready now is history, not a problem.
@@ -111,8 +114,13 @@ impl<'a> Context<'a> {
             .iter()
             .filter(|p| needs_analysis(p, now))
             .map(|pod| pod_context(snapshot, pod))
-            .collect();
-        Context { snapshot, pods }
+            .collect::<Vec<_>>();
+        let graph = Graph::build(snapshot, &pods);
+        Context {
+            snapshot,
+            pods,
+            graph,
+        }
     }
 
     /// Evidence from an event: `Warning BackOff (x7): message`.

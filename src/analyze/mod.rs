@@ -6,9 +6,12 @@ pub mod ci_rules;
 pub mod commits;
 mod context;
 mod finding;
+pub mod graph;
 
 mod ci_correlation;
+mod cluster_dns;
 mod config_missing;
+mod controller_logs;
 mod crash_loop;
 mod image_pull;
 mod job;
@@ -58,16 +61,19 @@ pub fn registry() -> Vec<Box<dyn Analyzer>> {
         Box::new(rollout::RolloutStuck),
         Box::new(job::JobFailed),
         Box::new(ci_correlation::CiCorrelation),
+        Box::new(cluster_dns::ClusterDns),
+        Box::new(controller_logs::ControllerLogs),
         Box::new(unknown::Unknown),
     ]
 }
 
-/// Runs every analyzer over the snapshot.
-pub fn run_all(snapshot: &Snapshot) -> Vec<Finding> {
+/// Runs every analyzer over the snapshot and hands back the object graph they shared, for
+/// `rca` to propagate root causes along.
+pub fn run(snapshot: &Snapshot) -> (Vec<Finding>, graph::Graph) {
     let cx = Context::new(snapshot);
     let mut findings = Vec::new();
     for analyzer in registry() {
         analyzer.analyze(&cx, &mut findings);
     }
-    findings
+    (findings, cx.graph)
 }

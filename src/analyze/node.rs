@@ -11,8 +11,11 @@ use std::sync::LazyLock;
 use k8s_openapi::api::core::v1::{Event, Node, NodeCondition};
 use regex::Regex;
 
+use super::graph::{eviction_hogs, node_broken_by_itself};
+use super::oom::format_quantity;
 use super::{
-    Analyzer, Category, Context, Evidence, EvidenceSource, Finding, PodContext, Severity, Strength,
+    Analyzer, Category, Change, Context, Evidence, EvidenceSource, Finding, PodContext, Remedy,
+    Role, Severity, Strength,
 };
 use crate::model::quantity::{format_resource, parse_quantity};
 use crate::model::{ObjectRef, event_last_seen};
@@ -52,9 +55,6 @@ const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 static LOW_ON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"low on resource: ([A-Za-z0-9._-]+?)\.").expect("regex"));
-static USING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"Container (\S+) was using (\S+?), request is (\S+?), has larger consumption of ([A-Za-z0-9._-]+?)\.").expect("regex")
-});
 
 const PRESSURES: [(&str, &str); 4] = [
     ("MemoryPressure", "memory"),
@@ -274,6 +274,16 @@ fn analyze_node(
             "{stranded} pod(s) on it are unavailable or terminating"
         ));
     }
+    // A Ready node that is fine by itself was starved by the workload the kubelet names: that
+    // workload is the diagnosis, the node's pressure its evidence, the other evicted pods
+    // its victims (`rca` lists them as affected).
+    if not_ready.is_none()
+        && !node_broken_by_itself(Some(node), events)
+        && let Some(hog) = evictions.iter().find(|e| !e.hogs.is_empty())
+    {
+        starved_by(name, &pressures, node_evidence, hog, &evictions, out);
+        return;
+    }
     let cause = format!("{}.", parts.join("; "));
 
     let critical = not_ready.is_some() || !evictions.is_empty();
@@ -356,6 +366,152 @@ fn analyze_node(
     }
 }
 
+/// The findings for a node starved by one workload: the root on that workload (the node's
+/// conditions and the kubelet's words as evidence, a limit as the fix), and one symptom per
+/// other evicted pod, on its own workload.
+fn starved_by(
+    node: &str,
+    pressures: &[&NodeCondition],
+    node_evidence: Vec<Evidence>,
+    hog: &Eviction<'_>,
+    evictions: &[Eviction<'_>],
+    out: &mut Vec<Finding>,
+) {
+    let pod = hog.pod;
+    let (container, using, request) = hog.hogs[0].clone();
+    let resource = hog.resource.clone().unwrap_or_else(|| "memory".into());
+    let limit = pod
+        .container(&container)
+        .and_then(|c| c.resource("limits", &resource))
+        .map(str::to_string);
+    let pressure = match pressures.first() {
+        Some(c) => c.type_.clone(),
+        None => format!("low {resource}"),
+    };
+    let victims: Vec<&Eviction<'_>> = evictions
+        .iter()
+        .filter(|e| e.pod.workload != pod.workload)
+        .collect();
+    let limit_text = match &limit {
+        Some(l) => format!("its {resource} limit is {}", humanize(&resource, l)),
+        None => format!("it sets no {resource} limit"),
+    };
+    let mut cause = format!(
+        "{} {}'s container {container} used {} of {resource} against a request of {} and {limit_text}, so node {node} ran into {pressure} and the kubelet evicted it",
+        pod.workload.kind,
+        pod.workload.name,
+        humanize(&resource, &using),
+        humanize(&resource, &request),
+    );
+    if !victims.is_empty() {
+        let names: Vec<String> = victims
+            .iter()
+            .map(|v| format!("{} {}", v.pod.workload.kind, v.pod.workload.name))
+            .collect();
+        cause.push_str(&format!(
+            " and {} other pod(s) ({})",
+            victims.len(),
+            names.join(", ")
+        ));
+    }
+    cause.push('.');
+    let mut f = Finding::new(
+        "node-problem",
+        Category::NodeProblem,
+        pod.subject.clone(),
+        pod.workload.clone(),
+        &format!("starves-{node}"),
+    )
+    .fact("node", node)
+    .fact("container", &container)
+    .fact("resource", &resource)
+    .fact("using", &using)
+    .fact("request", &request);
+    if let Some(l) = &limit {
+        f.facts.insert("limit".into(), l.clone());
+    }
+    f.summary = format!("{} starves node {node} of {resource}", pod.workload.name);
+    f.cause = cause;
+    f.evidence = node_evidence;
+    f.evidence.push(match hog.event {
+        Some(e) => Context::event_evidence(e, Strength::Direct),
+        None => Context::evidence(
+            EvidenceSource::Status,
+            &pod.subject,
+            format!("Evicted: {}", hog.message),
+            Strength::Direct,
+        ),
+    });
+    let bytes = parse_quantity(&using).unwrap_or(0.0);
+    // Headroom over the usage the kubelet saw, so the limit stops a runaway without
+    // killing the workload at its observed peak.
+    let proposed = format_quantity((bytes * 1.25).ceil() as u64);
+    f.fix = vec![
+        match &limit {
+            None => format!(
+                "Set a {resource} limit on container {container} of {} {} (it used {}; about {proposed} leaves headroom), so it is stopped before it starves {node}.",
+                pod.workload.kind,
+                pod.workload.name,
+                humanize(&resource, &using)
+            ),
+            Some(_) => format!(
+                "Lower the {resource} use of container {container} or raise its request to what it uses, so the scheduler places it where it fits."
+            ),
+        },
+        format!(
+            "Raise the {resource} request of {container} to its real usage so the scheduler counts it, then check {node}: `kubectl describe node {node}`."
+        ),
+    ];
+    f.prevention = vec![
+        "Give every container requests close to real usage and memory/ephemeral-storage limits; a LimitRange with defaults catches the ones that forget.".into(),
+    ];
+    if resource == "memory" && limit.is_none() && bytes > 0.0 {
+        f.remedy = Some(Remedy {
+            target: pod.workload.clone(),
+            change: Change::SetMemoryLimit {
+                container: container.clone(),
+                from: None,
+                to: proposed.clone(),
+            },
+            rationale: format!(
+                "{container} used {} against a request of {} with no limit and starved node {node}; {} × 1.25, rounded up.",
+                humanize(&resource, &using),
+                humanize(&resource, &request),
+                humanize(&resource, &using)
+            ),
+        });
+    }
+    out.push(f);
+    for v in victims {
+        let mut s = Finding::new(
+            "node-problem",
+            Category::NodeProblem,
+            v.pod.subject.clone(),
+            v.pod.workload.clone(),
+            &format!("evicted-{node}"),
+        )
+        .fact("node", node);
+        s.role = Role::Symptom;
+        s.summary = format!("{} evicted from {node}", v.pod.name);
+        s.cause = format!(
+            "Pod {} was evicted from node {node} under {pressure} caused by {} {}.",
+            v.pod.name, pod.workload.kind, pod.workload.name
+        );
+        s.evidence.push(match v.event {
+            Some(e) => Context::event_evidence(e, Strength::Direct),
+            None => Context::evidence(
+                EvidenceSource::Status,
+                &v.pod.subject,
+                format!("Evicted: {}", v.message),
+                Strength::Direct,
+            ),
+        });
+        s.facts
+            .insert("starved_by".into(), pod.workload.to_string());
+        out.push(s);
+    }
+}
+
 fn condition_evidence(node: &ObjectRef, c: &NodeCondition, strength: Strength) -> Evidence {
     let since = c
         .last_transition_time
@@ -403,14 +559,9 @@ fn eviction<'a>(pod: &'a PodContext<'a>) -> Option<Eviction<'a>> {
         .or_else(|| event.and_then(|e| e.message.clone()))
         .unwrap_or_default();
     let resource = LOW_ON.captures(&message).map(|c| c[1].to_string());
-    let hogs = USING
-        .captures_iter(&message)
-        .filter(|c| {
-            let using = parse_quantity(&c[2]).unwrap_or(0.0);
-            let request = parse_quantity(&c[3]).unwrap_or(0.0);
-            using > 0.0 && (request == 0.0 || using > 1.5 * request)
-        })
-        .map(|c| (c[1].to_string(), c[2].to_string(), c[3].to_string()))
+    let hogs = eviction_hogs(&message)
+        .into_iter()
+        .map(|(container, using, request, _)| (container, using, request))
         .collect();
     Some(Eviction {
         pod,
@@ -478,6 +629,44 @@ fn fix_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn example(name: &str) -> Vec<Finding> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        let snapshot = crate::source::bundle::read(&dir).expect("example bundle");
+        crate::analyze::testing::findings(&NodeProblem, &snapshot)
+    }
+
+    #[test]
+    fn a_ready_node_starved_by_one_workload_blames_that_workload_and_its_missing_limit() {
+        let out = example("node-memory-pressure");
+        let root: Vec<&Finding> = out.iter().filter(|f| f.role == Role::Cause).collect();
+        assert_eq!(root.len(), 1);
+        assert_eq!(root[0].workload.name, "search-indexer");
+        assert!(
+            root[0].cause.contains("sets no memory limit"),
+            "{}",
+            root[0].cause
+        );
+        assert!(matches!(
+            root[0].remedy.as_ref().map(|r| &r.change),
+            Some(Change::SetMemoryLimit { from: None, .. })
+        ));
+        let victims: Vec<&str> = out
+            .iter()
+            .filter(|f| f.role == Role::Symptom)
+            .map(|f| f.workload.name.as_str())
+            .collect();
+        assert_eq!(victims, ["checkout"]);
+    }
+
+    #[test]
+    fn a_node_whose_image_store_cannot_be_freed_stays_a_node_problem() {
+        let out = example("node-disk-pressure");
+        assert!(!out.is_empty());
+        assert!(out.iter().all(|f| f.workload.kind == "Node"), "{out:#?}");
+    }
     use crate::analyze::testing::run;
 
     #[test]

@@ -76,7 +76,7 @@ static OOM_LOG: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
-static VICTIM: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static VICTIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"victim process: ([^,\s]+)|Killed process \d+ \(([^)]+)\)").expect("valid regex")
 });
 
@@ -405,7 +405,7 @@ fn node_oom_event<'a>(
 
 /// Names the container's process may have in the kernel log: the basename of its
 /// command, of its first argument, and of its image.
-fn process_names(spec: &Container) -> Vec<String> {
+pub(super) fn process_names(spec: &Container) -> Vec<String> {
     let base = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
     let mut out: Vec<String> = spec
         .command

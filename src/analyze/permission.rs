@@ -36,17 +36,17 @@ const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
 /// One RBAC denial.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Denial {
-    user: String,
-    verb: String,
-    resource: String,
-    group: String,
+pub(super) struct Denial {
+    pub(super) user: String,
+    pub(super) verb: String,
+    pub(super) resource: String,
+    pub(super) group: String,
     /// `None` at cluster scope.
-    namespace: Option<String>,
+    pub(super) namespace: Option<String>,
 }
 
 impl Denial {
-    fn parse(text: &str) -> Option<Denial> {
+    pub(super) fn parse(text: &str) -> Option<Denial> {
         let c = RBAC_RE.captures(text)?;
         Some(Denial {
             user: c[1].to_string(),
@@ -79,7 +79,7 @@ impl Denial {
     }
 
     /// `(namespace, name)` of a ServiceAccount user.
-    fn service_account(&self) -> Option<(&str, &str)> {
+    pub(super) fn service_account(&self) -> Option<(&str, &str)> {
         let rest = self.user.strip_prefix("system:serviceaccount:")?;
         rest.split_once(':')
     }
@@ -128,14 +128,10 @@ fn rbac(analyzer: &str, snapshot: &Snapshot, pod: &PodContext<'_>, out: &mut Vec
                     continue;
                 }
                 let excerpt = format!("{}: {}", c.name, excerpt_around(line, "User"));
+                // The API server's own denial, quoted: the system states the cause.
                 found.push((
                     d,
-                    Context::evidence(
-                        EvidenceSource::Log,
-                        &pod.subject,
-                        excerpt,
-                        Strength::Indirect,
-                    ),
+                    Context::evidence(EvidenceSource::Log, &pod.subject, excerpt, Strength::Direct),
                 ));
             }
         }

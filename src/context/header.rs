@@ -48,6 +48,24 @@ pub(super) fn header(snapshot: &Snapshot, d: &Diagnosis) -> String {
             )
         );
     }
+    // The chain the rules engine followed: the model should weigh the dependents' failures
+    // as consequences, with the evidence of each link.
+    if !d.affected.is_empty() {
+        out.push_str(
+            "
+Also failing because of this (not separate causes):
+",
+        );
+        for a in &d.affected {
+            let _ = writeln!(
+                out,
+                "- {} (evidence {}): {}",
+                a.object(),
+                a.evidence.join(", "),
+                a.why
+            );
+        }
+    }
     out
 }
 

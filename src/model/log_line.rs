@@ -48,6 +48,7 @@ static STATED: LazyLock<Regex> = LazyLock::new(|| {
         r#"|"(?:level|severity|lvl)"\s*:\s*"(?i:error|fatal|panic|critical|crit|emerg)""#,
         r"|\b(?:level|lvl)=(?i:error|fatal|panic|critical)\b",
         r"|^\s*(?i:error|fatal)(?:\[\w+\])?:\s",
+        r"|^\s*[\w./-]+: (?:error|fatal|FATAL|ERROR):\s",
         r"|^E\d{4} \d",
         r"|: (?:command )?not found\s*$|exec format error|[Pp]ermission denied|[Nn]o such file or directory",
         r"|\bSegmentation fault\b|\bAborted \(core dumped\)"

@@ -416,6 +416,7 @@ mod tests {
             findings: vec![],
             evidence: vec![],
             changes: vec![],
+            affected: vec![],
             explanation: None,
         };
         (d, h)

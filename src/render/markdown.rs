@@ -45,6 +45,19 @@ pub fn markdown(list: &DiagnosisList, now: jiff::Timestamp) -> String {
             }
         }
         out.push('\n');
+        if !d.affected.is_empty() {
+            out.push_str("**Also failing because of this**\n\n");
+            for a in &d.affected {
+                let _ = writeln!(
+                    out,
+                    "- {}: {} ({})",
+                    a.object(),
+                    a.why,
+                    a.evidence.join(", ")
+                );
+            }
+            out.push('\n');
+        }
         if !d.changes.is_empty() {
             out.push_str("**What changed**\n\n");
             for c in &d.changes {

@@ -97,6 +97,18 @@ fn item(out: &mut String, d: &Diagnosis, now: jiff::Timestamp, st: &Style) {
             );
         }
     }
+    if !d.affected.is_empty() {
+        let _ = writeln!(out, "  {}", st.bold("also failing because of this"));
+        for a in &d.affected {
+            let _ = writeln!(
+                out,
+                "    {} — {} {}",
+                a.object(),
+                one_line(&a.why, 120),
+                st.dim(&format!("({})", a.evidence.join(", ")))
+            );
+        }
+    }
     if !d.changes.is_empty() {
         let _ = writeln!(out, "  {}", st.bold("what changed"));
         for c in d.changes.iter().take(5) {

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::objects::{Readers, Touch};
 use super::partition::{self, Dirty, Partition, PodFacts, Seen};
+use crate::analyze::graph::Graph;
 use crate::model::ci::CiRuns;
 use crate::model::{LogKey, NodeRequests, Scope, Snapshot, SnapshotMeta};
 use crate::rca::Diagnosis;
@@ -75,7 +76,11 @@ pub struct Engine {
     clock: Clock,
     origin: Origin,
     debounce: Duration,
+    /// Each partition's diagnoses before root causes are propagated across partitions.
     results: BTreeMap<Partition, Vec<Diagnosis>>,
+    /// The object graph of the group each partition was last analyzed in: merged, they let
+    /// a dependent in one namespace be listed under its cause in another (cluster DNS).
+    graphs: BTreeMap<Partition, Arc<Graph>>,
     /// The pods as the last pass saw them.
     facts: PodFacts,
     pass_done: Option<Arc<tokio::sync::Notify>>,
@@ -96,6 +101,7 @@ impl Engine {
             origin,
             debounce,
             results: BTreeMap::new(),
+            graphs: BTreeMap::new(),
             facts: PodFacts::default(),
             pass_done: None,
         }
@@ -235,10 +241,11 @@ impl Engine {
                         .clone()
                 });
                 let snapshot = snapshot(&self.origin, &self.logs, group, objects, requests, now);
-                let findings = crate::analyze::run_all(&snapshot);
-                let items = crate::rca::diagnose(&snapshot, findings);
+                let (items, graph) = crate::rca::diagnose_unpropagated(&snapshot);
+                let graph = Arc::new(graph);
                 for p in &group.partitions {
                     self.results.insert(p.clone(), Vec::new());
+                    self.graphs.insert(p.clone(), graph.clone());
                 }
                 for d in items.into_iter().filter(|d| group.owns(&d.subject)) {
                     self.results
@@ -298,6 +305,16 @@ impl Engine {
     fn ranked(&self) -> Vec<Diagnosis> {
         let mut all: Vec<Diagnosis> = self.results.values().flatten().cloned().collect();
         crate::rca::rank(&mut all);
+        let mut graph = Graph::default();
+        let mut seen: Vec<&Arc<Graph>> = Vec::new();
+        for g in self.graphs.values() {
+            // A group's graph is shared by its partitions: merge it once.
+            if !seen.iter().any(|s| Arc::ptr_eq(s, g)) {
+                graph.merge(g);
+                seen.push(g);
+            }
+        }
+        crate::rca::propagate(&graph, &mut all);
         all
     }
 }
