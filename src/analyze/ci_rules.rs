@@ -236,6 +236,7 @@ fn kind_phrase(kind: FailureKind) -> &'static str {
     match kind {
         FailureKind::Test => "tests failed",
         FailureKind::Build => "the build failed",
+        FailureKind::Dependency => "a dependency could not be resolved",
         FailureKind::Lint => "a lint check failed",
         FailureKind::Deploy => "the deploy failed",
         FailureKind::Infrastructure => "the runner gave up (timeout, cancellation or lost runner)",
@@ -291,17 +292,22 @@ pub fn fix(
             let docker = x.and_then(|x| x.tool.as_deref()) == Some("docker");
             let mut v = vec![reproduce("the build")];
             if docker {
-                v.push("Build the image locally (`docker build .`); the failing Dockerfile instruction is the `ERROR: process \"…\"` line above.".into());
+                v.push("Build the image locally (`docker build .`): the failing Dockerfile instruction and its own output are the error lines shown with this diagnosis.".into());
             }
             v.push("Fix the first error; later errors often follow from it.".into());
             v
         }
+        FailureKind::Dependency => vec![
+            reproduce("the dependency install"),
+            "The resolver's message names the package, the version it found and the requirement it cannot satisfy: align them in the manifest and regenerate the lockfile (for npm peer conflicts, upgrade the package that declares the peer; `--legacy-peer-deps` only hides the conflict).".into(),
+            "If the package or plugin cannot be downloaded at all, check the registry or repository is reachable from the runner and the version exists.".into(),
+        ],
         FailureKind::Lint => vec![
             reproduce("the lint check"),
             "Commit the fixes (most linters fix formatting themselves, e.g. `cargo fmt`, `eslint --fix`, `ruff --fix`).".into(),
         ],
         FailureKind::Deploy => vec![
-            "Read the API server's or Helm's answer above: it names the object and the field it rejected or the condition it waited for.".into(),
+            "Read the API server's or Helm's answer in the error lines: it names the object and the field it rejected or the condition it waited for.".into(),
             "Check the manifests against the cluster before the next deploy: `kubectl apply --dry-run=server -f …` or `helm upgrade --dry-run …`.".into(),
             "If the rollout itself failed, run `k8sops diagnose -n NAMESPACE` on the target to see why the pods do not become ready.".into(),
         ],
@@ -326,7 +332,7 @@ pub fn fix(
             v
         }
         FailureKind::Unknown => vec![format!(
-            "Open {} and read the lines above the error.",
+            "Open {} and read the lines before the error.",
             if job.url.is_empty() { &run.url } else { &job.url }
         )],
     };
@@ -349,6 +355,9 @@ fn prevention(kind: FailureKind) -> Vec<String> {
         FailureKind::Build => {
             &["Build on every pull request so a broken build never reaches the main branch."]
         }
+        FailureKind::Dependency => &[
+            "Change a dependency and its lockfile in the same commit, and let an update bot (Renovate, Dependabot) propose upgrades with CI running on them.",
+        ],
         FailureKind::Deploy => &[
             "Validate manifests in CI (`kubeconform`, `helm lint`, `kubectl apply --dry-run=server`) before the deploy job.",
         ],

@@ -34,5 +34,8 @@
 pub mod archive;
 pub mod classify;
 pub mod failure;
+pub mod lines;
 pub mod log;
+mod cause;
+pub mod diff;
 mod signals;

@@ -220,13 +220,18 @@ pub struct StepSummary {
 }
 
 /// What kind of failure a job had: the sub-kinds of the `ci-failure` category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
     /// Tests ran and some failed.
     Test,
     /// Compiling, packaging or building an image failed.
     Build,
+    /// A dependency could not be resolved or fetched (npm `ERESOLVE`, an unresolvable Maven
+    /// artifact or plugin, pip's `No matching distribution`).
+    Dependency,
     /// A linter or formatter check failed.
     Lint,
     /// Applying manifests or a release to a cluster failed.
@@ -236,6 +241,7 @@ pub enum FailureKind {
     /// A secret is missing or empty, or the token lacks a permission.
     SecretPermission,
     /// The log shows an error k8sops does not recognise.
+    #[default]
     Unknown,
 }
 
@@ -244,6 +250,7 @@ impl FailureKind {
         match self {
             FailureKind::Test => "test",
             FailureKind::Build => "build",
+            FailureKind::Dependency => "dependency",
             FailureKind::Lint => "lint",
             FailureKind::Deploy => "deploy",
             FailureKind::Infrastructure => "infrastructure",

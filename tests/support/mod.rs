@@ -18,3 +18,4 @@ pub mod github_pulls;
 pub mod gitops;
 pub mod http;
 pub mod tool;
+pub mod ci_logs;
