@@ -274,6 +274,8 @@ pub enum LogSource {
     JobLog,
     /// The run's log archive, `GET …/actions/runs/ID/logs`.
     RunArchive,
+    /// A file or stdin (`ci diagnose --log`), from any CI.
+    File,
 }
 
 /// What a failed job's log says. Every string here went through the sanitizer before it
@@ -306,9 +308,27 @@ pub struct Failure {
     /// Names of secret-looking variables or inputs the failing step received empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub empty_secrets: Vec<String>,
-    /// The error region: the lines around the first error and before the `##[error]`.
+    /// Where `first_error` is in the log: its 1-based line number (a lone `\r` counts as a
+    /// line break).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_error_line: Option<usize>,
+    /// The cause as the log shows it: the first error's block whole (its context, the
+    /// explanation or stack under it), then further errors of the same tool, `…` between.
     #[serde(default)]
     pub excerpt: Vec<String>,
+    /// What the failure ended with, under the cause: wrappers (`Process completed with exit
+    /// code 1`, `[ERROR] Failed to execute goal …`, `buildx failed with: …`) and every
+    /// `##[error]` annotation of the step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consequences: Vec<String>,
+    /// The passing log this one was compared with: `deploy.yml #811` (the last green run of
+    /// the workflow on the branch) or a file given with `--pass-log`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compared_with: Option<String>,
+    /// Lines of the failing step the passing log lacks (timestamps, numbers, hashes and
+    /// temporary paths masked), those stating an error first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_lines: Vec<String>,
     pub source: LogSource,
 }
 
