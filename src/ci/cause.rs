@@ -29,7 +29,7 @@ use super::signals::{Class, Signal, classify_line};
 const MAX_BLOCK: usize = 25;
 const MAX_EXCERPT: usize = 45;
 const MAX_CONSEQUENCES: usize = 8;
-const SHORT_STEP: usize = 30;
+const SHORT_STEP: usize = 25;
 /// Lines looked at before the anchor for the start of its paragraph.
 const LOOK_BACK: usize = 6;
 
@@ -139,6 +139,8 @@ fn execution(rest: &str) -> Option<String> {
 #[derive(Debug, Default)]
 pub(super) struct Found {
     pub anchor: Option<usize>,
+    /// The line that states the error, when it is not the anchor (a traceback's exception).
+    pub stated: Option<usize>,
     pub excerpt: Vec<String>,
     pub consequences: Vec<String>,
     pub shown: Vec<usize>,
@@ -174,6 +176,15 @@ fn level(c: &str) -> Option<&'static str> {
         .iter()
         .find(|(p, _)| t.starts_with(p))
         .map(|(_, l)| *l)
+}
+
+/// The runner's bookkeeping, never output: `##[group]`, `##[endgroup]`, GitLab's section
+/// markers, Jenkins' `[Pipeline]` lines.
+pub(super) fn is_marker(c: &str) -> bool {
+    c.starts_with("##[")
+        || c.starts_with("section_end:")
+        || c.starts_with("section_start:")
+        || c.starts_with("[Pipeline] ")
 }
 
 /// A command the runner or a shell echoes before running it.
@@ -257,13 +268,27 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
             .or_else(|| pick(&|m| m.class == Class::Wrapper && !annotation(m.line)))
             .or_else(|| s.annotations.first().copied());
         found.anchor = anchor;
+        // A traceback states its error on its last line, after the frames.
+        if let Some(a) = anchor
+            && content(lines, a)
+                .trim_start()
+                .starts_with("Traceback (most recent call last)")
+        {
+            found.stated = block(lines, a, start, end, false)
+                .into_iter()
+                .rev()
+                .find(|&i| {
+                    let c = content(lines, i);
+                    !c.starts_with([' ', '\t']) && c.contains(':')
+                });
+        }
         let whole = narrowed.is_none()
             && !s.title.is_empty()
             && end + 1 - start <= SHORT_STEP;
         if whole {
             excerpt.extend((start..=end).filter(|&i| {
                 let c = content(lines, i);
-                let bookkeeping = c.starts_with("##[")
+                let bookkeeping = is_marker(&c)
                     || matches!(class_of(&c), Some(Class::Wrapper | Class::Banner));
                 Some(i) == anchor || !bookkeeping
             }));
@@ -272,6 +297,7 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
                 excerpt.extend(d.saturating_sub(6).max(start)..=(d + 4).min(a.saturating_sub(1)));
             }
             let first_block = block(lines, a, start, end, true);
+
             capped = first_block.len() >= MAX_BLOCK;
             let mut last = first_block.last().copied().unwrap_or(a);
             excerpt.extend(first_block);
@@ -365,7 +391,7 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
 fn skippable_between(lines: &[&str], a: usize, b: usize) -> bool {
     (a + 1..b).all(|i| {
         let c = content(lines, i);
-        c.starts_with("##[") || class_of(&c) == Some(Class::Banner)
+        is_marker(&c) || class_of(&c) == Some(Class::Banner)
     })
 }
 
@@ -383,7 +409,7 @@ fn block(lines: &[&str], a: usize, start: usize, end: usize, back: bool) -> Vec<
             }
             j -= 1;
             let c = content(lines, j);
-            if is_blank(&c) || level(&c).is_some() || is_echo(&c) || c.starts_with("##[") {
+            if is_blank(&c) || level(&c).is_some() || is_echo(&c) || is_marker(&c) {
                 break;
             }
             match class_of(&c) {
@@ -397,7 +423,7 @@ fn block(lines: &[&str], a: usize, start: usize, end: usize, back: bool) -> Vec<
     // doing when it failed.
     if back && first > start {
         let c = content(lines, first - 1);
-        let plain = !is_blank(&c) && level(&c).is_none() && !is_echo(&c) && !c.starts_with("##[");
+        let plain = !is_blank(&c) && level(&c).is_none() && !is_echo(&c) && !is_marker(&c);
         if plain && class_of(&c).is_none() {
             first -= 1;
         }
@@ -410,7 +436,7 @@ fn block(lines: &[&str], a: usize, start: usize, end: usize, back: bool) -> Vec<
     let mut i = a + 1;
     while i <= end && out.len() < MAX_BLOCK {
         let c = content(lines, i);
-        if c.starts_with("##[") || is_blank(&c) || is_echo(&c) {
+        if is_marker(&c) || is_blank(&c) || is_echo(&c) {
             break;
         }
         if let Some(l) = level(&c)

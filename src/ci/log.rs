@@ -227,6 +227,13 @@ fn step_start(content: &str) -> Option<String> {
         let name = name.split('[').next().unwrap_or(name).trim();
         return (!name.is_empty()).then(|| name.to_string());
     }
+    // A Jenkins pipeline stage: `[Pipeline] { (Build)`.
+    if let Some(stage) = content
+        .strip_prefix("[Pipeline] { (")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return Some(stage.to_string());
+    }
     if content.starts_with('[')
         && let Some(at) = content.find("] $ ")
         && !content[1..at].contains([' ', ']'])
@@ -366,6 +373,7 @@ fn report(
     let is_new = |i: usize| pass.is_none_or(|p| p.is_new(&lines::content(lines[i]).1));
     let found = cause::find(lines, s, &is_new);
     let first = found.anchor;
+    let stated = found.stated.or(first);
     let first_signal = first.and_then(|i| {
         let (_, content) = lines::content(lines[i]);
         let content: Cow<'_, str> = Cow::Owned(content.into_owned());
@@ -401,8 +409,8 @@ fn report(
     };
     LogReport {
         failing_step: (!s.title.is_empty()).then(|| s.title.clone()),
-        first_error: first.map(|i| said(lines[i])),
-        first_error_line: first.map(|i| i + 1),
+        first_error: stated.map(|i| said(lines[i])),
+        first_error_line: stated.map(|i| i + 1),
         summary,
         tests: s.tests.clone(),
         exit_code: s.exit_code,
@@ -425,7 +433,7 @@ fn new_lines(lines: &[&str], s: &Section, pass: &PassLog) -> Vec<String> {
     for raw in lines.iter().take(s.end + 1).skip(s.body) {
         let (_, content) = lines::content(raw);
         let t = content.trim();
-        if t.is_empty() || t.starts_with("##[") || !pass.is_new(t) || !seen.insert(super::diff::mask(t)) {
+        if t.is_empty() || cause::is_marker(t) || !pass.is_new(t) || !seen.insert(super::diff::mask(t)) {
             continue;
         }
         let error = crate::model::log_line::is_error_line(t, crate::model::log_line::Strictness::Any);

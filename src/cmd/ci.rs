@@ -110,6 +110,14 @@ async fn diagnose(settings: &Settings, args: &CiDiagnoseArgs) -> Result<u8> {
     if let Some(path) = &args.log {
         return diagnose_log(settings, args, path).await;
     }
+    if args.pass_log.is_some() {
+        return Err(Error::Usage {
+            flag: "--pass-log".into(),
+            message: "a passing log is compared with a failing one given by --log".into(),
+            hint: "pass --log FILE too; a GitHub run is compared with its last green run on its own"
+                .into(),
+        });
+    }
     let target = match (&args.run, args.latest_failed) {
         (Some(run), false) => Some(parse_run(run)?),
         (None, true) => None,

@@ -69,6 +69,7 @@ pub(super) static PATTERNS: &[Pattern] = &[
     p!("marked build as failure", Anywhere, Wrapper, "jenkins", None, |l| l.trim_start().starts_with("Build step ")),
     p!("ERROR: Step ", Start, Wrapper, "jenkins", None, |l| l.contains(" failed") || l.contains(" aborted")),
     p!("ERROR: Job failed", Start, Wrapper, "gitlab", None),
+    p!("ERROR: script returned exit code", Start, Wrapper, "jenkins", None),
     p!("*** [", Anywhere, Wrapper, "make", None, |l| l.trim_start().starts_with("make")),
     // Banners: a tool's verdict in words, never shown.
     p!("Finished: FAILURE", Column0, Banner, "jenkins", None),
