@@ -256,7 +256,11 @@ async fn ci_diagnose_follows_the_log_redirect_and_names_the_failing_step() {
         .filter_map(|e| e["excerpt"].as_str())
         .collect();
     // The cause is npm's own error inside the buildx step, not buildx's verdict on it.
-    assert_eq!(evidence.first(), Some(&"npm error code ERESOLVE"), "{evidence:#?}");
+    assert_eq!(
+        evidence.first(),
+        Some(&"npm error code ERESOLVE"),
+        "{evidence:#?}"
+    );
     assert!(
         evidence
             .iter()
@@ -324,14 +328,19 @@ async fn ci_diagnose_latest_failed_asks_github_for_the_newest_failure_of_the_wor
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_npm_ci_conflict_in_a_docker_build_shows_npm_s_code_the_package_and_its_peer_requirement()
-{
+ {
     let (server, dir) = stand_in(Options {
         deploy_failure: true,
         ..Options::default()
     })
     .await;
     let run = DEPLOY_RUN.to_string();
-    let out = k8sops(&server, dir.path(), &["ci", "diagnose", &run, "--repo", "acme/web"]).await;
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &["ci", "diagnose", &run, "--repo", "acme/web"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     for line in [
         "  │ #12 [build 4/7] RUN npm ci",
@@ -364,7 +373,10 @@ async fn an_npm_ci_conflict_in_a_docker_build_shows_npm_s_code_the_package_and_i
         .nth(1)
         .unwrap_or_else(|| panic!("no comparison in:\n{}", out.stdout));
     assert!(new.contains("npm ERR! code ERESOLVE"), "{new}");
-    assert!(!new.contains("npm WARN config production"), "the green run printed it too:\n{new}");
+    assert!(
+        !new.contains("npm WARN config production"),
+        "the green run printed it too:\n{new}"
+    );
 
     let json = k8sops(
         &server,
@@ -386,7 +398,12 @@ async fn an_npm_ci_conflict_in_a_docker_build_shows_npm_s_code_the_package_and_i
 async fn the_build_is_compared_with_the_same_job_of_the_last_green_run() {
     let (server, dir) = stand_in(Options::default()).await;
     let run = BUILD_RUN.to_string();
-    let out = k8sops(&server, dir.path(), &["ci", "diagnose", &run, "--repo", "acme/web"]).await;
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &["ci", "diagnose", &run, "--repo", "acme/web"],
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         server

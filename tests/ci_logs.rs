@@ -101,7 +101,9 @@ fn every_fixture_yields_its_failing_step_first_error_and_kind() {
         check(
             "excerpt holds the first error",
             // A buildx step's output keeps its `#7 2.114` prefix in the excerpt.
-            got.excerpt.iter().any(|l| l.trim().ends_with(&want.first_error)),
+            got.excerpt
+                .iter()
+                .any(|l| l.trim().ends_with(&want.first_error)),
             format!("{:#?}", got.excerpt),
         );
     }

@@ -368,7 +368,11 @@ pub fn fix(
             if job.url.is_empty() { &run.url } else { &job.url }
         )],
     };
-    let url = if job.url.is_empty() { &run.url } else { &job.url };
+    let url = if job.url.is_empty() {
+        &run.url
+    } else {
+        &job.url
+    };
     if !url.is_empty() {
         out.push(format!("Job log: {url}"));
     }

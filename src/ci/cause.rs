@@ -80,7 +80,10 @@ impl Maven {
             } else if rest.contains("Reactor Summary") {
                 self.in_reactor = true;
                 self.failed_module = None;
-            } else if let Some(inner) = rest.strip_prefix("--- ").and_then(|r| r.strip_suffix(" ---")) {
+            } else if let Some(inner) = rest
+                .strip_prefix("--- ")
+                .and_then(|r| r.strip_suffix(" ---"))
+            {
                 if let Some((_, key)) = inner.split_once(':') {
                     self.plugins.push((i, key.to_string()));
                 }
@@ -157,7 +160,11 @@ fn class_of(c: &str) -> Option<Class> {
 
 fn is_blank(c: &str) -> bool {
     let t = c.trim();
-    t.is_empty() || matches!(t, "[ERROR]" | "[INFO]" | "[WARNING]" | "npm ERR!" | "npm error")
+    t.is_empty()
+        || matches!(
+            t,
+            "[ERROR]" | "[INFO]" | "[WARNING]" | "npm ERR!" | "npm error"
+        )
 }
 
 /// A line at a level below error (`[INFO]`, `INFO:`, `[main] DEBUG …`).
@@ -200,7 +207,10 @@ fn is_echo(c: &str) -> bool {
 /// Finds the cause in the failing section `s`; `is_new` says whether a line is absent from
 /// the passing log (always true without one).
 pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) -> Found {
-    let narrowed = s.maven.failing_start().filter(|&i| i >= s.body && i <= s.end);
+    let narrowed = s
+        .maven
+        .failing_start()
+        .filter(|&i| i >= s.body && i <= s.end);
     let start = narrowed.unwrap_or(s.body.min(s.end));
     let end = s.end;
     let marks: Vec<&Mark> = s
@@ -215,7 +225,8 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
     let docker = marks.iter().find_map(|m| {
         let c = content(lines, m.line);
         let (id, rest) = c.strip_prefix('#')?.split_once(' ')?;
-        (m.class == Class::Wrapper && rest.starts_with("ERROR: process ")).then(|| (id.to_string(), m.line))
+        (m.class == Class::Wrapper && rest.starts_with("ERROR: process "))
+            .then(|| (id.to_string(), m.line))
     });
     let mut excerpt: Vec<usize> = Vec::new();
     // Whether the last block was cut at its cap.
@@ -231,7 +242,9 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
                 .and_then(|r| r.split_once(' '))
                 .is_some_and(|(n, r)| n == id && r.starts_with('['))
         });
-        let steps: Vec<usize> = (header.unwrap_or(start)..*wrapper).filter(|&i| output(i)).collect();
+        let steps: Vec<usize> = (header.unwrap_or(start)..*wrapper)
+            .filter(|&i| output(i))
+            .collect();
         let anchor = marks
             .iter()
             .filter(|m| m.line < *wrapper && output(m.line))
@@ -282,14 +295,12 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
                     !c.starts_with([' ', '\t']) && c.contains(':')
                 });
         }
-        let whole = narrowed.is_none()
-            && !s.title.is_empty()
-            && end + 1 - start <= SHORT_STEP;
+        let whole = narrowed.is_none() && !s.title.is_empty() && end + 1 - start <= SHORT_STEP;
         if whole {
             excerpt.extend((start..=end).filter(|&i| {
                 let c = content(lines, i);
-                let bookkeeping = is_marker(&c)
-                    || matches!(class_of(&c), Some(Class::Wrapper | Class::Banner));
+                let bookkeeping =
+                    is_marker(&c) || matches!(class_of(&c), Some(Class::Wrapper | Class::Banner));
                 Some(i) == anchor || !bookkeeping
             }));
         } else if let Some(a) = anchor {
@@ -334,7 +345,10 @@ pub(super) fn find(lines: &[&str], s: &Section, is_new: &dyn Fn(usize) -> bool) 
     }
     excerpt.sort_unstable();
     excerpt.dedup();
-    while excerpt.last().is_some_and(|&i| is_blank(&content(lines, i))) {
+    while excerpt
+        .last()
+        .is_some_and(|&i| is_blank(&content(lines, i)))
+    {
         excerpt.pop();
     }
 
@@ -468,7 +482,10 @@ mod tests {
             Some("3.8.1:compile (default-compile) @ jimfs")
         );
         let mut m = Maven::default();
-        m.read(3, "[INFO] --- maven-compiler-plugin:3.8.1:compile (default-compile) @ jimfs ---");
+        m.read(
+            3,
+            "[INFO] --- maven-compiler-plugin:3.8.1:compile (default-compile) @ jimfs ---",
+        );
         m.read(9, "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project jimfs: Compilation failure");
         assert_eq!(m.failing_start(), Some(3));
     }
@@ -476,12 +493,24 @@ mod tests {
     #[test]
     fn the_reactor_s_first_failed_module_starts_the_search() {
         let mut m = Maven::default();
-        m.read(1, "[INFO] Building core 1.0                                  [1/2]");
+        m.read(
+            1,
+            "[INFO] Building core 1.0                                  [1/2]",
+        );
         m.read(2, "[INFO] Building jar: /w/core/target/core-1.0.jar");
-        m.read(5, "[INFO] Building web 1.0                                   [2/2]");
+        m.read(
+            5,
+            "[INFO] Building web 1.0                                   [2/2]",
+        );
         m.read(8, "[INFO] Reactor Summary for parent 1.0:");
-        m.read(9, "[INFO] core ............................................ SUCCESS [  1.0 s]");
-        m.read(10, "[INFO] web ............................................. FAILURE [  1.0 s]");
+        m.read(
+            9,
+            "[INFO] core ............................................ SUCCESS [  1.0 s]",
+        );
+        m.read(
+            10,
+            "[INFO] web ............................................. FAILURE [  1.0 s]",
+        );
         m.read(12, "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.0.0:test (default-test) on project web: There are test failures.");
         assert_eq!(m.failing_start(), Some(5));
     }

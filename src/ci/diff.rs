@@ -85,10 +85,7 @@ mod tests {
 
     #[test]
     fn what_changes_between_runs_is_masked() {
-        assert_eq!(
-            mask("Total time:  16.397 s"),
-            mask("Total time:  9.432 s")
-        );
+        assert_eq!(mask("Total time:  16.397 s"), mask("Total time:  9.432 s"));
         assert_eq!(
             mask("Checking out Revision 779ff9c0c30a8e6e745844ba2c84ef74054f6f7a (origin/main)"),
             mask("Checking out Revision 4e8932e579d2e085ea2d9e6e88035d1ad0ad16a6 (origin/main)")
@@ -103,7 +100,9 @@ mod tests {
 
     #[test]
     fn only_lines_the_passing_log_lacks_are_new() {
-        let pass = PassLog::new("[INFO] Building web 1.0\n[ERROR] Picked up JAVA_TOOL_OPTIONS\nok in 3s\n");
+        let pass = PassLog::new(
+            "[INFO] Building web 1.0\n[ERROR] Picked up JAVA_TOOL_OPTIONS\nok in 3s\n",
+        );
         assert!(!pass.is_new("[ERROR] Picked up JAVA_TOOL_OPTIONS"));
         assert!(!pass.is_new("ok in 12s"));
         assert!(pass.is_new("[ERROR] Hex.java:[348,5] cannot find symbol"));

@@ -183,7 +183,10 @@ mod tests {
             strip_escapes("see \x1b]8;;https://x.test/a\x1b\\the docs\x1b]8;;\x1b\\ now"),
             "see the docs now"
         );
-        assert_eq!(strip_escapes("\x1b[0Ksection_start:1:build"), "section_start:1:build");
+        assert_eq!(
+            strip_escapes("\x1b[0Ksection_start:1:build"),
+            "section_start:1:build"
+        );
         assert_eq!(content("a\tb\tc").1, "a\tb\tc");
         assert_eq!(strip_timestamp("no stamp"), (None, "no stamp"));
     }

@@ -220,7 +220,9 @@ pub fn analyze_against(text: &str, hint: Option<&StepHint<'_>>, pass: Option<&st
 /// `section_start:TIME:NAME`, a Jenkins `[job] $ command`.
 fn step_start(content: &str) -> Option<String> {
     if let Some(title) = content.strip_prefix("##[group]") {
-        return title.starts_with("Run ").then(|| title.trim_end().to_string());
+        return title
+            .starts_with("Run ")
+            .then(|| title.trim_end().to_string());
     }
     if let Some(rest) = content.strip_prefix("section_start:") {
         let name = rest.split_once(':').map(|(_, n)| n).unwrap_or("");
@@ -433,10 +435,15 @@ fn new_lines(lines: &[&str], s: &Section, pass: &PassLog) -> Vec<String> {
     for raw in lines.iter().take(s.end + 1).skip(s.body) {
         let (_, content) = lines::content(raw);
         let t = content.trim();
-        if t.is_empty() || cause::is_marker(t) || !pass.is_new(t) || !seen.insert(super::diff::mask(t)) {
+        if t.is_empty()
+            || cause::is_marker(t)
+            || !pass.is_new(t)
+            || !seen.insert(super::diff::mask(t))
+        {
             continue;
         }
-        let error = crate::model::log_line::is_error_line(t, crate::model::log_line::Strictness::Any);
+        let error =
+            crate::model::log_line::is_error_line(t, crate::model::log_line::Strictness::Any);
         match error {
             true if errors.len() < MAX_NEW => errors.push(shown(raw)),
             false if others.len() < MAX_NEW => others.push(shown(raw)),

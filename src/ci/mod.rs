@@ -32,10 +32,10 @@
 //!   a run's zip.
 
 pub mod archive;
+mod cause;
 pub mod classify;
+pub mod diff;
 pub mod failure;
 pub mod lines;
 pub mod log;
-mod cause;
-pub mod diff;
 mod signals;

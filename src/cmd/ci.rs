@@ -10,8 +10,8 @@ use super::cli::{CiCommand, CiDiagnoseArgs, CiRunsArgs, CiScope, RunsFormat};
 use super::output::{self, print};
 use super::settings::Settings;
 use crate::analyze::ci_rules as rules;
-use crate::error::{Error, Result};
 use crate::ci::failure::{self, PassingLog};
+use crate::error::{Error, Result};
 use crate::model::ci::{CiRuns, Conclusion, JobSummary, LogSource, RunSummary, Status};
 use crate::model::{Objects, Snapshot, SnapshotMeta};
 use crate::rca::DiagnosisList;
@@ -114,8 +114,9 @@ async fn diagnose(settings: &Settings, args: &CiDiagnoseArgs) -> Result<u8> {
         return Err(Error::Usage {
             flag: "--pass-log".into(),
             message: "a passing log is compared with a failing one given by --log".into(),
-            hint: "pass --log FILE too; a GitHub run is compared with its last green run on its own"
-                .into(),
+            hint:
+                "pass --log FILE too; a GitHub run is compared with its last green run on its own"
+                    .into(),
         });
     }
     let target = match (&args.run, args.latest_failed) {
@@ -209,15 +210,15 @@ async fn diagnose_log(settings: &Settings, args: &CiDiagnoseArgs, path: &Path) -
         steps: Vec::new(),
         failure: None,
     };
-    let passing = pass.as_ref().map(|(label, text)| PassingLog {
-        label,
-        text,
-    });
-    let f = failure::from_log_against(&job, &text, LogSource::File, &sanitizer, passing)
-        .map_err(|e| Error::Sanitize {
+    let passing = pass
+        .as_ref()
+        .map(|(label, text)| PassingLog { label, text });
+    let f = failure::from_log_against(&job, &text, LogSource::File, &sanitizer, passing).map_err(
+        |e| Error::Sanitize {
             what: format!("the log {}", path.display()),
             message: e.to_string(),
-        })?;
+        },
+    )?;
     job.failure = Some(f);
     let run = RunSummary {
         id: 0,

@@ -132,7 +132,11 @@ pub fn error_regions(run: &RunSummary) -> String {
         let _ = match f.source {
             LogSource::JobLog => writeln!(out, "\nlog of job {}{step} (job log{at}):", job.name),
             LogSource::RunArchive => {
-                writeln!(out, "\nlog of job {}{step} (run log archive{at}):", job.name)
+                writeln!(
+                    out,
+                    "\nlog of job {}{step} (run log archive{at}):",
+                    job.name
+                )
             }
             LogSource::File => match f.first_error_line {
                 Some(n) => writeln!(out, "\nlog {}{step} (line {n}):", job.name),

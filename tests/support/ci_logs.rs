@@ -39,11 +39,16 @@ pub fn load(dir: &std::path::Path) -> Vec<Case> {
     entries.sort();
     for path in entries {
         let read = |f: &str| {
-            let bytes = std::fs::read(path.join(f)).unwrap_or_else(|e| panic!("{}: {e}", path.join(f).display()));
+            let bytes = std::fs::read(path.join(f))
+                .unwrap_or_else(|e| panic!("{}: {e}", path.join(f).display()));
             String::from_utf8_lossy(&bytes).into_owned()
         };
         let mut case = Case {
-            name: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            name: path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
             fail: read("fail.log"),
             pass: read("pass.log"),
             error: BTreeSet::new(),

@@ -12,10 +12,10 @@ pub mod fixture;
 pub mod llm_server;
 
 pub use apiserver::ApiServer;
+pub mod ci_logs;
 pub mod dashboard;
 pub mod github_actions;
 pub mod github_pulls;
 pub mod gitops;
 pub mod http;
 pub mod tool;
-pub mod ci_logs;

@@ -121,7 +121,10 @@ async fn fetch(
                 None
             }
             Err(e) => {
-                notes.push(format!("{}: not compared with the last green run: {e}", run.label()));
+                notes.push(format!(
+                    "{}: not compared with the last green run: {e}",
+                    run.label()
+                ));
                 None
             }
         },
@@ -144,16 +147,23 @@ async fn fetch(
                             None
                         }
                         Err(e) => {
-                            notes.push(format!("job {} of {}: not compared: {e}", job.name, g.label()));
+                            notes.push(format!(
+                                "job {} of {}: not compared: {e}",
+                                job.name,
+                                g.label()
+                            ));
                             None
                         }
                     },
                     _ => None,
                 };
-                let passing = pass.as_ref().map(|(label, text)| PassingLog { label, text });
+                let passing = pass
+                    .as_ref()
+                    .map(|(label, text)| PassingLog { label, text });
                 let what = format!("the log of job {} of {}", job.name, run.label());
-                let f = failure::from_log_against(job, &text, LogSource::JobLog, sanitizer, passing)
-                    .map_err(sanitize_error(what))?;
+                let f =
+                    failure::from_log_against(job, &text, LogSource::JobLog, sanitizer, passing)
+                        .map_err(sanitize_error(what))?;
                 run.jobs[i].failure = Some(f);
             }
             Err(e) => unread.push((i, e)),
