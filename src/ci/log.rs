@@ -8,8 +8,6 @@
 //! summary, the failing tests, the exit code and the kind of failure — unsanitized;
 //! `failure.rs` sanitizes it.
 
-use std::borrow::Cow;
-
 use super::cause::{self, Mark};
 use super::classify::{decide_kind, tool_of_command};
 use super::diff::PassLog;
@@ -378,7 +376,6 @@ fn report(
     let stated = found.stated.or(first);
     let first_signal = first.and_then(|i| {
         let (_, content) = lines::content(lines[i]);
-        let content: Cow<'_, str> = Cow::Owned(content.into_owned());
         let content = content.strip_prefix("##[error]").unwrap_or(&content);
         match lines::buildx_output(content) {
             Some((_, output)) => classify_line(output),
