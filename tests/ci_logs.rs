@@ -135,6 +135,7 @@ fn the_fixtures_cover_every_runner_family_and_kind() {
     for kind in [
         "test",
         "build",
+        "dependency",
         "lint",
         "deploy",
         "infrastructure",
