@@ -3,6 +3,10 @@
 //! Prints:
 //! - on the failing-log fixtures (`tests/data/ci/logs`), in how many the parser finds the
 //!   failing step and the first error line its `.expected.json` names;
+//! - on the labelled real logs of `../shared/ci-logs` (or `K8SOPS_CI_LOGS`; a SKIP line when
+//!   absent), in how many the first labelled error line is reported and which share of the
+//!   reported lines are labelled, averaged over the logs — read alone and against each
+//!   build's passing log (issue 18 asks ≥ 17/18 and ≥ 75 %);
 //! - the time to read a 50 MB job log (a cargo test run with ~800k lines of passing tests
 //!   before the failure) into a failure report, and the same through `failure::from_log`
 //!   (report + sanitizing the excerpt), best and median of 7;
@@ -18,6 +22,9 @@ use k8sops::ci::failure;
 use k8sops::ci::log::analyze;
 use k8sops::model::ci::{Conclusion, JobSummary, LogSource, Status};
 use k8sops::sanitize::Sanitizer;
+
+#[path = "../tests/support/ci_logs.rs"]
+mod ci_logs;
 
 const TARGET_BYTES: usize = 50_000_000;
 const RUNS: usize = 7;
@@ -114,9 +121,35 @@ fn zip_of(name: &str, text: &str) -> Vec<u8> {
     w.finish().expect("finish").into_inner()
 }
 
+/// The figures on the labelled real logs.
+fn labelled_logs() {
+    let dir = ci_logs::dir();
+    if !dir.is_dir() {
+        println!(
+            "SKIP labelled CI logs: not found at {} (set K8SOPS_CI_LOGS)",
+            dir.display()
+        );
+        return;
+    }
+    let cases = ci_logs::load(&dir);
+    for (how, with_pass) in [("alone", false), ("against the passing log", true)] {
+        let f = ci_logs::figures(&cases, with_pass);
+        println!(
+            "labelled CI logs ({how}): first labelled error line reported in {}/{}; {:.1} % of reported lines labelled (E or C), averaged over logs",
+            f.found,
+            f.total,
+            100.0 * f.precision
+        );
+        for line in &f.lines {
+            println!("  {line}");
+        }
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     fixture_rate();
+    labelled_logs();
 
     let log = big_log();
     let mb = log.len() as f64 / 1e6;

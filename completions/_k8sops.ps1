@@ -279,6 +279,8 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             break
         }
         'k8sops;ci;diagnose' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Read a failed build''s log from FILE (`-` for stdin) instead of GitHub: any CI''s log (GitHub Actions, `gh run view --log`, GitLab, Jenkins, CircleCI, Maven, Gradle, a local `act` run)')
+            [CompletionResult]::new('--pass-log', '--pass-log', [CompletionResultType]::ParameterName, 'With --log: a passing build''s log of the same job; lines new in the failing log rank first, and errors the passing build printed too are not taken for the cause')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository (default: [ci] repo or K8SOPS_CI_REPO, else the current directory''s git remote)')
             [CompletionResult]::new('--workflow', '--workflow', [CompletionResultType]::ParameterName, 'Only runs of this workflow file (e.g. deploy.yml)')
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Only runs on this branch')

@@ -270,12 +270,20 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__ci__subcmd__diagnose)
-            opts="-o -v -h --latest-failed --repo --workflow --branch --output --exit-code --llm --explain --llm-base-url --llm-model --context-tokens --llm-timeout --no-cache --color --config --verbose --help"
+            opts="-o -v -h --latest-failed --log --pass-log --repo --workflow --branch --output --exit-code --llm --explain --llm-base-url --llm-model --context-tokens --llm-timeout --no-cache --color --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

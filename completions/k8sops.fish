@@ -231,6 +231,8 @@ never\t''"
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -l config -d 'Configuration file (default: $XDG_CONFIG_HOME/k8sops/config.toml, else ~/.config/k8sops/config.toml; a missing default file means defaults)' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s v -l verbose -d 'More detail on stderr (-v info, -vv debug); RUST_LOG overrides'
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l log -d 'Read a failed build\'s log from FILE (`-` for stdin) instead of GitHub: any CI\'s log (GitHub Actions, `gh run view --log`, GitLab, Jenkins, CircleCI, Maven, Gradle, a local `act` run)' -r -F
+complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l pass-log -d 'With --log: a passing build\'s log of the same job; lines new in the failing log rank first, and errors the passing build printed too are not taken for the cause' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l repo -d 'The repository (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l workflow -d 'Only runs of this workflow file (e.g. deploy.yml)' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand ci; and __fish_seen_subcommand_from diagnose" -l branch -d 'Only runs on this branch' -r

@@ -14,8 +14,10 @@
 #             K8SOPS_BENCH_WRAP="heaptrack -o /tmp/watch" runs the watcher under a profiler
 #   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
 #             same corpus and mix
-#   ci        CI job logs: failing step and first error found in the fixtures, a 50 MB log
-#             parsed (and sanitized, and read out of a run archive)
+#   ci        CI job logs: failing step and first error found in the fixtures; on the
+#             labelled real logs of ../shared/ci-logs (K8SOPS_CI_LOGS), first labelled error
+#             line reported and share of reported lines labelled; a 50 MB log parsed (and
+#             sanitized, and read out of a run archive)
 #   context   LLM context vs a naive dump (describe + all events + last 200 log lines) for
 #             every example: tokens, ratio (target: median >= 5x smaller), build time
 #   mcp       `k8sops mcp` tool calls timed from the official Python SDK (PyPI, throw-away

@@ -10,7 +10,8 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 use support::github_actions::{
-    self as github, BUILD_JOB, BUILD_RUN, E2E_RUN, Logs, Options, TOKEN, UNRELATED_RUN,
+    self as github, BUILD_GREEN_JOB, BUILD_JOB, BUILD_RUN, DEPLOY_GREEN_JOB, DEPLOY_RUN, E2E_RUN,
+    Logs, Options, TOKEN, UNRELATED_RUN,
 };
 use support::http::RecordingServer;
 
@@ -240,13 +241,13 @@ async fn ci_diagnose_follows_the_log_redirect_and_names_the_failing_step() {
     assert_eq!(top["engine"], "rules");
     let cause = top["cause"].as_str().unwrap_or_default();
     assert!(
-        cause.contains("\"Build and push image\"") && cause.contains("npm ci --omit=dev"),
+        cause.contains("\"Build and push image\"") && cause.contains("npm error code ERESOLVE"),
         "{cause}"
     );
     let facts = &item["findings"][0]["facts"];
-    assert_eq!(facts["kind"], "build");
+    assert_eq!(facts["kind"], "dependency");
     assert_eq!(facts["step"], "Build and push image");
-    assert_eq!(facts["tool"], "docker");
+    assert_eq!(facts["tool"], "npm");
     let evidence: Vec<&str> = item["evidence"]
         .as_array()
         .expect("evidence")
@@ -254,10 +255,16 @@ async fn ci_diagnose_follows_the_log_redirect_and_names_the_failing_step() {
         .filter(|e| e["source"] == "ci-log")
         .filter_map(|e| e["excerpt"].as_str())
         .collect();
+    // The cause is npm's own error inside the buildx step, not buildx's verdict on it.
+    assert_eq!(
+        evidence.first(),
+        Some(&"npm error code ERESOLVE"),
+        "{evidence:#?}"
+    );
     assert!(
         evidence
             .iter()
-            .any(|e| e.starts_with("#7 ERROR: process \"/bin/sh -c npm ci --omit=dev\"")),
+            .any(|e| e.contains("npm error peer react@\"^18.2.0\" from react-helmet-async@2.0.5")),
         "{evidence:#?}"
     );
 }
@@ -288,7 +295,11 @@ async fn ci_diagnose_latest_failed_asks_github_for_the_newest_failure_of_the_wor
             &server,
             "/api/v3/repos/acme/web/actions/workflows/build.yml/runs"
         ),
-        vec!["branch=main&status=failure&per_page=1&page=1"]
+        // The newest failure, then the last green run to compare its failed job with.
+        vec![
+            "branch=main&status=failure&per_page=1&page=1",
+            "branch=main&status=success&per_page=20&page=1"
+        ]
     );
     assert!(
         out.stdout
@@ -298,11 +309,119 @@ async fn ci_diagnose_latest_failed_asks_github_for_the_newest_failure_of_the_wor
     );
     assert!(
         out.stdout
-            .contains("log of job build-and-push at step \"Build and push image\" (job log):"),
+            .contains("log of job build-and-push at step \"Build and push image\" (job log, line "),
         "the error region follows the diagnosis:\n{}",
         out.stdout
     );
-    assert!(out.stdout.contains("  │ Dockerfile:9"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("  │ #7 2.114 npm error code ERESOLVE"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("  └ then: buildx failed with: ERROR: failed to solve: process"),
+        "the wrapper goes under the cause:\n{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_npm_ci_conflict_in_a_docker_build_shows_npm_s_code_the_package_and_its_peer_requirement()
+ {
+    let (server, dir) = stand_in(Options {
+        deploy_failure: true,
+        ..Options::default()
+    })
+    .await;
+    let run = DEPLOY_RUN.to_string();
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &["ci", "diagnose", &run, "--repo", "acme/web"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "  │ #12 [build 4/7] RUN npm ci",
+        "  │ #12 1.234 npm ERR! code ERESOLVE",
+        "  │ #12 1.237 npm ERR! Found: react@18.2.0",
+        "  │ #12 1.239 npm ERR! peer react@\"^17.0.0\" from react-dom@17.0.2",
+        "  └ then: buildx failed with: ERROR: failed to solve: process \"/bin/sh -c npm ci\"",
+    ] {
+        assert!(out.stdout.contains(line), "no {line:?} in:\n{}", out.stdout);
+    }
+    // Everything the fix text points at is printed: it names no line "above".
+    assert!(!out.stdout.contains("above"), "{}", out.stdout);
+
+    // The same job of the last green run of deploy.yml on main was read and compared with.
+    let asked = query_of(
+        &server,
+        "/api/v3/repos/acme/web/actions/workflows/deploy.yml/runs",
+    );
+    assert!(
+        asked
+            .iter()
+            .any(|q| q.contains("branch=main") && q.contains("status=success")),
+        "{asked:?}"
+    );
+    let green = server.requests_to("GET", &format!("/blobs/jobs/{DEPLOY_GREEN_JOB}.txt"));
+    assert_eq!(green.len(), 1, "the green run's job log was downloaded");
+    let new = out
+        .stdout
+        .split("new since deploy.yml #377:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no comparison in:\n{}", out.stdout));
+    assert!(new.contains("npm ERR! code ERESOLVE"), "{new}");
+    assert!(
+        !new.contains("npm WARN config production"),
+        "the green run printed it too:\n{new}"
+    );
+
+    let json = k8sops(
+        &server,
+        dir.path(),
+        &["ci", "diagnose", &run, "--repo", "acme/web", "-o", "json"],
+    )
+    .await;
+    let item = &json.json()["items"][0];
+    assert_eq!(item["findings"][0]["facts"]["kind"], "dependency");
+    assert!(
+        item["hypotheses"][0]["cause"]
+            .as_str()
+            .is_some_and(|c| c.ends_with("npm ERR! code ERESOLVE.")),
+        "{item:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_build_is_compared_with_the_same_job_of_the_last_green_run() {
+    let (server, dir) = stand_in(Options::default()).await;
+    let run = BUILD_RUN.to_string();
+    let out = k8sops(
+        &server,
+        dir.path(),
+        &["ci", "diagnose", &run, "--repo", "acme/web"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        server
+            .requests_to("GET", &format!("/blobs/jobs/{BUILD_GREEN_JOB}.txt"))
+            .len(),
+        1
+    );
+    let new = out
+        .stdout
+        .split("new since build.yml #811:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no comparison in:\n{}", out.stdout));
+    // Errors first, and nothing the green run printed as well (its checkout, its login).
+    assert!(
+        new.lines().nth(1).is_some_and(|l| l.contains("npm error")),
+        "{new}"
+    );
+    assert!(!new.contains("Login Succeeded!"), "{new}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -341,7 +460,7 @@ async fn job_logs_refused_fall_back_to_the_run_archive() {
         1
     );
     assert!(
-        out.stdout.contains("(run log archive):") && out.stdout.contains("npm ci --omit=dev"),
+        out.stdout.contains("(run log archive, line ") && out.stdout.contains("npm ci --omit=dev"),
         "{}",
         out.stdout
     );
@@ -398,9 +517,10 @@ fn build_log_leaking(token: &str) -> String {
             .join("tests/data/ci/logs/docker-build.log"),
     )
     .expect("fixture")
+    // Right under the code line, so even the clipped evidence of `-o markdown` holds it.
     .replace(
-        "#7 2.121 npm error Fix the upstream",
-        &format!("#7 2.121 npm error //npm.pkg.github.com/:_authToken={token}\n2026-11-20T08:51:31.5000000Z #7 2.121 npm error Fix the upstream"),
+        "#7 2.115 npm error ERESOLVE unable",
+        &format!("#7 2.114 npm error //npm.pkg.github.com/:_authToken={token}\n2026-11-20T08:51:30.9300000Z #7 2.115 npm error ERESOLVE unable"),
     )
 }
 

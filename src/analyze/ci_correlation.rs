@@ -181,14 +181,14 @@ fn never_pushed(
         return None;
     }
     // A failed deploy does not explain a missing image; a failed build (or tests gating it)
-    // does. Prefer the run that failed building.
+    // does. Prefer the run that failed building (its dependencies included).
     let failed: Vec<&RunSummary> = unresolved_failures(runs)
         .into_iter()
         .filter(|r| primary(r).1 != FailureKind::Deploy)
         .collect();
     let run = failed
         .iter()
-        .find(|r| primary(r).1 == FailureKind::Build)
+        .find(|r| matches!(primary(r).1, FailureKind::Build | FailureKind::Dependency))
         .or(failed.first())?;
     let (job, kind) = primary(run);
     let short = short_image(image);

@@ -13,13 +13,32 @@ use crate::model::ci::{Conclusion, Failure, FailureKind, JobSummary, RunSummary}
 
 pub const ANALYZER: &str = "ci_failure";
 
-/// `WorkflowRun acme/shop/deploy.yml#812`: what a human fixes.
+/// `WorkflowRun acme/shop/deploy.yml#812`: what a human fixes; `CiLog build.log` for a log
+/// read from a file (see [`is_local`]).
 pub fn run_ref(repo: &str, run: &RunSummary) -> ObjectRef {
+    if is_local(run) {
+        return ObjectRef::new("CiLog", None, run.workflow_file.clone());
+    }
     ObjectRef::new(
         "WorkflowRun",
         Some(repo),
         format!("{}#{}", run.workflow_file, run.number),
     )
+}
+
+/// A run that stands for a log read from a file or stdin (`ci diagnose --log`): id 0, the
+/// file's name as its workflow file, no commit. GitHub never numbers a run 0.
+pub fn is_local(run: &RunSummary) -> bool {
+    run.id == 0
+}
+
+/// How the cause names where the failure happened: `job build (deploy.yml #812, commit
+/// 4f2c9e1 on main)`, or the log's file name.
+fn origin(run: &RunSummary, job: &JobSummary) -> String {
+    match is_local(run) {
+        true => run.workflow_file.clone(),
+        false => format!("job {} ({}, {})", job.name, run.label(), where_(run)),
+    }
 }
 
 /// `WorkflowJob acme/shop/deploy.yml#812/deploy`.
@@ -126,11 +145,14 @@ fn job_finding(repo: &str, subject: &ObjectRef, run: &RunSummary, job: &JobSumma
         &format!("{}/{kind}", job.name),
     )
     .fact("kind", kind)
-    .fact("run", run.number)
-    .fact("workflow", &run.workflow_file)
-    .fact("job", &job.name)
-    .fact("step", step)
-    .fact("commit", run.short_commit());
+    .fact("step", step);
+    if !is_local(run) {
+        f = f
+            .fact("run", run.number)
+            .fact("workflow", &run.workflow_file)
+            .fact("job", &job.name)
+            .fact("commit", run.short_commit());
+    }
     if let Some(b) = &run.branch {
         f = f.fact("branch", b);
     }
@@ -146,25 +168,25 @@ fn job_finding(repo: &str, subject: &ObjectRef, run: &RunSummary, job: &JobSumma
         _ => Severity::Critical,
     };
     f.role = Role::Cause;
-    f.summary = format!("{}: {} failed in {step}", run.label(), kind_phrase(kind));
+    let label = match is_local(run) {
+        true => run.workflow_file.clone(),
+        false => run.label(),
+    };
+    f.summary = format!("{label}: {} in {step}", kind_phrase(kind));
     let what = failure
         .and_then(|x| x.first_error.as_deref())
         .map(|e| format!(": {}", trim_end_punct(e)))
         .unwrap_or_default();
     f.cause = match (kind, failure) {
         (FailureKind::SecretPermission, Some(x)) if !x.empty_secrets.is_empty() => format!(
-            "Step \"{step}\" of job {} ({}, {}) ran with {} empty — the secret is not set for this repository or environment{what}.",
-            job.name,
-            run.label(),
-            where_(run),
+            "Step \"{step}\" of {} ran with {} empty — the secret is not set for this repository or environment{what}.",
+            origin(run, job),
             x.empty_secrets.join(", ")
         ),
         _ => format!(
-            "{} in step \"{step}\" of job {} ({}, {}){what}.",
+            "{} in step \"{step}\" of {}{what}.",
             capitalized(kind_phrase(kind)),
-            job.name,
-            run.label(),
-            where_(run)
+            origin(run, job)
         ),
     };
     f.evidence = evidence(&jref, run, job, step, failure);
@@ -194,11 +216,14 @@ fn evidence(
         ..Context::evidence(
             EvidenceSource::Status,
             jref,
-            format!(
-                "{}: job {} {conclusion} at {number}\"{step}\"",
-                run.label(),
-                job.name
-            ),
+            match is_local(run) {
+                true => format!("{}: failed at \"{step}\"", run.workflow_file),
+                false => format!(
+                    "{}: job {} {conclusion} at {number}\"{step}\"",
+                    run.label(),
+                    job.name
+                ),
+            },
             Strength::Direct,
         )
     }];
@@ -236,6 +261,7 @@ fn kind_phrase(kind: FailureKind) -> &'static str {
     match kind {
         FailureKind::Test => "tests failed",
         FailureKind::Build => "the build failed",
+        FailureKind::Dependency => "a dependency could not be resolved",
         FailureKind::Lint => "a lint check failed",
         FailureKind::Deploy => "the deploy failed",
         FailureKind::Infrastructure => "the runner gave up (timeout, cancellation or lost runner)",
@@ -267,14 +293,18 @@ pub fn fix(
     let command = x
         .and_then(|x| x.command.as_deref())
         .filter(|c| c.contains(' ') || !c.contains('@'));
-    let reproduce = |what: &str| match command {
-        Some(c) => format!(
-            "Reproduce it locally at commit {}: `{c}`.",
-            run.short_commit()
-        ),
-        None => format!("Reproduce {what} locally at commit {}.", run.short_commit()),
+    let at = match run.commit.is_empty() {
+        true => String::new(),
+        false => format!(" at commit {}", run.short_commit()),
     };
-    let rerun = format!("gh run rerun {} --failed", run.id);
+    let reproduce = |what: &str| match command {
+        Some(c) => format!("Reproduce it locally{at}: `{c}`."),
+        None => format!("Reproduce {what} locally{at}."),
+    };
+    let rerun = match is_local(run) {
+        true => "re-run the job in its CI".to_string(),
+        false => format!("gh run rerun {} --failed", run.id),
+    };
     let mut out = match kind {
         FailureKind::Test => {
             let tests = x.map(|x| x.tests.as_slice()).unwrap_or_default();
@@ -291,17 +321,22 @@ pub fn fix(
             let docker = x.and_then(|x| x.tool.as_deref()) == Some("docker");
             let mut v = vec![reproduce("the build")];
             if docker {
-                v.push("Build the image locally (`docker build .`); the failing Dockerfile instruction is the `ERROR: process \"…\"` line above.".into());
+                v.push("Build the image locally (`docker build .`): the failing Dockerfile instruction and its own output are the error lines shown with this diagnosis.".into());
             }
             v.push("Fix the first error; later errors often follow from it.".into());
             v
         }
+        FailureKind::Dependency => vec![
+            reproduce("the dependency install"),
+            "The resolver's message names the package, the version it found and the requirement it cannot satisfy: align them in the manifest and regenerate the lockfile (for npm peer conflicts, upgrade the package that declares the peer; `--legacy-peer-deps` only hides the conflict).".into(),
+            "If the package or plugin cannot be downloaded at all, check the registry or repository is reachable from the runner and the version exists.".into(),
+        ],
         FailureKind::Lint => vec![
             reproduce("the lint check"),
             "Commit the fixes (most linters fix formatting themselves, e.g. `cargo fmt`, `eslint --fix`, `ruff --fix`).".into(),
         ],
         FailureKind::Deploy => vec![
-            "Read the API server's or Helm's answer above: it names the object and the field it rejected or the condition it waited for.".into(),
+            "Read the API server's or Helm's answer in the error lines: it names the object and the field it rejected or the condition it waited for.".into(),
             "Check the manifests against the cluster before the next deploy: `kubectl apply --dry-run=server -f …` or `helm upgrade --dry-run …`.".into(),
             "If the rollout itself failed, run `k8sops diagnose -n NAMESPACE` on the target to see why the pods do not become ready.".into(),
         ],
@@ -325,19 +360,22 @@ pub fn fix(
             v.push("If a cloud or registry credential was refused, check it has not expired or been rotated.".into());
             v
         }
+        FailureKind::Unknown if is_local(run) => vec![
+            "Read the log's lines before the error shown: the command that ran and what it printed.".into(),
+        ],
         FailureKind::Unknown => vec![format!(
-            "Open {} and read the lines above the error.",
+            "Open {} and read the lines before the error.",
             if job.url.is_empty() { &run.url } else { &job.url }
         )],
     };
-    out.push(format!(
-        "Job log: {}",
-        if job.url.is_empty() {
-            &run.url
-        } else {
-            &job.url
-        }
-    ));
+    let url = if job.url.is_empty() {
+        &run.url
+    } else {
+        &job.url
+    };
+    if !url.is_empty() {
+        out.push(format!("Job log: {url}"));
+    }
     out
 }
 
@@ -349,6 +387,9 @@ fn prevention(kind: FailureKind) -> Vec<String> {
         FailureKind::Build => {
             &["Build on every pull request so a broken build never reaches the main branch."]
         }
+        FailureKind::Dependency => &[
+            "Change a dependency and its lockfile in the same commit, and let an update bot (Renovate, Dependabot) propose upgrades with CI running on them.",
+        ],
         FailureKind::Deploy => &[
             "Validate manifests in CI (`kubeconform`, `helm lint`, `kubectl apply --dry-run=server`) before the deploy job.",
         ],

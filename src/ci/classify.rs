@@ -30,7 +30,7 @@ pub(super) fn decide_kind(s: &Evidence<'_>, first: Option<&Signal>) -> FailureKi
     if s.secret {
         return SecretPermission;
     }
-    if let Some(k @ (Build | Deploy)) = first_kind {
+    if let Some(k @ (Build | Dependency | Deploy)) = first_kind {
         return k;
     }
     if !s.empty_secrets.is_empty() {

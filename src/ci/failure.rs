@@ -14,13 +14,31 @@ pub fn from_log(
     source: LogSource,
     sanitizer: &Sanitizer,
 ) -> Result<Failure, SanitizeError> {
+    from_log_against(job, text, source, sanitizer, None)
+}
+
+/// A passing log of the same job: what it is (`deploy.yml #811`, a file name) and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct PassingLog<'a> {
+    pub label: &'a str,
+    pub text: &'a str,
+}
+
+/// [`from_log`], compared with a passing log of the same job when one is given.
+pub fn from_log_against(
+    job: &JobSummary,
+    text: &str,
+    source: LogSource,
+    sanitizer: &Sanitizer,
+    pass: Option<PassingLog<'_>>,
+) -> Result<Failure, SanitizeError> {
     let step = job.failed_step();
     let hint = step.map(|s| StepHint {
         name: &s.name,
         started_at: s.started_at,
         completed_at: s.completed_at,
     });
-    let r = log::analyze(text, hint.as_ref());
+    let r = log::analyze_against(text, hint.as_ref(), pass.map(|p| p.text));
     let kind = match r.kind {
         FailureKind::Unknown => step
             .and_then(|s| classify::kind_of_command(&s.name))
@@ -30,12 +48,15 @@ pub fn from_log(
     };
     let clean = |s: &str| sanitizer.sanitize(s).map(|o| o.into_string());
     let clean_opt = |s: Option<String>| s.map(|s| clean(&s)).transpose();
-    let excerpt = match r.excerpt.is_empty() {
-        true => Vec::new(),
-        false => clean(&r.excerpt.join("\n"))?
-            .split('\n')
-            .map(str::to_string)
-            .collect(),
+    // Lines are sanitized together: a secret split over two lines is still seen whole.
+    let clean_lines = |v: &[String]| -> Result<Vec<String>, SanitizeError> {
+        match v.is_empty() {
+            true => Ok(Vec::new()),
+            false => Ok(clean(&v.join("\n"))?
+                .split('\n')
+                .map(str::to_string)
+                .collect()),
+        }
     };
     let command = r
         .failing_step
@@ -52,7 +73,11 @@ pub fn from_log(
         exit_code: r.exit_code,
         tool: r.tool,
         empty_secrets: r.empty_secrets,
-        excerpt,
+        first_error_line: r.first_error_line,
+        excerpt: clean_lines(&r.excerpt)?,
+        consequences: clean_lines(&r.consequences)?,
+        compared_with: pass.map(|p| clean(p.label)).transpose()?,
+        new_lines: clean_lines(&r.new_lines)?,
         source,
     })
 }

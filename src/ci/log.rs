@@ -1,13 +1,17 @@
-//! Job logs as the Actions runner writes them: every line prefixed with a timestamp
-//! (`2026-11-20T08:41:07.1234567Z `), a step starting at `##[group]Run …` with its script,
+//! Job logs of any CI, read in one pass: GitHub Actions (every line prefixed with a timestamp
+//! `2026-11-20T08:41:07.1234567Z `, a step starting at `##[group]Run …` with its script,
 //! `env:` and `with:` block up to `##[endgroup]`, annotations as `##[error]…`, post steps at
-//! `Post job cleanup.`. [`analyze`] reads one log in a single pass and says which step
-//! failed, its first error line, the test runner's summary, the failing tests, the exit code,
-//! the kind of failure and the error region — unsanitized; `failure.rs` sanitizes it.
+//! `Post job cleanup.`), `gh run view --log` columns, GitLab sections
+//! (`section_start:…:name`), Jenkins steps (`[job] $ command`), and logs with no steps at
+//! all (Maven, Gradle, a local `act` run). [`analyze`] says which step failed, the error
+//! that caused it (see [`super::cause`]), the consequences it had, the test runner's
+//! summary, the failing tests, the exit code and the kind of failure — unsanitized;
+//! `failure.rs` sanitizes it.
 
-use std::borrow::Cow;
-
+use super::cause::{self, Mark};
 use super::classify::{decide_kind, tool_of_command};
+use super::diff::PassLog;
+use super::lines;
 use super::signals::{Class, Signal, classify_line};
 use crate::model::ci::FailureKind;
 use crate::model::text::{Budget, clip};
@@ -22,50 +26,65 @@ pub struct StepHint<'a> {
 }
 
 /// What a job log says about its failure, before sanitizing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogReport {
-    /// The failing step's section title (`Run cargo test --locked`).
+    /// The failing step's section title (`Run cargo test --locked`); none for a log without
+    /// steps.
     pub failing_step: Option<String>,
+    /// The line that states the cause.
     pub first_error: Option<String>,
+    /// Its 1-based number in the log (a lone `\r` counts as a line break).
+    pub first_error_line: Option<usize>,
     pub summary: Option<String>,
     pub tests: Vec<String>,
     pub exit_code: Option<i32>,
     pub tool: Option<String>,
     pub kind: FailureKind,
     pub empty_secrets: Vec<String>,
+    /// The cause: its error block whole, then further errors of the same tool, `…` between.
     pub excerpt: Vec<String>,
+    /// What the failure ended with, under the cause: wrappers and `##[error]` annotations.
+    pub consequences: Vec<String>,
+    /// The 1-based numbers of the log lines `excerpt` and `consequences` show.
+    pub shown: Vec<usize>,
+    /// With a passing log to compare with: lines of the failing step that it lacks, lines
+    /// that state an error first (at most [`MAX_NEW`]).
+    pub new_lines: Vec<String>,
 }
 
-/// Lines kept in an excerpt, and characters per line.
-const MAX_EXCERPT: usize = 40;
+/// Characters per line shown, failing tests named, summaries kept, new lines listed.
 const MAX_LINE: usize = 300;
 const MAX_TESTS: usize = 10;
 const MAX_SUMMARIES: usize = 32;
+pub const MAX_NEW: usize = 12;
 
 /// One step's part of the log and what was seen in it.
 #[derive(Debug, Default)]
-struct Section {
-    title: String,
-    post: bool,
+pub(super) struct Section {
+    pub title: String,
+    pub post: bool,
     /// First line after the step's header group.
-    body: usize,
-    end: usize,
+    pub body: usize,
+    pub end: usize,
     in_header: bool,
     in_inputs: bool,
     empty_secrets: Vec<String>,
     /// `##[error]` lines, with the timestamp of the first.
-    annotations: Vec<usize>,
+    pub annotations: Vec<usize>,
     first_annotation_at: Option<jiff::Timestamp>,
-    infra_annotation: Option<usize>,
-    specific_primary: Option<usize>,
-    catch_all_primary: Option<usize>,
+    pub infra_annotation: Option<usize>,
+    /// Every line that says something about a failure, in order.
+    pub marks: Vec<Mark>,
     summaries: Vec<(usize, Option<FailureKind>)>,
-    detail: Option<usize>,
-    generic: Option<usize>,
+    pub detail: Option<usize>,
     infra: Option<usize>,
     secret: Option<usize>,
     tests: Vec<String>,
     exit_code: Option<i32>,
+    /// Maven's module headers (`Building NAME VERSION`), plugin executions
+    /// (`--- A:V:GOAL (ID) @ P ---`), the first module its last reactor summary marks
+    /// FAILURE, and its last `Failed to execute goal` line.
+    pub maven: cause::Maven,
 }
 
 impl Section {
@@ -84,25 +103,23 @@ impl Section {
         !self.annotations.is_empty()
     }
 
+    fn has_marks(&self) -> bool {
+        self.marks
+            .iter()
+            .any(|m| matches!(m.class, Class::Primary | Class::Generic | Class::Summary))
+    }
+
     fn note(&mut self, i: usize, s: &Signal) {
         match s.class {
-            Class::Primary if s.specific => {
-                self.specific_primary.get_or_insert(i);
-            }
-            Class::Primary => {
-                self.catch_all_primary.get_or_insert(i);
-            }
             Class::Summary if self.summaries.len() < MAX_SUMMARIES => {
                 self.summaries.push((i, s.kind));
             }
             Class::Detail => {
                 self.detail.get_or_insert(i);
             }
-            Class::Generic => {
-                self.generic.get_or_insert(i);
-            }
-            Class::Summary | Class::TestName => {}
+            _ => {}
         }
+        self.marks.push(Mark::new(i, s));
         match s.kind {
             Some(FailureKind::Infrastructure) => {
                 self.infra.get_or_insert(i);
@@ -123,21 +140,25 @@ impl Section {
 
 /// Reads one job log. `hint` names the step the jobs API says failed, when known.
 pub fn analyze(text: &str, hint: Option<&StepHint<'_>>) -> LogReport {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let mut sections = vec![Section::new("Set up job", 0, false, false)];
+    analyze_against(text, hint, None)
+}
+
+/// [`analyze`], with the log of a passing run of the same job to compare with: errors it
+/// printed too are not taken for the cause, and the lines it lacks are listed.
+pub fn analyze_against(text: &str, hint: Option<&StepHint<'_>>, pass: Option<&str>) -> LogReport {
+    let lines = lines::split(text);
+    let pass = pass.map(PassLog::new);
+    let mut sections = vec![Section::new("", 0, false, false)];
     sections[0].body = 0;
+    let mut actions = false;
     for (i, raw) in lines.iter().enumerate() {
-        let (stamp, content) = strip_timestamp(raw);
-        let content = strip_ansi(content);
+        let (stamp, content) = lines::content(raw);
         let content = content.as_ref();
-        if let Some(title) = content.strip_prefix("##[group]")
-            && title.starts_with("Run ")
-        {
-            sections.push(Section::new(title.trim_end(), i, false, true));
+        actions |= stamp.is_some();
+        if let Some(title) = step_start(content) {
+            let header = content.starts_with("##[group]");
+            actions |= header;
+            sections.push(Section::new(title, i, false, header));
             continue;
         }
         if content == "Post job cleanup." {
@@ -178,11 +199,48 @@ pub fn analyze(text: &str, hint: Option<&StepHint<'_>>) -> LogReport {
         if section.exit_code.is_none() && content.starts_with("Error: Process completed") {
             section.exit_code = exit_code(content);
         }
-        if let Some(s) = classify_line(content) {
+        section.maven.read(i, content);
+        let signal = match lines::buildx_output(content) {
+            Some((_, output)) => classify_line(output),
+            None => classify_line(content),
+        };
+        if let Some(s) = signal {
             section.note(i, &s);
         }
     }
-    report(&lines, &sections, hint)
+    if actions && sections[0].title.is_empty() {
+        sections[0].title = "Set up job".into();
+    }
+    report(&lines, &sections, hint, pass.as_ref())
+}
+
+/// Where a step starts, and its title: the runner's `##[group]Run …`, a GitLab
+/// `section_start:TIME:NAME`, a Jenkins `[job] $ command`.
+fn step_start(content: &str) -> Option<String> {
+    if let Some(title) = content.strip_prefix("##[group]") {
+        return title
+            .starts_with("Run ")
+            .then(|| title.trim_end().to_string());
+    }
+    if let Some(rest) = content.strip_prefix("section_start:") {
+        let name = rest.split_once(':').map(|(_, n)| n).unwrap_or("");
+        let name = name.split('[').next().unwrap_or(name).trim();
+        return (!name.is_empty()).then(|| name.to_string());
+    }
+    // A Jenkins pipeline stage: `[Pipeline] { (Build)`.
+    if let Some(stage) = content
+        .strip_prefix("[Pipeline] { (")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return Some(stage.to_string());
+    }
+    if content.starts_with('[')
+        && let Some(at) = content.find("] $ ")
+        && !content[1..at].contains([' ', ']'])
+    {
+        return Some(format!("Run {}", content[at + 4..].trim_end()));
+    }
+    None
 }
 
 /// The script, `shell:`, `env:` and `with:` lines of a step's header group.
@@ -245,62 +303,22 @@ fn exit_code(message: &str) -> Option<i32> {
     digits.parse().ok()
 }
 
-/// Splits `2026-11-20T08:41:07.1234567Z rest` into the timestamp and the rest.
-fn strip_timestamp(line: &str) -> (Option<&str>, &str) {
-    let b = line.as_bytes();
-    let looks = b.len() > 20
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[10] == b'T'
-        && b[13] == b':';
-    if !looks {
-        return (None, line);
-    }
-    let window = &b[19..b.len().min(40)];
-    match window.iter().position(|&c| c == b'Z') {
-        Some(z) => {
-            let end = 19 + z + 1;
-            let rest = line.get(end..).unwrap_or("");
-            (line.get(..end), rest.strip_prefix(' ').unwrap_or(rest))
-        }
-        None => (None, line),
-    }
-}
-
-/// Removes ANSI colour and cursor sequences (`\x1b[1;31m`), which many tools print in CI.
-fn strip_ansi(s: &str) -> Cow<'_, str> {
-    if !s.contains('\x1b') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\x1b' {
-            out.push(c);
-            continue;
-        }
-        if chars.peek() == Some(&'[') {
-            chars.next();
-            for d in chars.by_ref() {
-                if ('\x40'..='\x7e').contains(&d) {
-                    break;
-                }
-            }
-        }
-    }
-    Cow::Owned(out)
-}
-
 /// A line as shown: no timestamp, no colour, no annotation prefix, bounded length.
-fn shown(raw: &str) -> String {
-    let (_, content) = strip_timestamp(raw);
-    let content = strip_ansi(content);
+pub(super) fn shown(raw: &str) -> String {
+    let (_, content) = lines::content(raw);
     let content = content
         .strip_prefix("##[error]")
         .unwrap_or(&content)
         .trim_end();
     clip(content, Budget::Chars(MAX_LINE))
+}
+
+/// What a line says once decoration and a buildx step prefix are gone.
+fn said(raw: &str) -> String {
+    let (_, content) = lines::content(raw);
+    let content = content.strip_prefix("##[error]").unwrap_or(&content);
+    let text = lines::buildx_output(content).map_or(content, |(_, t)| t);
+    clip(text.trim(), Budget::Chars(MAX_LINE))
 }
 
 fn failing_section(sections: &[Section], hint: Option<&StepHint<'_>>) -> Option<usize> {
@@ -337,45 +355,32 @@ fn failing_section(sections: &[Section], hint: Option<&StepHint<'_>>) -> Option<
         .map(|(i, _)| i)
         .next()
         .or_else(|| sections.iter().position(|s| s.post && s.has_errors()))
-        .or_else(|| {
-            sections
-                .iter()
-                .position(|s| s.specific_primary.is_some() || s.catch_all_primary.is_some())
-        })
+        // Without annotations, the last step that printed an error: errors of an earlier
+        // step did not stop the build.
+        .or_else(|| sections.iter().rposition(|s| !s.post && s.has_marks()))
         .or_else(|| sections.iter().rposition(|s| !s.post))
 }
 
-fn report(lines: &[&str], sections: &[Section], hint: Option<&StepHint<'_>>) -> LogReport {
+fn report(
+    lines: &[&str],
+    sections: &[Section],
+    hint: Option<&StepHint<'_>>,
+    pass: Option<&PassLog>,
+) -> LogReport {
     let Some(s) = failing_section(sections, hint).map(|i| &sections[i]) else {
-        return LogReport {
-            failing_step: None,
-            first_error: None,
-            summary: None,
-            tests: Vec::new(),
-            exit_code: None,
-            tool: None,
-            kind: FailureKind::Unknown,
-            empty_secrets: Vec::new(),
-            excerpt: Vec::new(),
-        };
+        return LogReport::default();
     };
-    let not_exit_code = s
-        .annotations
-        .iter()
-        .copied()
-        .find(|&i| exit_code(lines[i]).is_none());
-    let first = s
-        .infra_annotation
-        .or(s.specific_primary)
-        .or(s.catch_all_primary)
-        .or(s.summaries.first().map(|(i, _)| *i))
-        .or(not_exit_code)
-        .or(s.generic)
-        .or(s.annotations.first().copied());
+    let is_new = |i: usize| pass.is_none_or(|p| p.is_new(&lines::content(lines[i]).1));
+    let found = cause::find(lines, s, &is_new);
+    let first = found.anchor;
+    let stated = found.stated.or(first);
     let first_signal = first.and_then(|i| {
-        let (_, content) = strip_timestamp(lines[i]);
-        let content = strip_ansi(content);
-        classify_line(content.strip_prefix("##[error]").unwrap_or(&content))
+        let (_, content) = lines::content(lines[i]);
+        let content = content.strip_prefix("##[error]").unwrap_or(&content);
+        match lines::buildx_output(content) {
+            Some((_, output)) => classify_line(output),
+            None => classify_line(content),
+        }
     });
     let evidence = super::classify::Evidence {
         title: &s.title,
@@ -397,88 +402,62 @@ fn report(lines: &[&str], sections: &[Section], hint: Option<&StepHint<'_>>) -> 
         .filter(|sig| sig.specific)
         .map(|sig| sig.tool.to_string())
         .or_else(|| tool_of_command(&s.title).map(str::to_string));
+    let new_lines = match pass {
+        Some(p) => new_lines(lines, s, p),
+        None => Vec::new(),
+    };
     LogReport {
-        failing_step: Some(s.title.clone()),
-        first_error: first.map(|i| shown(lines[i]).trim_start().to_string()),
+        failing_step: (!s.title.is_empty()).then(|| s.title.clone()),
+        first_error: stated.map(|i| said(lines[i])),
+        first_error_line: stated.map(|i| i + 1),
         summary,
         tests: s.tests.clone(),
         exit_code: s.exit_code,
         tool,
         kind,
         empty_secrets: s.empty_secrets.clone(),
-        excerpt: excerpt(lines, s, first),
+        excerpt: found.excerpt,
+        consequences: found.consequences,
+        shown: found.shown.iter().map(|i| i + 1).collect(),
+        new_lines,
     }
 }
 
-/// The error region: around the first error, around the first detail line (pytest's `E`
-/// lines above its summary), and the lines before the first `##[error]`.
-fn excerpt(lines: &[&str], s: &Section, first: Option<usize>) -> Vec<String> {
-    let lo = s.body.min(s.end);
-    let clamp = |a: usize, b: usize| (a.max(lo), b.min(s.end));
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    if let Some(f) = first {
-        ranges.push(clamp(f.saturating_sub(3), f + 8));
-    }
-    if let Some(a) = s.annotations.first() {
-        ranges.push(clamp(a.saturating_sub(10), *a));
-    }
-    if let Some(d) = s.detail.filter(|&d| first.is_some_and(|f| d < f)) {
-        ranges.push(clamp(d.saturating_sub(6), d + 4));
-    }
-    // Keep the first ranges whole within the budget, then merge what overlaps.
-    let mut budget = MAX_EXCERPT;
-    let mut kept: Vec<(usize, usize)> = Vec::new();
-    for (a, b) in ranges {
-        if a > b || budget == 0 {
+/// The failing step's lines the passing log lacks: those that state an error first, then
+/// the others, each once, in log order within each group.
+fn new_lines(lines: &[&str], s: &Section, pass: &PassLog) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut others = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for raw in lines.iter().take(s.end + 1).skip(s.body) {
+        let (_, content) = lines::content(raw);
+        let t = content.trim();
+        if t.is_empty()
+            || cause::is_marker(t)
+            || !pass.is_new(t)
+            || !seen.insert(super::diff::mask(t))
+        {
             continue;
         }
-        let b = b.min(a + budget - 1);
-        budget -= b - a + 1;
-        kept.push((a, b));
-    }
-    kept.sort();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (a, b) in kept {
-        match merged.last_mut() {
-            Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
-            _ => merged.push((a, b)),
+        let error =
+            crate::model::log_line::is_error_line(t, crate::model::log_line::Strictness::Any);
+        match error {
+            true if errors.len() < MAX_NEW => errors.push(shown(raw)),
+            false if others.len() < MAX_NEW => others.push(shown(raw)),
+            _ => {}
+        }
+        if errors.len() >= MAX_NEW {
+            break;
         }
     }
-    let mut out = Vec::new();
-    for (n, (a, b)) in merged.into_iter().enumerate() {
-        if n > 0 {
-            out.push("…".to_string());
-        }
-        // Group markers are the runner's bookkeeping, not output.
-        out.extend(
-            lines[a..=b]
-                .iter()
-                .filter(|l| {
-                    let (_, content) = strip_timestamp(l);
-                    !content.starts_with("##[group]") && !content.starts_with("##[endgroup]")
-                })
-                .map(|l| shown(l)),
-        );
-    }
-    while out.last().is_some_and(|l| l.is_empty()) {
-        out.pop();
-    }
-    out
+    errors.extend(others);
+    errors.truncate(MAX_NEW);
+    errors
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_and_colours_are_removed() {
-        assert_eq!(
-            strip_timestamp("2026-11-20T08:41:07.1234567Z hello"),
-            (Some("2026-11-20T08:41:07.1234567Z"), "hello")
-        );
-        assert_eq!(strip_timestamp("no stamp"), (None, "no stamp"));
-        assert_eq!(strip_ansi("\x1b[1m\x1b[91merror\x1b[0m: x"), "error: x");
-    }
 
     #[test]
     fn garbage_never_panics() {

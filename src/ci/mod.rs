@@ -1,5 +1,7 @@
-//! CI logs: reading a failed job's log — the failing step, its error region, the kind of
-//! failure — into the [`crate::model::ci::Failure`] a run carries.
+//! CI logs: reading a failed job's log — GitHub Actions' or any other CI's — into the
+//! [`crate::model::ci::Failure`] a run carries: the failing step, the error that caused the
+//! failure and the wrappers it led to, the kind of failure, and what is new since a passing
+//! log of the same job.
 //!
 //! The run model lives in [`crate::model::ci`]; the REST calls and collection in
 //! [`crate::source::ci`]; CI findings and the cluster↔CI join in `analyze` (`ci_rules`,
@@ -16,9 +18,10 @@
 //! - `JobSummary` / `StepSummary` — a job with its steps, and the `Failure` its log
 //!   shows: the failing `step`, the `first_error` line, the runner's `summary`, failing
 //!   `tests`, `exit_code`, `tool`, `empty_secrets` and the sanitized error `excerpt`.
-//! - `FailureKind` — the `ci-failure` sub-kinds: `test`, `build`, `lint`, `deploy`,
-//!   `infrastructure` (timeouts, cancellations, lost runners), `secret-permission` (a missing
-//!   secret or a token without a permission), `unknown`.
+//! - `FailureKind` — the `ci-failure` sub-kinds: `test`, `build`, `dependency`, `lint`,
+//!   `deploy`, `infrastructure` (timeouts, cancellations, lost runners, a full disk, out of
+//!   memory), `secret-permission` (a missing secret or a token without a permission),
+//!   `unknown`.
 //! - `CiRuns` — what a [`crate::model::Snapshot`] carries in `ci` and a bundle in
 //!   `ci/runs.json`: the runs of one repository that match the commits of its workloads.
 //!
@@ -27,12 +30,17 @@
 //!
 //! # Pieces
 //!
-//! - `log` + `signals`: one pass over a job log → the failing step, the error region;
-//!   `classify`: the kind; `failure`: that report, sanitized, as a `Failure`; `archive`: job logs out of
-//!   a run's zip.
+//! - `lines`: a log as lines without the runner's decoration; `log` + `signals`: one pass
+//!   over it → the steps and every line that says something about a failure; `cause`: the
+//!   cause in the failing step, its block, the consequences; `diff`: the comparison with a
+//!   passing log; `classify`: the kind; `failure`: that report, sanitized, as a `Failure`;
+//!   `archive`: job logs out of a run's zip.
 
 pub mod archive;
+mod cause;
 pub mod classify;
+pub mod diff;
 pub mod failure;
+pub mod lines;
 pub mod log;
 mod signals;

@@ -4,7 +4,9 @@
 //!
 //! One Aho-Corasick automaton finds every literal of the table in a line; a small check per
 //! pattern then confirms the shape (where the literal sits, what surrounds it). Lines with no
-//! literal — nearly all of them — cost one automaton pass.
+//! literal — nearly all of them — cost one automaton pass. A line no tool claims is an error
+//! when [`is_error_line`] says it states one: the same classifier the pod-log analyzers use,
+//! so `ERROR:`, `fatal:`, `[ERROR]`, exceptions and logger levels read the same everywhere.
 
 use std::sync::LazyLock;
 
@@ -15,7 +17,8 @@ mod patterns;
 use patterns::{Anchor, PATTERNS, Pattern};
 
 use crate::model::ci::FailureKind;
-use FailureKind::{Build, Infrastructure, Lint, SecretPermission, Test};
+use crate::model::log_line::{Strictness, is_error_line};
+use FailureKind::{Build, Dependency, Infrastructure, Lint, SecretPermission, Test};
 
 /// What role a line plays in a failure, most telling first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,6 +33,13 @@ pub(super) enum Class {
     TestName,
     /// An error-looking line of no known tool (`Error: …`, `fatal: …`).
     Generic,
+    /// A step or build giving up because of an earlier error: `Process completed with exit
+    /// code 1`, `[ERROR] Failed to execute goal …`, `buildx failed with`, `Build step '…'
+    /// marked build as failure`. Shown under the cause as its consequence.
+    Wrapper,
+    /// A verdict banner or boilerplate (`BUILD FAILURE`, `-> [Help 1]`, reactor lines): never
+    /// shown, never the cause.
+    Banner,
 }
 
 /// What one line says.
@@ -56,6 +66,7 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 pub(super) fn classify_line(line: &str) -> Option<Signal> {
     let mut best: Option<&Pattern> = None;
     let mut overriding: Option<FailureKind> = None;
+    let mut wrapped = false;
     let indent = line.len() - line.trim_start().len();
     for m in MATCHER.find_overlapping_iter(line) {
         let p = &PATTERNS[m.pattern().as_usize()];
@@ -67,6 +78,7 @@ pub(super) fn classify_line(line: &str) -> Option<Signal> {
         if !placed || !(p.check)(line) {
             continue;
         }
+        wrapped |= p.class == Class::Wrapper;
         if matches!(p.kind, Some(Infrastructure | SecretPermission)) {
             overriding = match (overriding, p.kind) {
                 (Some(Infrastructure), _) => Some(Infrastructure),
@@ -88,13 +100,41 @@ pub(super) fn classify_line(line: &str) -> Option<Signal> {
             best = Some(p);
         }
     }
-    let p = best?;
+    let Some(p) = best else {
+        return stated(line);
+    };
+    // A verdict that names a credential or runner problem (`failed to solve: … denied`) is
+    // itself the cause.
+    let class = match (p.class, overriding) {
+        (Class::Wrapper | Class::Generic, Some(_)) if wrapped => Class::Primary,
+        (c, _) => c,
+    };
     Some(Signal {
-        class: p.class,
+        class,
         tool: p.tool,
         kind: overriding.or(p.kind).or_else(|| kind_from_text(p, line)),
         test: test_name(p, line),
         specific: !p.tool.is_empty(),
+    })
+}
+
+/// A line no tool claims that states an error anyway; `error:` at the start is how compilers
+/// and CLIs state theirs, so it counts as a primary error.
+fn stated(line: &str) -> Option<Signal> {
+    if !is_error_line(line, Strictness::Stated) {
+        return None;
+    }
+    let t = line.trim_start();
+    let class = match t.starts_with("error:") || t.starts_with("error[") {
+        true => Class::Primary,
+        false => Class::Generic,
+    };
+    Some(Signal {
+        class,
+        tool: "",
+        kind: None,
+        test: None,
+        specific: false,
     })
 }
 
@@ -104,9 +144,20 @@ fn kind_from_text(p: &Pattern, line: &str) -> Option<FailureKind> {
     match p.tool {
         "maven" if l.contains("surefire") || l.contains("failsafe") => Some(Test),
         "maven" if l.contains("compiler") => Some(Build),
+        "maven" if l.contains("could not be resolved") || l.contains("dependencies") => {
+            Some(Dependency)
+        }
         "maven" if l.contains("checkstyle") || l.contains("spotless") || l.contains("pmd") => {
             Some(Lint)
         }
+        "npm" => match l.split("code ").nth(1).map(|c| c.trim()) {
+            Some("eresolve" | "etarget" | "e404" | "enoversions" | "epeerinvalid") => {
+                Some(Dependency)
+            }
+            Some("e401" | "e403" | "eneedauth") => Some(SecretPermission),
+            Some("econnreset" | "etimedout" | "enotfound" | "eai_again") => Some(Infrastructure),
+            _ => None,
+        },
         "gradle" if l.contains(":test") => Some(Test),
         "gradle" if l.contains("compile") => Some(Build),
         "gradle"

@@ -3,18 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 use super::cli::{CiCommand, CiDiagnoseArgs, CiRunsArgs, CiScope, RunsFormat};
 use super::output::{self, print};
 use super::settings::Settings;
 use crate::analyze::ci_rules as rules;
+use crate::ci::failure::{self, PassingLog};
 use crate::error::{Error, Result};
-use crate::model::ci::{CiRuns, Status};
+use crate::model::ci::{CiRuns, Conclusion, JobSummary, LogSource, RunSummary, Status};
 use crate::model::{Objects, Snapshot, SnapshotMeta};
 use crate::rca::DiagnosisList;
 use crate::render::{Format, ci as render};
-use crate::source::ci::{Actions, Notify, Repo, RunFilter, fetch_failures, repo};
+use crate::source::ci::{Actions, Notify, Repo, RunFilter, fetch_failures_compared, repo};
 
 /// Runs one `ci` subcommand; the exit code per DESIGN §5.
 pub async fn run(settings: &Settings, cmd: &CiCommand) -> Result<u8> {
@@ -105,6 +107,18 @@ fn parse_run(s: &str) -> Result<(Option<(String, String)>, u64)> {
 }
 
 async fn diagnose(settings: &Settings, args: &CiDiagnoseArgs) -> Result<u8> {
+    if let Some(path) = &args.log {
+        return diagnose_log(settings, args, path).await;
+    }
+    if args.pass_log.is_some() {
+        return Err(Error::Usage {
+            flag: "--pass-log".into(),
+            message: "a passing log is compared with a failing one given by --log".into(),
+            hint:
+                "pass --log FILE too; a GitHub run is compared with its last green run on its own"
+                    .into(),
+        });
+    }
     let target = match (&args.run, args.latest_failed) {
         (Some(run), false) => Some(parse_run(run)?),
         (None, true) => None,
@@ -151,7 +165,11 @@ async fn diagnose(settings: &Settings, args: &CiDiagnoseArgs) -> Result<u8> {
     };
     let mut warnings = Vec::new();
     if run.failed() || run.status != Status::Completed {
-        fetch_failures(&api, &mut run, &sanitizer, &mut warnings).await?;
+        let mut notes = Vec::new();
+        fetch_failures_compared(&api, &mut run, &sanitizer, &mut warnings, &mut notes).await?;
+        for n in notes {
+            eprintln!("note: {n}");
+        }
     } else {
         eprintln!(
             "note: {} ({}) concluded {}; nothing to diagnose",
@@ -160,7 +178,96 @@ async fn diagnose(settings: &Settings, args: &CiDiagnoseArgs) -> Result<u8> {
             run.conclusion.as_ref().map(|c| c.as_str()).unwrap_or("")
         );
     }
-    let repo = repo.to_string();
+    finish(settings, args, repo.to_string(), run, warnings).await
+}
+
+/// `--log FILE|-` (and `--pass-log FILE`): a failed build's log from any CI, diagnosed as the
+/// one failed job of a run that stands for the file (see `ci_rules::is_local`).
+async fn diagnose_log(settings: &Settings, args: &CiDiagnoseArgs, path: &Path) -> Result<u8> {
+    let text = read_log(path)?;
+    let pass = match &args.pass_log {
+        Some(p) => Some((p.display().to_string(), read_log(p)?)),
+        None => None,
+    };
+    let name = match path == Path::new("-") {
+        true => "stdin".to_string(),
+        false => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+    };
+    let sanitizer = settings.sanitizer()?;
+    let now = jiff::Timestamp::now();
+    let mut job = JobSummary {
+        id: 0,
+        name: name.clone(),
+        status: Status::Completed,
+        conclusion: Some(Conclusion::Failure),
+        started_at: None,
+        completed_at: None,
+        url: String::new(),
+        runner: None,
+        steps: Vec::new(),
+        failure: None,
+    };
+    let passing = pass
+        .as_ref()
+        .map(|(label, text)| PassingLog { label, text });
+    let f = failure::from_log_against(&job, &text, LogSource::File, &sanitizer, passing).map_err(
+        |e| Error::Sanitize {
+            what: format!("the log {}", path.display()),
+            message: e.to_string(),
+        },
+    )?;
+    job.failure = Some(f);
+    let run = RunSummary {
+        id: 0,
+        number: 0,
+        attempt: 1,
+        workflow: name.clone(),
+        workflow_file: name,
+        title: String::new(),
+        event: String::new(),
+        status: Status::Completed,
+        conclusion: Some(Conclusion::Failure),
+        commit: String::new(),
+        branch: None,
+        actor: None,
+        url: String::new(),
+        created_at: now,
+        started_at: None,
+        updated_at: None,
+        duration: None,
+        jobs: vec![job],
+    };
+    finish(settings, args, String::new(), run, Vec::new()).await
+}
+
+/// The log at `path`, `-` for stdin; bytes that are not UTF-8 are replaced, not refused
+/// (CI logs mix encodings).
+fn read_log(path: &Path) -> Result<String> {
+    let bytes = match path == Path::new("-") {
+        true => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::io("stdin", e))?;
+            buf
+        }
+        false => std::fs::read(path).map_err(|e| Error::io(path, e))?,
+    };
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Diagnoses `run` by rules (and the LLM engine when configured) and prints it.
+async fn finish(
+    settings: &Settings,
+    args: &CiDiagnoseArgs,
+    repo: String,
+    run: RunSummary,
+    warnings: Vec<String>,
+) -> Result<u8> {
     let findings = rules::findings(&repo, &run);
     let now = jiff::Timestamp::now();
     // The Snapshot is the hub here too: a CI-only one, so the ranking and the LLM engine

@@ -315,9 +315,13 @@ pub enum CiCommand {
     /// Why a run failed: the failing step, its error lines, the kind of failure and the fix
     #[command(
         after_help = "Reads the failed jobs' logs (each job's log, else the run's log archive), finds the failing \
-step and its error region, sanitizes it and diagnoses it by rules (category ci-failure, kind test, build, \
-lint, deploy, infrastructure or secret-permission).\n\n\
-Examples:\n  k8sops ci diagnose --latest-failed\n  k8sops ci diagnose 11893475023\n  k8sops ci diagnose https://github.com/acme/shop/actions/runs/11893475023 -o json\n\n\
+step, the error that caused the failure (shown whole, the wrappers it led to under it), sanitizes it and \
+diagnoses it by rules (category ci-failure, kind test, build, dependency, lint, deploy, infrastructure or \
+secret-permission). Each failed job is compared with the same job of the workflow's last successful run on \
+the branch: lines new in the failing log rank first. --log reads any CI's log from a file or stdin instead, \
+--pass-log a passing log to compare it with.\n\n\
+Examples:\n  k8sops ci diagnose --latest-failed\n  k8sops ci diagnose 11893475023\n  k8sops ci diagnose https://github.com/acme/shop/actions/runs/11893475023 -o json\n  \
+k8sops ci diagnose --log build.log --pass-log last-green.log\n  gh run view 11893475023 --log-failed | k8sops ci diagnose --log -\n\n\
 Exit codes: 0 ok, 1 failures found with --exit-code, 2 usage, configuration or GitHub error, 3 partial (a log could not be read; the output says which)."
     )]
     Diagnose(CiDiagnoseArgs),
@@ -359,7 +363,7 @@ pub struct CiRunsArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "which", required = true, multiple = false, args = ["run", "latest_failed"])]
+#[group(id = "which", required = true, multiple = false, args = ["run", "latest_failed", "log"])]
 pub struct CiDiagnoseArgs {
     /// The run: its id, or its URL (…/OWNER/NAME/actions/runs/ID)
     #[arg(value_name = "RUN_ID")]
@@ -368,6 +372,17 @@ pub struct CiDiagnoseArgs {
     /// Diagnose the most recent failed run (of --workflow, on --branch) instead of a given one
     #[arg(long)]
     pub latest_failed: bool,
+
+    /// Read a failed build's log from FILE (`-` for stdin) instead of GitHub: any CI's log
+    /// (GitHub Actions, `gh run view --log`, GitLab, Jenkins, CircleCI, Maven, Gradle, a local
+    /// `act` run)
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// With --log: a passing build's log of the same job; lines new in the failing log rank
+    /// first, and errors the passing build printed too are not taken for the cause
+    #[arg(long, value_name = "FILE", requires = "log")]
+    pub pass_log: Option<PathBuf>,
 
     #[command(flatten)]
     pub scope: CiScope,

@@ -220,13 +220,18 @@ pub struct StepSummary {
 }
 
 /// What kind of failure a job had: the sub-kinds of the `ci-failure` category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
     /// Tests ran and some failed.
     Test,
     /// Compiling, packaging or building an image failed.
     Build,
+    /// A dependency could not be resolved or fetched (npm `ERESOLVE`, an unresolvable Maven
+    /// artifact or plugin, pip's `No matching distribution`).
+    Dependency,
     /// A linter or formatter check failed.
     Lint,
     /// Applying manifests or a release to a cluster failed.
@@ -236,6 +241,7 @@ pub enum FailureKind {
     /// A secret is missing or empty, or the token lacks a permission.
     SecretPermission,
     /// The log shows an error k8sops does not recognise.
+    #[default]
     Unknown,
 }
 
@@ -244,6 +250,7 @@ impl FailureKind {
         match self {
             FailureKind::Test => "test",
             FailureKind::Build => "build",
+            FailureKind::Dependency => "dependency",
             FailureKind::Lint => "lint",
             FailureKind::Deploy => "deploy",
             FailureKind::Infrastructure => "infrastructure",
@@ -267,6 +274,8 @@ pub enum LogSource {
     JobLog,
     /// The run's log archive, `GET …/actions/runs/ID/logs`.
     RunArchive,
+    /// A file or stdin (`ci diagnose --log`), from any CI.
+    File,
 }
 
 /// What a failed job's log says. Every string here went through the sanitizer before it
@@ -299,9 +308,27 @@ pub struct Failure {
     /// Names of secret-looking variables or inputs the failing step received empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub empty_secrets: Vec<String>,
-    /// The error region: the lines around the first error and before the `##[error]`.
+    /// Where `first_error` is in the log: its 1-based line number (a lone `\r` counts as a
+    /// line break).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_error_line: Option<usize>,
+    /// The cause as the log shows it: the first error's block whole (its context, the
+    /// explanation or stack under it), then further errors of the same tool, `…` between.
     #[serde(default)]
     pub excerpt: Vec<String>,
+    /// What the failure ended with, under the cause: wrappers (`Process completed with exit
+    /// code 1`, `[ERROR] Failed to execute goal …`, `buildx failed with: …`) and every
+    /// `##[error]` annotation of the step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consequences: Vec<String>,
+    /// The passing log this one was compared with: `deploy.yml #811` (the last green run of
+    /// the workflow on the branch) or a file given with `--pass-log`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compared_with: Option<String>,
+    /// Lines of the failing step the passing log lacks (timestamps, numbers, hashes and
+    /// temporary paths masked), those stating an error first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_lines: Vec<String>,
     pub source: LogSource,
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// How much a line must say before it counts as an error. The levels differ in what a
@@ -28,7 +29,7 @@ pub enum Strictness {
 /// Whether `line` reports an error at `strictness`.
 pub fn is_error_line(line: &str, strictness: Strictness) -> bool {
     match strictness {
-        Strictness::Stated => STATED.is_match(line),
+        Strictness::Stated => might_state(line) && STATED.is_match(line),
         Strictness::Mentioned => {
             let lower = line.to_ascii_lowercase();
             mentions_failure(&lower) && !levelled_below_error(&lower)
@@ -55,6 +56,32 @@ static STATED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+
+/// Whether `line` holds a word every shape of [`STATED`] needs: one automaton pass, so the
+/// regex runs only on the few lines that may match (CI logs run to millions of lines).
+fn might_state(line: &str) -> bool {
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "error",
+                "exception",
+                "fatal",
+                "crit",
+                "panic",
+                "severe",
+                "emerg",
+                "not found",
+                "ermission denied",
+                "o such file or directory",
+                "segmentation fault",
+                "aborted (core dumped)",
+            ])
+            .expect("the word list builds")
+    });
+    let b = line.as_bytes();
+    (b.len() > 1 && b[0] == b'E' && b[1].is_ascii_digit()) || WORDS.is_match(line)
+}
 
 /// Words of failure, lower case, as any language's messages put them.
 const FAILURE_WORDS: &[&str] = &[

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::model::age;
-use crate::model::ci::{Conclusion, RunSummary, Status};
+use crate::model::ci::{Conclusion, LogSource, RunSummary, Status};
 
 /// `ci runs -o json`.
 #[derive(Debug, Serialize)]
@@ -111,26 +111,56 @@ pub fn runs_table(runs: &[RunSummary], now: jiff::Timestamp, color: bool) -> Str
     out
 }
 
-/// The error region of each failed job whose log was read, as an indented block.
+/// The error region of each failed job whose log was read, as an indented block: the
+/// cause, the consequences under it, and what is new since the passing log.
 pub fn error_regions(run: &RunSummary) -> String {
     let mut out = String::new();
     for job in run.failed_jobs() {
         let Some(f) = &job.failure else { continue };
-        if f.excerpt.is_empty() {
+        if f.excerpt.is_empty() && f.consequences.is_empty() {
             continue;
         }
-        let step = f.step.as_deref().unwrap_or("?");
-        let _ = writeln!(
-            out,
-            "\nlog of job {} at step \"{step}\" ({}):",
-            job.name,
-            match f.source {
-                crate::model::ci::LogSource::JobLog => "job log",
-                crate::model::ci::LogSource::RunArchive => "run log archive",
+        let at = f
+            .first_error_line
+            .map(|n| format!(", line {n}"))
+            .unwrap_or_default();
+        let step = f
+            .step
+            .as_deref()
+            .map(|s| format!(" at step \"{s}\""))
+            .unwrap_or_default();
+        let _ = match f.source {
+            LogSource::JobLog => writeln!(out, "\nlog of job {}{step} (job log{at}):", job.name),
+            LogSource::RunArchive => {
+                writeln!(
+                    out,
+                    "\nlog of job {}{step} (run log archive{at}):",
+                    job.name
+                )
             }
-        );
+            LogSource::File => match f.first_error_line {
+                Some(n) => writeln!(out, "\nlog {}{step} (line {n}):", job.name),
+                None => writeln!(out, "\nlog {}{step}:", job.name),
+            },
+        };
         for l in &f.excerpt {
             let _ = writeln!(out, "  │ {l}");
+        }
+        for l in &f.consequences {
+            let _ = writeln!(out, "  └ then: {l}");
+        }
+        if let Some(against) = &f.compared_with {
+            match f.new_lines.is_empty() {
+                true => {
+                    let _ = writeln!(out, "\nno line of the failing step is new since {against}");
+                }
+                false => {
+                    let _ = writeln!(out, "\nnew since {against}:");
+                    for l in &f.new_lines {
+                        let _ = writeln!(out, "  + {l}");
+                    }
+                }
+            }
         }
     }
     out

@@ -2,8 +2,8 @@
 //! Enterprise base (`/api/v3`), answering with the recorded payloads of `acme/web` in
 //! `tests/data/ci/api/` and the runner logs in `tests/data/ci/logs/`. Job logs and run
 //! archives answer like GitHub — a 302 to a signed blob URL on another path — and the
-//! archive zip is built here from the logs. Faults: refuse logs, rate-limit the first
-//! requests.
+//! archive zip is built here from the logs; the last green runs' jobs answer with the passing
+//! logs in `tests/data/ci/pass/`. Faults: refuse logs, rate-limit the first requests.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -26,6 +26,14 @@ pub const E2E_RUN: u64 = 11893475044;
 pub const E2E_JOB: u64 = 33512940131;
 /// A failing run of another commit on a feature branch.
 pub const UNRELATED_RUN: u64 = 11893475102;
+/// A deploy run whose image build fails at `npm ci` (ERESOLVE), served with
+/// [`Options::deploy_failure`], and its job.
+pub const DEPLOY_RUN: u64 = 11893475210;
+pub const DEPLOY_JOB: u64 = 33512940288;
+/// The jobs of the last green runs before the build and the deploy failures
+/// (`build.yml #811`, `deploy.yml #377`), whose logs the diagnosis compares with.
+pub const BUILD_GREEN_JOB: u64 = 33480112017;
+pub const DEPLOY_GREEN_JOB: u64 = 33512940066;
 
 fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -56,6 +64,8 @@ pub struct Options {
     pub reset_in: i64,
     /// Replaces the build job's log (e.g. with a planted secret).
     pub build_log: Option<String>,
+    /// Adds the failed deploy run [`DEPLOY_RUN`] (`deploy.yml #378`, the newest run).
+    pub deploy_failure: bool,
 }
 
 impl Default for Options {
@@ -66,6 +76,7 @@ impl Default for Options {
             rate_limited: 0,
             reset_in: 2,
             build_log: None,
+            deploy_failure: false,
         }
     }
 }
@@ -113,9 +124,15 @@ fn rate_limited(s: &Shared) -> Option<Response> {
     Some(r)
 }
 
-fn runs() -> Vec<Value> {
+fn runs(s: &Shared) -> Vec<Value> {
     let doc: Value = serde_json::from_str(&read("api/runs.json")).expect("runs.json");
-    doc["workflow_runs"].as_array().cloned().unwrap_or_default()
+    let mut runs = doc["workflow_runs"].as_array().cloned().unwrap_or_default();
+    if s.options.deploy_failure {
+        let run: Value =
+            serde_json::from_str(&read(&format!("api/run-{DEPLOY_RUN}.json"))).expect("run json");
+        runs.insert(0, run);
+    }
+    runs
 }
 
 fn known_repo(owner: &str, repo: &str) -> bool {
@@ -159,7 +176,7 @@ async fn list_runs(
     if !known_repo(&owner, &repo) {
         return error(404, "Not Found");
     }
-    list(runs(), &q)
+    list(runs(&s), &q)
 }
 
 async fn workflow_runs(
@@ -174,7 +191,7 @@ async fn workflow_runs(
         return error(404, "Not Found");
     }
     let path = format!(".github/workflows/{workflow}");
-    let items = runs()
+    let items = runs(&s)
         .into_iter()
         .filter(|r| r["path"] == path.as_str())
         .collect();
@@ -185,7 +202,7 @@ async fn one_run(State(s): St, Path((owner, repo, id)): Path<(String, String, u6
     if let Some(r) = rate_limited(&s) {
         return r;
     }
-    match runs().into_iter().find(|r| r["id"] == id) {
+    match runs(&s).into_iter().find(|r| r["id"] == id) {
         Some(run) if known_repo(&owner, &repo) => axum::Json(run).into_response(),
         _ => error(404, "Not Found"),
     }
@@ -252,6 +269,9 @@ fn job_log(s: &Shared, job: u64) -> Option<String> {
                 .unwrap_or_else(|| read("logs/docker-build.log")),
         ),
         E2E_JOB => Some(read("logs/pytest-e2e.log")),
+        DEPLOY_JOB => Some(read("logs/npm-eresolve-deploy.log")),
+        BUILD_GREEN_JOB => Some(read("pass/docker-build.log")),
+        DEPLOY_GREEN_JOB => Some(read("pass/npm-deploy.log")),
         _ => None,
     }
 }
@@ -293,7 +313,7 @@ async fn commit(State(s): St, Path((_, _, sha)): Path<(String, String, String)>)
     if let Some(r) = rate_limited(&s) {
         return r;
     }
-    let found = runs()
+    let found = runs(&s)
         .into_iter()
         .filter_map(|r| r["head_sha"].as_str().map(str::to_string))
         .find(|full| full.starts_with(&sha));

@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod llm_server;
 
 pub use apiserver::ApiServer;
+pub mod ci_logs;
 pub mod dashboard;
 pub mod github_actions;
 pub mod github_pulls;

@@ -105,6 +105,25 @@ pub fn require(tool: &Tool) -> Option<PathBuf> {
     None
 }
 
+/// The same rule for data a test reads from outside the repository: `true` when `path`
+/// exists; else a failure under CI, a SKIP line naming the test, `what` and `how` elsewhere.
+pub fn require_dir(what: &str, path: &std::path::Path, how: &str) -> bool {
+    if path.is_dir() {
+        return true;
+    }
+    assert!(
+        !on_ci(),
+        "{what} is missing at {}: {how}; under CI every test must run",
+        path.display()
+    );
+    eprintln!(
+        "SKIP {}: {what} not found at {} ({how})",
+        test_name(),
+        path.display()
+    );
+    false
+}
+
 fn find(tool: &Tool) -> Option<PathBuf> {
     let named = tool.env.and_then(std::env::var_os).map(PathBuf::from);
     let on_path = std::env::var_os("PATH").and_then(|paths| {

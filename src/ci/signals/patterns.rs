@@ -4,7 +4,7 @@
 
 use super::Class::{self, *};
 use crate::model::ci::FailureKind::{
-    self, Build, Deploy, Infrastructure, Lint, SecretPermission, Test,
+    self, Build, Dependency, Deploy, Infrastructure, Lint, SecretPermission, Test,
 };
 
 /// Where a literal must sit in the line.
@@ -58,6 +58,43 @@ pub(super) static PATTERNS: &[Pattern] = &[
     p!("lost communication with the server", Anywhere, Primary, "actions", Some(Infrastructure)),
     p!("The runner has received a shutdown signal", Anywhere, Primary, "actions", Some(Infrastructure)),
     p!("No space left on device", Anywhere, Primary, "actions", Some(Infrastructure)),
+    // Out of memory, whatever runs out of it.
+    p!("OutOfMemoryError", Anywhere, Primary, "java", Some(Infrastructure)),
+    p!("JavaScript heap out of memory", Anywhere, Primary, "node", Some(Infrastructure)),
+    p!("Cannot allocate memory", Anywhere, Primary, "runner", Some(Infrastructure)),
+    // What a step's failure ends with: consequences, shown under the cause, never the cause
+    // while one precedes them.
+    p!("Process completed with exit code", Anywhere, Wrapper, "actions", None),
+    p!("buildx failed with", Anywhere, Wrapper, "docker", Some(Build)),
+    p!("marked build as failure", Anywhere, Wrapper, "jenkins", None, |l| l.trim_start().starts_with("Build step ")),
+    p!("ERROR: Step ", Start, Wrapper, "jenkins", None, |l| l.contains(" failed") || l.contains(" aborted")),
+    p!("ERROR: Job failed", Start, Wrapper, "gitlab", None),
+    p!("ERROR: script returned exit code", Start, Wrapper, "jenkins", None),
+    p!("*** [", Anywhere, Wrapper, "make", None, |l| l.trim_start().starts_with("make")),
+    // Banners: a tool's verdict in words, never shown.
+    p!("Finished: FAILURE", Column0, Banner, "jenkins", None),
+    p!("BUILD FAILURE", Anywhere, Banner, "maven", None, |l| l.trim_end().ends_with("BUILD FAILURE")),
+    p!(" FAILURE [", Anywhere, Banner, "maven", None, |l| l.contains(" ..")),
+    p!("BUILD FAILED", Start, Banner, "gradle", None),
+    p!("* What went wrong:", Start, Banner, "gradle", None),
+    p!("actionable task", Anywhere, Banner, "gradle", None, |l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())),
+    p!("-> [Help ", Anywhere, Banner, "maven", None),
+    p!("[Help ", Start, Banner, "maven", None, |l| l.contains("] http")),
+    p!("To see the full stack trace of the errors", Anywhere, Banner, "maven", None),
+    p!("Re-run Maven using the -X switch", Anywhere, Banner, "maven", None),
+    p!("For more information about the errors and possible solutions", Anywhere, Banner, "maven", None),
+    p!("After correcting the problems, you can resume the build", Anywhere, Banner, "maven", None),
+    p!(" -rf :", Anywhere, Banner, "maven", None, |l| l.contains("mvn ")),
+    p!("A complete log of this run can be found in", Anywhere, Banner, "npm", None),
+    // Dependencies that cannot be resolved or fetched.
+    p!("Could not resolve dependencies for project", Anywhere, Primary, "maven", Some(Dependency)),
+    p!(" could not be resolved: ", Anywhere, Primary, "maven", Some(Dependency), |l| l.contains("[ERROR]")),
+    p!("Could not resolve all ", Start, Primary, "gradle", Some(Dependency)),
+    p!("No matching distribution found for", Anywhere, Primary, "pip", Some(Dependency)),
+    p!("Could not find a version that satisfies the requirement", Anywhere, Primary, "pip", Some(Dependency)),
+    p!("missing go.sum entry", Anywhere, Primary, "go", Some(Dependency)),
+    p!("failed to select a version for", Anywhere, Primary, "cargo", Some(Dependency)),
+    p!("Couldn't find any versions for", Anywhere, Primary, "yarn", Some(Dependency)),
     // Missing secrets and permissions.
     p!("Input required and not supplied:", Anywhere, Primary, "actions", Some(SecretPermission)),
     p!("Username and password required", Anywhere, Primary, "actions", Some(SecretPermission)),
@@ -88,6 +125,7 @@ pub(super) static PATTERNS: &[Pattern] = &[
     p!("ERROR ", Start, Primary, "pytest", Some(Test), |l| l.contains(".py")),
     p!("E   ", Column0, Detail, "pytest", Some(Test)),
     p!(" failed", Anywhere, Summary, "pytest", Some(Test), |l| { let t = l.trim(); t.starts_with('=') && t.ends_with('=') }),
+    p!("Traceback (most recent call last):", Start, Primary, "python", None),
     p!("would reformat ", Start, Primary, "black", Some(Lint)),
     p!("Found ", Start, Summary, "ruff", Some(Lint), |l| { let t = l.trim_end(); t.ends_with(" error.") || t.ends_with(" errors.") }),
     // Go. Jest writes `FAIL src/cart.test.ts` too; its `Tests:` line is the better summary.
@@ -99,13 +137,20 @@ pub(super) static PATTERNS: &[Pattern] = &[
     // JavaScript / TypeScript.
     p!("● ", Start, Primary, "jest", Some(Test), |l| l.contains(" › ")),
     p!("Tests:", Start, Summary, "jest", Some(Test), |l| l.contains(" failed")),
+    // npm states its error as a code and a block under it; ELIFECYCLE only says a script failed.
+    p!("npm ERR! code ", Start, Primary, "npm", None, |l| !l.contains("ELIFECYCLE")),
+    p!("npm error code ", Start, Primary, "npm", None, |l| !l.contains("ELIFECYCLE")),
+    p!("npm ERR! code ELIFECYCLE", Start, Wrapper, "npm", None),
+    p!("npm error Lifecycle script", Start, Wrapper, "npm", None),
+    p!("npm error command failed", Start, Wrapper, "npm", None),
     p!("npm ERR! ", Start, Generic, "npm", None),
     p!("npm error ", Start, Generic, "npm", None),
     p!("error TS", Anywhere, Primary, "tsc", Some(Build), is_tsc_error),
     p!("✖ ", Start, Summary, "eslint", Some(Lint), |l| l.contains(" problem")),
     p!("  error  ", Anywhere, Primary, "eslint", Some(Lint), is_eslint_error),
     // JVM.
-    p!("[ERROR] Failed to execute goal", Start, Summary, "maven", None),
+    p!("[ERROR] Failed to execute goal", Start, Wrapper, "maven", None),
+    p!("Exception in thread \"", Anywhere, Primary, "java", None),
     p!("[ERROR] COMPILATION ERROR", Start, Summary, "maven", Some(Build)),
     p!("[ERROR] Tests run:", Start, Summary, "maven", Some(Test)),
     p!("<<< FAILURE!", Anywhere, Primary, "maven", Some(Test), |l| !l.contains("Tests run:")),
@@ -115,13 +160,15 @@ pub(super) static PATTERNS: &[Pattern] = &[
     p!("e: ", Start, Primary, "kotlin", Some(Build), |l| l.contains(".kt")),
     p!(" FAILED", Anywhere, Primary, "gradle", Some(Test), is_gradle_test),
     p!("> Task ", Start, Summary, "gradle", None, |l| l.trim_end().ends_with(" FAILED")),
-    p!("FAILURE: Build failed with an exception.", Start, Generic, "gradle", None),
+    p!("Execution failed for task '", Start, Wrapper, "gradle", None),
+    p!("FAILURE: Build failed with an exception.", Start, Banner, "gradle", None),
     // Images.
-    p!("ERROR: failed to solve:", Anywhere, Primary, "docker", Some(Build)),
-    p!("ERROR: failed to build:", Anywhere, Primary, "docker", Some(Build)),
-    p!(" ERROR: process \"", Anywhere, Primary, "docker", Some(Build), |l| l.trim_start().starts_with('#')),
+    // Buildx's verdicts: the failing step's own output above them is the cause.
+    p!("ERROR: failed to solve:", Anywhere, Wrapper, "docker", Some(Build)),
+    p!("ERROR: failed to build:", Anywhere, Wrapper, "docker", Some(Build)),
+    p!(" ERROR: process \"", Anywhere, Wrapper, "docker", Some(Build), |l| l.trim_start().starts_with('#')),
     p!(" ERROR: failed to push", Anywhere, Primary, "docker", Some(Build), |l| l.trim_start().starts_with('#')),
-    p!("returned a non-zero code:", Anywhere, Primary, "docker", Some(Build)),
+    p!("returned a non-zero code:", Anywhere, Wrapper, "docker", Some(Build)),
     // Deploys.
     p!("error: error validating", Start, Primary, "kubectl", Some(Deploy)),
     p!("Error from server", Start, Primary, "kubectl", Some(Deploy)),
@@ -137,13 +184,8 @@ pub(super) static PATTERNS: &[Pattern] = &[
     p!("Error: Kubernetes cluster unreachable", Start, Primary, "helm", Some(Infrastructure)),
     p!("Error: template:", Start, Primary, "helm", Some(Deploy)),
     p!("Error: unable to build kubernetes objects", Start, Primary, "helm", Some(Deploy)),
-    // Anything else that says error.
-    p!("error: ", Start, Primary, "", None),
-    p!("Error: ", Start, Generic, "", None),
-    p!("ERROR: ", Start, Generic, "", None),
-    p!("fatal: ", Start, Generic, "", None),
-    p!("curl: (", Start, Generic, "", None),
-    p!("FATAL", Start, Generic, "", None),
+    p!("curl: (", Start, Generic, "curl", None),
+    // Anything else that states an error is `model::log_line`'s call (see `classify_line`).
 ];
 
 /// A registry refusing a push or pull for want of permission or credentials.

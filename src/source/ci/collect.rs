@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::{Actions, RunFilter};
 use crate::ci::archive::Archive;
-use crate::ci::failure;
+use crate::ci::failure::{self, PassingLog};
 use crate::error::{Error, Result};
 use crate::model::ci::{CiRuns, LogSource, RunSummary};
 use crate::sanitize::Sanitizer;
@@ -21,6 +21,8 @@ const RECENT_RUNS: usize = 100;
 const MAX_LOOKUPS: usize = 5;
 /// Failed runs whose jobs are fetched for a snapshot.
 const MAX_FAILED_RUNS: usize = 5;
+/// Successful runs looked through for the last green one before a failure.
+const GREEN_RUNS: usize = 20;
 
 fn sanitize_error(what: String) -> impl FnOnce(crate::sanitize::SanitizeError) -> Error {
     move |e| Error::Sanitize {
@@ -37,6 +39,61 @@ pub async fn fetch_failures(
     sanitizer: &Sanitizer,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
+    fetch(api, run, sanitizer, warnings, None).await
+}
+
+/// [`fetch_failures`], each failed job's log compared with the same job's log in the
+/// workflow's most recent successful run on the run's branch (before it): lines new in the
+/// failing log rank first, errors the green run printed too are not taken for the cause.
+/// Why no comparison could be made goes to `notes` (the diagnosis is whole without it).
+pub async fn fetch_failures_compared(
+    api: &Actions,
+    run: &mut RunSummary,
+    sanitizer: &Sanitizer,
+    warnings: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    fetch(api, run, sanitizer, warnings, Some(notes)).await
+}
+
+/// The last green run of `run`'s workflow on its branch, created before it, with its jobs.
+async fn last_green(api: &Actions, run: &RunSummary) -> Result<Option<RunSummary>> {
+    let Some(branch) = &run.branch else {
+        return Ok(None);
+    };
+    let filter = RunFilter {
+        workflow: Some(run.workflow_file.clone()),
+        branch: Some(branch.clone()),
+        status: Some("success".into()),
+        limit: GREEN_RUNS,
+        ..RunFilter::default()
+    };
+    let runs = api.runs(&filter).await?;
+    let Some(mut green) = runs
+        .into_iter()
+        .find(|r| r.id != run.id && r.succeeded() && r.created_at <= run.created_at)
+    else {
+        return Ok(None);
+    };
+    green.jobs = api.jobs(green.id).await?;
+    Ok(Some(green))
+}
+
+/// The log of the job named `name` in `green`, when it succeeded there.
+async fn green_log(api: &Actions, green: &RunSummary, name: &str) -> Result<Option<String>> {
+    let Some(job) = green.jobs.iter().find(|j| j.name == name && !j.failed()) else {
+        return Ok(None);
+    };
+    api.job_log(job.id).await.map(Some)
+}
+
+async fn fetch(
+    api: &Actions,
+    run: &mut RunSummary,
+    sanitizer: &Sanitizer,
+    warnings: &mut Vec<String>,
+    mut notes: Option<&mut Vec<String>>,
+) -> Result<()> {
     run.jobs = match api.jobs(run.id).await {
         Ok(jobs) => jobs,
         Err(e) => {
@@ -51,14 +108,62 @@ pub async fn fetch_failures(
         .filter(|&i| run.jobs[i].failed())
         .take(MAX_JOBS)
         .collect();
+    let green = match notes.as_deref_mut() {
+        Some(notes) if !failed.is_empty() => match last_green(api, run).await {
+            Ok(Some(g)) => Some(g),
+            Ok(None) => {
+                notes.push(format!(
+                    "{}: no earlier successful run of {} on {} to compare with",
+                    run.label(),
+                    run.workflow_file,
+                    run.branch.as_deref().unwrap_or("its branch")
+                ));
+                None
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "{}: not compared with the last green run: {e}",
+                    run.label()
+                ));
+                None
+            }
+        },
+        _ => None,
+    };
     let mut unread: Vec<(usize, Error)> = Vec::new();
     for &i in &failed {
         match api.job_log(run.jobs[i].id).await {
             Ok(text) => {
                 let job = &run.jobs[i];
+                let pass = match (&green, notes.as_deref_mut()) {
+                    (Some(g), Some(notes)) => match green_log(api, g, &job.name).await {
+                        Ok(Some(text)) => Some((g.label(), text)),
+                        Ok(None) => {
+                            notes.push(format!(
+                                "job {} did not succeed in {}; not compared",
+                                job.name,
+                                g.label()
+                            ));
+                            None
+                        }
+                        Err(e) => {
+                            notes.push(format!(
+                                "job {} of {}: not compared: {e}",
+                                job.name,
+                                g.label()
+                            ));
+                            None
+                        }
+                    },
+                    _ => None,
+                };
+                let passing = pass
+                    .as_ref()
+                    .map(|(label, text)| PassingLog { label, text });
                 let what = format!("the log of job {} of {}", job.name, run.label());
-                let f = failure::from_log(job, &text, LogSource::JobLog, sanitizer)
-                    .map_err(sanitize_error(what))?;
+                let f =
+                    failure::from_log_against(job, &text, LogSource::JobLog, sanitizer, passing)
+                        .map_err(sanitize_error(what))?;
                 run.jobs[i].failure = Some(f);
             }
             Err(e) => unread.push((i, e)),

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::github::Github;
 use crate::model::ci::{JobSummary, RunSummary};
 
-pub use collect::{collect, fetch_failures};
+pub use collect::{collect, fetch_failures, fetch_failures_compared};
 pub use join::{Join, attach, window_runs};
 pub use repo::{Repo, RepoOrigin};
 
