@@ -19,6 +19,7 @@ mod permission;
 mod probe;
 mod quota;
 mod rollout;
+pub mod signatures;
 #[cfg(test)]
 mod testing;
 mod unknown;
