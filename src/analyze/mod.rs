@@ -70,5 +70,6 @@ pub fn run_all(snapshot: &Snapshot) -> Vec<Finding> {
     for analyzer in registry() {
         analyzer.analyze(&cx, &mut findings);
     }
+    cx.mark_inferred(&mut findings);
     findings
 }
