@@ -275,11 +275,19 @@ fn analyze_container(
     };
     if let Some(t) = term {
         let excerpt = termination_excerpt(c, t);
+        // The exit states a crash in so many words, but not a cause of another category
+        // that only the log's signature suggests: an analyzer that reads that cause from
+        // the objects themselves ranks above this one.
+        let strength = if f.category == Category::CrashLoop {
+            Strength::Direct
+        } else {
+            Strength::Circumstantial
+        };
         f.evidence.push(Context::evidence(
             EvidenceSource::Status,
             &pod.subject,
             excerpt,
-            Strength::Direct,
+            strength,
         ));
     }
     if let Some(w) = waiting {
