@@ -18,6 +18,7 @@ try:
 except ImportError:
     pass
 import scenarios_ci  # noqa: E402,F401
+import scenarios_sigs  # noqa: E402,F401
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
