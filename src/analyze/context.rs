@@ -141,12 +141,18 @@ impl<'a> Context<'a> {
                 continue;
             }
             f.facts.insert("inferred".into(), why.clone());
-            f.evidence.push(Context::evidence(
+            // Second, after the evidence that states the finding: `rca` keeps only the
+            // first few pieces, and what was inferred must not be the one dropped.
+            let at = f.evidence.len().min(1);
+            f.evidence.insert(
+                at,
+                Context::evidence(
                 EvidenceSource::Spec,
                 &f.subject,
                 format!("owner inferred: {why}"),
                 Strength::Circumstantial,
-            ));
+                ),
+            );
         }
     }
 
