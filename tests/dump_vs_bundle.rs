@@ -59,7 +59,10 @@ fn as_dump(bundle: &Path, out: &Path) {
         for pod in std::fs::read_dir(&ns).expect("namespace").flatten() {
             let logs = pod.path().join("logs.txt");
             if logs.is_file() {
-                copy(&logs, &out.join(name).join(pod.file_name()).join("logs.txt"));
+                copy(
+                    &logs,
+                    &out.join(name).join(pod.file_name()).join("logs.txt"),
+                );
             }
         }
     }
@@ -93,7 +96,11 @@ fn a_dump_without_owners_and_the_bundle_with_them_give_the_same_subjects_and_cat
         as_dump(full, &dump);
         let (with_owners, _) = verdicts(full);
         let (from_dump, list) = verdicts(&dump);
-        assert!(!with_owners.is_empty(), "{}: nothing diagnosed", full.display());
+        assert!(
+            !with_owners.is_empty(),
+            "{}: nothing diagnosed",
+            full.display()
+        );
         if with_owners != from_dump {
             mismatches.push(format!(
                 "{}:\n  bundle {with_owners:?}\n  dump   {from_dump:?}",
@@ -106,7 +113,11 @@ fn a_dump_without_owners_and_the_bundle_with_them_give_the_same_subjects_and_cat
         for d in &list.items {
             let present = d.subject.known_kind().is_some_and(|k| {
                 dumped
-                    .meta(k, d.subject.namespace.as_deref().unwrap_or(""), &d.subject.name)
+                    .meta(
+                        k,
+                        d.subject.namespace.as_deref().unwrap_or(""),
+                        &d.subject.name,
+                    )
                     .is_some()
             });
             if present {
@@ -128,7 +139,10 @@ fn a_dump_without_owners_and_the_bundle_with_them_give_the_same_subjects_and_cat
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     // The pairs must exercise owners the dump does not carry (StatefulSets, Jobs, CronJobs).
-    assert!(absent_owners >= 5, "{absent_owners} subjects absent from the dumps");
+    assert!(
+        absent_owners >= 5,
+        "{absent_owners} subjects absent from the dumps"
+    );
 }
 
 #[test]
@@ -136,10 +150,16 @@ fn a_cronjob_whose_job_is_absent_is_inferred_and_its_failure_read_from_the_pods(
     let (verdicts, list) = verdicts(&examples().join("dump-cronjob-failed"));
     assert_eq!(
         verdicts,
-        vec![("CronJob shop/daily-report".to_string(), "job-failed".to_string())]
+        vec![(
+            "CronJob shop/daily-report".to_string(),
+            "job-failed".to_string()
+        )]
     );
     let finding = &list.items[0].findings[0];
-    assert_eq!(finding.subject.to_string(), "Job shop/daily-report-29919420");
+    assert_eq!(
+        finding.subject.to_string(),
+        "Job shop/daily-report-29919420"
+    );
     assert!(
         finding.facts["inferred"].contains("daily-report-29919420"),
         "{:?}",
@@ -148,9 +168,9 @@ fn a_cronjob_whose_job_is_absent_is_inferred_and_its_failure_read_from_the_pods(
     assert_eq!(finding.facts["signature"], "postgres-too-many-connections");
     let evidence = &list.items[0].evidence;
     assert!(
-        evidence
-            .iter()
-            .any(|e| e.excerpt.starts_with("owner inferred: CronJob daily-report")),
+        evidence.iter().any(|e| e
+            .excerpt
+            .starts_with("owner inferred: CronJob daily-report")),
         "{evidence:#?}"
     );
 }

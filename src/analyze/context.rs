@@ -147,10 +147,10 @@ impl<'a> Context<'a> {
             f.evidence.insert(
                 at,
                 Context::evidence(
-                EvidenceSource::Spec,
-                &f.subject,
-                format!("owner inferred: {why}"),
-                Strength::Circumstantial,
+                    EvidenceSource::Spec,
+                    &f.subject,
+                    format!("owner inferred: {why}"),
+                    Strength::Circumstantial,
                 ),
             );
         }

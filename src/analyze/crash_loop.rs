@@ -14,11 +14,11 @@ use k8s_openapi::api::core::v1::{Container, ContainerStateTerminated};
 use regex::Regex;
 
 use super::changes::revisions;
+use super::signatures::{self, Match};
 use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Role, Severity, Strength,
 };
-use super::signatures::{self, Match};
 use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef};
@@ -135,9 +135,9 @@ fn known_signature<'s>(
     log: Option<&str>,
 ) -> Option<Match<'s>> {
     let catalog = signatures::active();
-    let first = err.into_iter().flat_map(|e| {
-        std::iter::once(e.line.as_str()).chain(e.trace.iter().map(String::as_str))
-    });
+    let first = err
+        .into_iter()
+        .flat_map(|e| std::iter::once(e.line.as_str()).chain(e.trace.iter().map(String::as_str)));
     let rest = log
         .into_iter()
         .flat_map(str::lines)
@@ -215,14 +215,18 @@ fn analyze_container(
     );
     container_facts(&mut f, c, term);
     if let Some(m) = &signature {
-        f.facts
-            .insert("signature".into(), m.signature.id.clone());
-        let quoted = first_error.as_ref().is_some_and(|e| e.line.trim() == m.line);
+        f.facts.insert("signature".into(), m.signature.id.clone());
+        let quoted = first_error
+            .as_ref()
+            .is_some_and(|e| e.line.trim() == m.line);
         if !quoted && !message.contains(m.line.as_str()) {
             f.evidence.push(Context::evidence(
                 EvidenceSource::Log,
                 &pod.subject,
-                format!("log of {} (signature {}): {}", c.name, m.signature.id, m.line),
+                format!(
+                    "log of {} (signature {}): {}",
+                    c.name, m.signature.id, m.line
+                ),
                 Strength::Indirect,
             ));
         }
@@ -569,10 +573,12 @@ fn sub_cause(
     // A known message: the catalog says what it means and what to do.
     if let Some(m) = signature {
         let code = exit_code
-            .map(|e| match (e > 128).then(|| signal_name(e - 128)).flatten() {
-                Some(sig) => format!("exits with code {e} ({sig})"),
-                None => format!("exits with code {e}"),
-            })
+            .map(
+                |e| match (e > 128).then(|| signal_name(e - 128)).flatten() {
+                    Some(sig) => format!("exits with code {e} ({sig})"),
+                    None => format!("exits with code {e}"),
+                },
+            )
             .unwrap_or_else(|| "fails to start".into());
         return Some(SubCause {
             category: m.signature.category,

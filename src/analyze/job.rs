@@ -160,10 +160,10 @@ pub(super) fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
             let log_line = log.and_then(first_error_line);
             let signature = log.and_then(|l| {
                 signatures::active().find(
-                    log_line.as_deref().into_iter().chain(
-                        l.lines()
-                            .filter(|x| is_error_line(x, Strictness::Any)),
-                    ),
+                    log_line
+                        .as_deref()
+                        .into_iter()
+                        .chain(l.lines().filter(|x| is_error_line(x, Strictness::Any))),
                 )
             });
             out.push(Failure {
@@ -373,7 +373,9 @@ fn describe(job: FailedJob<'_>) -> Finding {
                 ("BackoffLimitExceeded", None) => format!(
                     "failed {failed_count} time(s) and hit its backoffLimit (BackoffLimitExceeded)"
                 ),
-                (PODS_FAILED, _) => format!("failed ({failed_count} failed pod(s), none succeeded)"),
+                (PODS_FAILED, _) => {
+                    format!("failed ({failed_count} failed pod(s), none succeeded)")
+                }
                 _ => format!("failed ({reason}: {message})"),
             };
             let meaning = signature
@@ -487,13 +489,17 @@ mod tests {
             Some("postgres-password-authentication-failed")
         );
         assert!(
-            f.cause.contains("PostgreSQL rejects the password of user backup"),
+            f.cause
+                .contains("PostgreSQL rejects the password of user backup"),
             "{}",
             f.cause
         );
         assert!(
             f.fix[0].contains("Secret the workload reads for backup")
-                && !f.fix.iter().any(|x| x.starts_with("Fix what the job reports")),
+                && !f
+                    .fix
+                    .iter()
+                    .any(|x| x.starts_with("Fix what the job reports")),
             "{:?}",
             f.fix
         );

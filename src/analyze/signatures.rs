@@ -87,7 +87,8 @@ impl fmt::Display for SignatureError {
 impl std::error::Error for SignatureError {}
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 /// A library error message on one line (regex errors draw a caret diagram over several).
@@ -95,8 +96,7 @@ fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '^' || c == '~'))
-        .last()
+        .rfind(|l| !l.is_empty() && !l.chars().all(|c| c == '^' || c == '~'))
         .unwrap_or("invalid")
         .trim_start_matches("error: ")
         .to_string()
@@ -149,7 +149,11 @@ pub fn parse(text: &str) -> Result<Vec<Signature>, SignatureError> {
             let known: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
             return Err(err(
                 "category",
-                format!("unknown category \"{}\" (one of {})", raw.category, known.join(", ")),
+                format!(
+                    "unknown category \"{}\" (one of {})",
+                    raw.category,
+                    known.join(", ")
+                ),
             ));
         };
         let (field, pattern) = match (raw.substring, raw.regex) {
@@ -158,7 +162,10 @@ pub fn parse(text: &str) -> Result<Vec<Signature>, SignatureError> {
             }
             (None, Some(r)) if !r.trim().is_empty() => ("regex", r),
             (Some(_), Some(_)) => {
-                return Err(err("regex", "give either `match` or `regex`, not both".into()));
+                return Err(err(
+                    "regex",
+                    "give either `match` or `regex`, not both".into(),
+                ));
             }
             _ => {
                 return Err(err(
@@ -169,10 +176,11 @@ pub fn parse(text: &str) -> Result<Vec<Signature>, SignatureError> {
         };
         let compiled = compile(&pattern).map_err(|e| err(field, one_line(&e.to_string())))?;
         let names: HashSet<&str> = compiled.capture_names().flatten().collect();
-        let templates = std::iter::once(("cause", &raw.cause))
-            .chain(raw.fix.iter().map(|f| ("fix", f)));
+        let templates =
+            std::iter::once(("cause", &raw.cause)).chain(raw.fix.iter().map(|f| ("fix", f)));
         for (field, template) in templates {
-            if let Some(unknown) = placeholders(template).find(|p| *p != "line" && !names.contains(p))
+            if let Some(unknown) =
+                placeholders(template).find(|p| *p != "line" && !names.contains(p))
             {
                 return Err(err(
                     field,
@@ -183,7 +191,10 @@ pub fn parse(text: &str) -> Result<Vec<Signature>, SignatureError> {
             }
         }
         if raw.cause.trim().is_empty() {
-            return Err(err("cause", "say in one sentence what the message means".into()));
+            return Err(err(
+                "cause",
+                "say in one sentence what the message means".into(),
+            ));
         }
         if raw.fix.iter().all(|f| f.trim().is_empty()) {
             return Err(err("fix", "give at least one step".into()));
@@ -353,7 +364,10 @@ mod tests {
     fn every_builtin_fixture_is_matched_by_its_own_signature_first() {
         let catalog = Catalog::builtin();
         for s in catalog.signatures() {
-            let example = s.example.as_deref().unwrap_or_else(|| panic!("{} has no example", s.id));
+            let example = s
+                .example
+                .as_deref()
+                .unwrap_or_else(|| panic!("{} has no example", s.id));
             let m = catalog
                 .match_line(example)
                 .unwrap_or_else(|| panic!("{}: nothing matches its example", s.id));
@@ -423,8 +437,14 @@ example = "ACME-E0042: license expired on 2026-11-01"
         )
         .expect("valid");
         let catalog = Catalog::with_user(user).expect("compiles");
-        let m = catalog.match_line("exec /app/api: exec format error").expect("match");
-        assert!(m.cause().starts_with("Our arm64 build job"), "{}", m.cause());
+        let m = catalog
+            .match_line("exec /app/api: exec format error")
+            .expect("match");
+        assert!(
+            m.cause().starts_with("Our arm64 build job"),
+            "{}",
+            m.cause()
+        );
         assert_eq!(
             catalog
                 .signatures()
@@ -433,7 +453,9 @@ example = "ACME-E0042: license expired on 2026-11-01"
                 .count(),
             1
         );
-        let m = catalog.match_line("ACME-E0042: license expired on 2026-11-01").expect("match");
+        let m = catalog
+            .match_line("ACME-E0042: license expired on 2026-11-01")
+            .expect("match");
         assert_eq!(m.cause(), "The ACME licence has expired (error 0042).");
     }
 

@@ -203,11 +203,7 @@ impl super::Snapshot {
 
     /// [`Snapshot::workload_of`], going on by the controllers' naming rules where an owner
     /// is absent from the input (`owners`), with what was inferred when anything was.
-    pub fn workload_inferring(
-        &self,
-        kind: Kind,
-        meta: &ObjectMeta,
-    ) -> (ObjectRef, Option<String>) {
+    pub fn workload_inferring(&self, kind: Kind, meta: &ObjectMeta) -> (ObjectRef, Option<String>) {
         let mut current = ObjectRef::from_meta(kind, meta);
         let mut current_meta = Some(meta);
         let mut inferred: Vec<String> = Vec::new();

@@ -99,12 +99,13 @@ pub fn owner_of_absent(missing: &ObjectRef, child: &ObjectMeta) -> Option<Inferr
 pub fn owner_from_labels(pod: &ObjectMeta) -> Option<InferredOwner> {
     let ns = pod.namespace.as_deref();
     let name = pod.name.as_deref().unwrap_or_default();
-    if let Some(job) =
-        label(pod, "batch.kubernetes.io/job-name").or_else(|| label(pod, "job-name"))
+    if let Some(job) = label(pod, "batch.kubernetes.io/job-name").or_else(|| label(pod, "job-name"))
     {
         return Some(InferredOwner {
             owner: ObjectRef::new("Job", ns, job),
-            why: format!("Job {job} inferred from the pod's job-name label; the pod names no owner"),
+            why: format!(
+                "Job {job} inferred from the pod's job-name label; the pod names no owner"
+            ),
         });
     }
     if let Some(revision) = label(pod, "controller-revision-hash") {
@@ -170,12 +171,18 @@ mod tests {
 
     #[test]
     fn a_replicaset_missing_from_the_input_gives_its_deployment_through_the_hash() {
-        let pod = meta(serde_json::json!({"name": "web-7d9f8b6c4d-x2k4p", "namespace": "shop",
-            "labels": {"app": "web", "pod-template-hash": "7d9f8b6c4d"}}));
+        let pod = meta(
+            serde_json::json!({"name": "web-7d9f8b6c4d-x2k4p", "namespace": "shop",
+            "labels": {"app": "web", "pod-template-hash": "7d9f8b6c4d"}}),
+        );
         let rs = ObjectRef::new("ReplicaSet", Some("shop"), "web-7d9f8b6c4d");
         let inferred = owner_of_absent(&rs, &pod).expect("inferred");
         assert_eq!(inferred.owner.to_string(), "Deployment shop/web");
-        assert!(inferred.why.contains("pod-template-hash"), "{}", inferred.why);
+        assert!(
+            inferred.why.contains("pod-template-hash"),
+            "{}",
+            inferred.why
+        );
         let bare = ObjectRef::new("ReplicaSet", Some("shop"), "batch-runner");
         assert!(owner_of_absent(&bare, &pod).is_none());
     }
@@ -208,6 +215,11 @@ mod tests {
             let inferred = owner_from_labels(&meta(m)).expect(expected);
             assert_eq!(inferred.owner.to_string(), expected);
         }
-        assert!(owner_from_labels(&meta(serde_json::json!({"name": "debug", "labels": {"app": "x"}}))).is_none());
+        assert!(
+            owner_from_labels(&meta(
+                serde_json::json!({"name": "debug", "labels": {"app": "x"}})
+            ))
+            .is_none()
+        );
     }
 }

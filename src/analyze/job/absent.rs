@@ -42,7 +42,11 @@ fn job_of(pod: &Pod) -> Option<&str> {
     {
         return Some(owner.name.as_str());
     }
-    if meta.owner_references.as_ref().is_some_and(|o| !o.is_empty()) {
+    if meta
+        .owner_references
+        .as_ref()
+        .is_some_and(|o| !o.is_empty())
+    {
         return None;
     }
     let labels = meta.labels.as_ref()?;
@@ -56,7 +60,10 @@ fn phase(pod: &Pod) -> Option<&str> {
     pod.status.as_ref()?.phase.as_deref()
 }
 
-fn job_events<'a>(snapshot: &'a Snapshot, run: &Run<'_>) -> Vec<&'a k8s_openapi::api::core::v1::Event> {
+fn job_events<'a>(
+    snapshot: &'a Snapshot,
+    run: &Run<'_>,
+) -> Vec<&'a k8s_openapi::api::core::v1::Event> {
     let mut events: Vec<_> = snapshot
         .index()
         .events_for("Job", run.namespace, run.name, None)
@@ -71,9 +78,11 @@ fn state(snapshot: &Snapshot, run: &Run<'_>) -> State {
     if run.pods.iter().any(|p| phase(p) == Some("Succeeded")) {
         return State::Succeeded;
     }
-    let marked_failed = job_events(snapshot, run)
-        .iter()
-        .any(|e| e.reason.as_deref().is_some_and(|r| FAILED_REASONS.contains(&r)));
+    let marked_failed = job_events(snapshot, run).iter().any(|e| {
+        e.reason
+            .as_deref()
+            .is_some_and(|r| FAILED_REASONS.contains(&r))
+    });
     let latest_failed = run.pods.last().is_some_and(|p| phase(p) == Some("Failed"));
     // restartPolicy OnFailure: one pod whose container keeps failing in place.
     let crash_looping = run.pods.iter().any(|p| {
@@ -146,10 +155,11 @@ pub(super) fn analyze(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn finding(snapshot: &Snapshot, run: &Run<'_>) -> Finding {
     let events = job_events(snapshot, run);
-    let failed_event = events
-        .iter()
-        .rev()
-        .find(|e| e.reason.as_deref().is_some_and(|r| FAILED_REASONS.contains(&r)));
+    let failed_event = events.iter().rev().find(|e| {
+        e.reason
+            .as_deref()
+            .is_some_and(|r| FAILED_REASONS.contains(&r))
+    });
     let fails = failures(snapshot, &run.pods);
     let failed_pods = run
         .pods

@@ -17,8 +17,7 @@ use crate::analyze::{Category, Context, EvidenceSource, Finding, PodContext, Sev
 use crate::model::{Kind, Snapshot, event_last_seen};
 
 static WITH_CLASS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:with StorageClass|storageclass\.storage\.k8s\.io) "([^"]+)""#)
-        .expect("regex")
+    Regex::new(r#"(?:with StorageClass|storageclass\.storage\.k8s\.io) "([^"]+)""#).expect("regex")
 });
 static PROVISIONER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:external provisioner|provisioner) "?'?([a-z0-9.-]+\.[a-z0-9.-]+)"?'?"#)
@@ -40,7 +39,11 @@ pub(super) fn analyze(cx: &Context<'_>, pc: &PodContext<'_>, out: &mut Vec<Findi
     if scheduled || phase != Some("Pending") || pc.pod.metadata.deletion_timestamp.is_some() {
         return;
     }
-    let Some(event) = pc.events_with(&["FailedScheduling"]).into_iter().next_back() else {
+    let Some(event) = pc
+        .events_with(&["FailedScheduling"])
+        .into_iter()
+        .next_back()
+    else {
         return;
     };
     let message = event.message.as_deref().unwrap_or("");
@@ -114,10 +117,11 @@ fn unbound(
 ) -> Option<Finding> {
     let ns = pc.namespace;
     let events = claim_events(snapshot, ns, claim);
-    let class = events
-        .iter()
-        .rev()
-        .find_map(|e| WITH_CLASS.captures(e.message.as_deref()?).map(|c| c[1].to_string()));
+    let class = events.iter().rev().find_map(|e| {
+        WITH_CLASS
+            .captures(e.message.as_deref()?)
+            .map(|c| c[1].to_string())
+    });
     let asks = class
         .as_deref()
         .map(|c| format!(" (StorageClass {c})"))
@@ -134,8 +138,12 @@ fn unbound(
                     pc.name
                 ),
                 vec![
-                    format!("Point the claim (or the StatefulSet's volumeClaimTemplates) at an existing StorageClass (`kubectl get storageclass`), or create StorageClass {class}."),
-                    format!("A claim's storageClassName cannot be changed in place: delete PVC {claim} (it holds no data while Pending) so it is recreated from the fixed template."),
+                    format!(
+                        "Point the claim (or the StatefulSet's volumeClaimTemplates) at an existing StorageClass (`kubectl get storageclass`), or create StorageClass {class}."
+                    ),
+                    format!(
+                        "A claim's storageClassName cannot be changed in place: delete PVC {claim} (it holds no data while Pending) so it is recreated from the fixed template."
+                    ),
                 ],
             )
         } else {
@@ -167,9 +175,9 @@ fn unbound(
                 "PersistentVolumeClaim {claim} cannot bind: {msg}; pod {} waits for it.",
                 pc.name
             ),
-            vec![
-                format!("Set a storageClassName on PVC {claim} (or mark a StorageClass as default) so a volume is provisioned, or create a PersistentVolume that matches its size and access modes."),
-            ],
+            vec![format!(
+                "Set a storageClassName on PVC {claim} (or mark a StorageClass as default) so a volume is provisioned, or create a PersistentVolume that matches its size and access modes."
+            )],
             e,
         )
     } else if let Some(e) = latest(&events, "ExternalProvisioning") {
@@ -220,7 +228,12 @@ fn zones(snapshot: &Snapshot) -> BTreeSet<String> {
         .objects
         .nodes
         .iter()
-        .filter(|n| !n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false))
+        .filter(|n| {
+            !n.spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false)
+        })
         .filter_map(|n| {
             n.metadata
                 .labels
@@ -248,7 +261,11 @@ fn volume_affinity(
             zones.into_iter().collect::<Vec<_>>().join(", ")
         )
     };
-    let mut f = start(pc, &format!("{}/volume-node-affinity", claims[0]), claims[0]);
+    let mut f = start(
+        pc,
+        &format!("{}/volume-node-affinity", claims[0]),
+        claims[0],
+    );
     f.summary = format!("Pod {} cannot run where its volume lives", pc.name);
     f.cause = format!(
         "The PersistentVolume bound to claim {names} is pinned by its node affinity (its zone or node) to nodes that pod {} cannot use, so the pod stays Pending (`{msg}`){zones_text}.",
