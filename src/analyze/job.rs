@@ -357,8 +357,13 @@ fn describe(job: FailedJob<'_>) -> Finding {
             }
         }
         _ => {
+            // A signature whose cause quotes the line says it once, with what it means.
+            let quoted_by_signature = signature
+                .as_ref()
+                .is_some_and(|m| m.cause().contains(&m.line));
             let said = error_line
                 .as_ref()
+                .filter(|_| !quoted_by_signature)
                 .map(|l| format!(" after logging `{l}`"))
                 .unwrap_or_default();
             let exits = if codes_text.is_empty() {
@@ -551,6 +556,56 @@ mod tests {
         assert_eq!(out.len(), 1, "{out:#?}");
         assert_eq!(out[0].subject.name, "nightly-backup-29920440");
         assert_eq!(out[0].workload.to_string(), "CronJob shop/nightly-backup");
+    }
+
+    /// The fixture as a `cluster-info dump` has it: no Job or CronJob objects.
+    fn without_jobs(path: &str) -> Snapshot {
+        let s = crate::analyze::testing::fixture(path);
+        let mut objects = s.objects;
+        objects.jobs.clear();
+        objects.cron_jobs.clear();
+        Snapshot::new(s.meta, objects, s.logs, s.warnings)
+    }
+
+    #[test]
+    fn a_job_absent_from_the_input_is_read_from_its_pods_and_its_cronjob_inferred() {
+        let out = crate::analyze::testing::findings(&JobFailed, &without_jobs("job/backoff-limit"));
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let f = &out[0];
+        assert_eq!(f.subject.to_string(), "Job shop/nightly-backup-29919000");
+        assert_eq!(f.workload.to_string(), "CronJob shop/nightly-backup");
+        assert!(
+            f.facts["inferred"].contains(
+                "CronJob nightly-backup inferred from the name of Job nightly-backup-29919000"
+            ),
+            "{:?}",
+            f.facts
+        );
+        for s in [
+            "BackoffLimitExceeded",
+            "code 2",
+            "PostgreSQL rejects the password of user backup",
+        ] {
+            assert!(f.cause.contains(s), "{s} in {}", f.cause);
+        }
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.excerpt.starts_with("owner inferred: ")),
+            "{:#?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn a_standalone_job_absent_from_the_input_stays_the_job() {
+        let out = crate::analyze::testing::findings(
+            &JobFailed,
+            &without_jobs("job/standalone-backoff.json"),
+        );
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].workload.to_string(), "Job shop/reindex-catalog");
+        assert!(!out[0].facts.contains_key("inferred"), "{:?}", out[0].facts);
     }
 
     #[test]

@@ -217,7 +217,19 @@ impl super::Snapshot {
                     None if inferred.is_empty() && kind == Kind::Pod => {
                         match owners::owner_from_labels(m) {
                             Some(i) => {
-                                inferred.push(i.why);
+                                // An owner the input carries confirms the label: read, not
+                                // inferred.
+                                let present = i.owner.known_kind().is_some_and(|k| {
+                                    self.meta(
+                                        k,
+                                        i.owner.namespace.as_deref().unwrap_or(""),
+                                        &i.owner.name,
+                                    )
+                                    .is_some()
+                                });
+                                if !present {
+                                    inferred.push(i.why);
+                                }
                                 i.owner
                             }
                             None => break,

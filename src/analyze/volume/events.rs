@@ -291,3 +291,60 @@ fn volume_affinity(
     ));
     f
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::analyze::testing::findings;
+    use crate::analyze::volume::Volume;
+
+    fn example(name: &str) -> Snapshot {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        crate::source::bundle::read(&path).expect("example reads")
+    }
+
+    #[test]
+    fn a_claim_that_cannot_be_provisioned_is_named_with_its_class_from_the_events() {
+        let out = findings(&Volume, &example("dump-provisioning-failed"));
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let f = &out[0];
+        assert_eq!(f.workload.to_string(), "StatefulSet shop/rabbitmq");
+        assert_eq!(f.facts["pvc"], "data-rabbitmq-0");
+        assert_eq!(f.facts["storage_class"], "gp3-encrypted");
+        assert_eq!(f.facts["signature"], "aws-unauthorized-operation");
+        assert!(f.cause.contains("ec2:CreateVolume"), "{}", f.cause);
+        assert!(
+            f.fix[0].starts_with("Add the action the message names"),
+            "{:?}",
+            f.fix
+        );
+    }
+
+    #[test]
+    fn a_volume_node_affinity_conflict_names_the_claim_and_the_zones_left() {
+        let out = findings(&Volume, &example("dump-volume-node-affinity"));
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let f = &out[0];
+        assert_eq!(f.workload.to_string(), "StatefulSet shop/postgres");
+        for s in ["data-postgres-0", "eu-west-1a, eu-west-1b"] {
+            assert!(f.cause.contains(s), "{s} in {}", f.cause);
+        }
+    }
+
+    #[test]
+    fn a_claim_present_in_the_input_is_left_to_the_claim_analysis() {
+        // examples/volume carries its PVC: `pending_claim` speaks, not the events.
+        let out = findings(&Volume, &example("volume"));
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert!(
+            out[0].id.ends_with("data-postgres-0/missing-class"),
+            "{}",
+            out[0].id
+        );
+        assert_eq!(out[0].subject.kind, "PersistentVolumeClaim");
+    }
+}
