@@ -1,7 +1,8 @@
 //! Crash loops: containers that keep exiting, with the sub-cause read from the exit code,
 //! the runtime's start error and the first error of the crashed container's log (command
 //! not found, permission denied, wrong architecture, missing file, a signal, a panic or
-//! traceback, a missing environment variable). A crash with nothing to say why is left to
+//! traceback, a missing environment variable), or a known error signature (`signatures`),
+//! whose cause, fix and category the catalog gives. A crash with nothing to say why is left to
 //! `unknown`; OOM kills belong to `oom`, Job pods to `job`, and a container the kubelet
 //! kills for failing its liveness probe is a symptom of the probe (`probe`).
 //!
