@@ -19,6 +19,7 @@ except ImportError:
     pass
 import scenarios_ci  # noqa: E402,F401
 import scenarios_graph  # noqa: E402,F401
+import scenarios_sigs  # noqa: E402,F401
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 

@@ -43,6 +43,9 @@ LISTS = {
     "resourcequotas.json": ("ResourceQuotaList", "v1", "ResourceQuota"), "limitranges.json": ("LimitRangeList", "v1", "LimitRange"),
     "horizontalpodautoscalers.json": ("HorizontalPodAutoscalerList", "autoscaling/v2", "HorizontalPodAutoscaler"),
 }
+# The kinds `kubectl cluster-info dump` writes; a dump (no namespaces.json) may reference others
+# (a pod's Job or StatefulSet, an event's PersistentVolumeClaim) that it does not carry.
+DUMPED_KINDS = {"Node", "Event", "ReplicationController", "Service", "DaemonSet", "Deployment", "ReplicaSet", "Pod"}
 REQUIRED_NS = ["events.json", "replication-controllers.json", "services.json", "daemonsets.json", "deployments.json",
                "replicasets.json", "pods.json"]
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -66,9 +69,14 @@ class Checker:
         self.objs = {}  # uid -> (kind, ns, obj)
         self.by = {}  # (kind, ns, name) -> obj
         self.files = {}
+        self.dump = False
 
     def err(self, msg):
         self.errors.append("%s: %s" % (os.path.basename(self.d), msg))
+
+    def absent_in_dump(self, kind):
+        """Whether a reference to `kind` may dangle: the bundle is a dump that never carries it."""
+        return self.dump and kind not in DUMPED_KINDS
 
     def load(self):
         for dirpath, _, names in os.walk(self.d):
@@ -84,6 +92,7 @@ class Checker:
                     self.err("%s does not parse: %s" % (rel, e))
 
     def index(self):
+        self.dump = "namespaces.json" not in self.files
         for rel, doc in self.files.items():
             base = os.path.basename(rel)
             if base == "expected.json" or rel == CI_RUNS:
@@ -92,6 +101,8 @@ class Checker:
                 self.err("unknown file %s" % rel)
                 continue
             lk, lapi, kind = LISTS[base]
+            if self.dump and kind not in DUMPED_KINDS:
+                self.err("%s: kubectl cluster-info dump does not write %s objects" % (rel, kind))
             parts = rel.split(os.sep)
             ns = parts[0] if len(parts) == 2 else None
             if doc.get("kind") != lk or doc.get("apiVersion") != lapi:
@@ -120,6 +131,12 @@ class Checker:
                     self.err("namespace %s lacks %s" % (name, f))
         for rel in self.files:
             parts = rel.split(os.sep)
+            if self.dump:
+                if len(parts) == 2:
+                    for f in REQUIRED_NS:
+                        if os.path.join(parts[0], f) not in self.files:
+                            self.err("namespace %s lacks %s" % (parts[0], f))
+                continue
             if rel != CI_RUNS and len(parts) == 2 and ("Namespace", None, parts[0]) not in self.by:
                 self.err("directory %s is not a listed namespace" % parts[0])
 
@@ -153,6 +170,8 @@ class Checker:
             self.timestamps(o, where, capture_limit)
             for ref in o["metadata"].get("ownerReferences", []):
                 t = self.objs.get(ref.get("uid"))
+                if not t and self.absent_in_dump(ref.get("kind")):
+                    continue
                 if not t:
                     self.err("%s: ownerReference uid %s (%s/%s) not found" % (where, ref.get("uid"), ref.get("kind"), ref.get("name")))
                     continue
@@ -213,6 +232,8 @@ class Checker:
                     self.err("%s: node %s not found" % (where, inv["name"]))
                 continue
             t = self.objs.get(inv.get("uid"))
+            if not t and self.absent_in_dump(inv.get("kind")):
+                continue
             if not t:
                 self.err("%s: involvedObject uid %s (%s %s) not found" % (where, inv.get("uid"), inv.get("kind"), inv.get("name")))
                 continue
@@ -354,7 +375,7 @@ class Checker:
                     self.err("%s: pod-template-hash mismatch" % where)
         for v in p["spec"].get("volumes", []):
             c = v.get("persistentVolumeClaim")
-            if c and ("PersistentVolumeClaim", p["metadata"]["namespace"], c["claimName"]) not in self.by:
+            if c and not self.dump and ("PersistentVolumeClaim", p["metadata"]["namespace"], c["claimName"]) not in self.by:
                 self.err("%s: PVC %s not found" % (where, c["claimName"]))
 
     def check_logs(self):
@@ -365,6 +386,8 @@ class Checker:
                     continue
                 nlogs += 1
                 rel = os.path.relpath(os.path.join(dirpath, n), self.d)
+                if self.dump and n == "previous-logs.txt":
+                    self.err("%s: kubectl cluster-info dump writes only current logs" % rel)
                 ns, pod = rel.split(os.sep)[:2]
                 p = self.by.get(("Pod", ns, pod))
                 if not p:
@@ -425,7 +448,10 @@ class Checker:
         if kind not in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Node", "Pod"):
             self.err("expected.json: workload kind %r" % kind)
         ns = None if kind == "Node" else e.get("namespace")
-        if (kind, ns, name) not in self.by:
+        if self.absent_in_dump(kind):
+            if not self.named_by_pods(kind, ns, name):
+                self.err("expected.json: no pod in namespace %s belongs to %s" % (ns, e.get("workload")))
+        elif (kind, ns, name) not in self.by:
             self.err("expected.json: workload %s not found in namespace %s" % (e.get("workload"), ns))
         # every cause mention should be findable somewhere in the bundle (status, events, logs or spec)
         blob = ""
@@ -437,6 +463,19 @@ class Checker:
         for m in e.get("cause_mentions", []):
             if m not in blob:
                 self.err("expected.json: cause mention %r appears nowhere in the bundle" % m)
+
+    def named_by_pods(self, kind, ns, name):
+        """Whether a pod of the dump names `kind/name` as its owner (a CronJob through the
+        name of its Job, `<cronjob>-<scheduled minute>`)."""
+        for (k, pns, _), p in self.by.items():
+            if k != "Pod" or pns != ns:
+                continue
+            for ref in p["metadata"].get("ownerReferences", []):
+                if ref["kind"] == kind and ref["name"] == name:
+                    return True
+                if kind == "CronJob" and ref["kind"] == "Job" and re.fullmatch(re.escape(name) + r"-\d{8,}", ref["name"]):
+                    return True
+        return False
 
     def run(self):
         self.load()

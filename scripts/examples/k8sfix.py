@@ -198,6 +198,9 @@ class Bundle:
         self.expected = None
         self.node_images = defaultdict(set)
         self.ci = None  # ci/runs.json (see cifix.py)
+        # Write only what `kubectl cluster-info dump --all-namespaces --output-directory` writes:
+        # nodes.json, the seven namespaced Lists and each container's current log.
+        self.dump_only = False
 
     # ---- primitives
     def t(self, minutes_ago=0.0):
@@ -1238,6 +1241,8 @@ class Bundle:
                 f.write(s + "\n")
             total += len(s) + 1
         for f in ["nodes.json", "namespaces.json", "persistentvolumes.json", "storageclasses.json"]:
+            if self.dump_only and f != "nodes.json":
+                continue
             if f in ("nodes.json", "namespaces.json") or self.cluster.get(f):
                 dump(os.path.join(root, f), self._list(f, self.cluster.get(f, []), CLUSTER_FILES))
         for ns, files in self.ns.items():
@@ -1246,6 +1251,8 @@ class Bundle:
             if "events.json" in files:
                 files["events.json"].sort(key=lambda e: e["lastTimestamp"] or (e.get("series") or {}).get("lastObservedTime") or e["eventTime"])
             for f in NS_FILES:
+                if self.dump_only and f not in BASE_NS_FILES:
+                    continue
                 if f in BASE_NS_FILES or files.get(f) or f in self.force_files.get(ns, ()):
                     dump(os.path.join(d, f), self._list(f, files.get(f, []), NS_FILES))
             for p in files.get("pods.json", []):
@@ -1257,7 +1264,7 @@ class Bundle:
                         if w and w["reason"] == "CrashLoopBackOff" and c["name"] in self.prev_logs[key]:
                             self.logs.setdefault(key, {}).setdefault(c["name"], self.prev_logs[key][c["name"]])
                 for fname, src in (("logs.txt", self.logs), ("previous-logs.txt", self.prev_logs)):
-                    if key not in src:
+                    if key not in src or (self.dump_only and fname == "previous-logs.txt"):
                         continue
                     pd = os.path.join(d, p["metadata"]["name"])
                     os.makedirs(pd, exist_ok=True)

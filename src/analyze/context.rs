@@ -1,9 +1,11 @@
 //! What every analyzer needs, computed once per run: the pods worth looking at, each with
 //! its owning workload, its events and its containers' status and spec side by side.
 
+use std::collections::HashMap;
+
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Event, Pod};
 
-use super::finding::{Evidence, EvidenceSource, Strength};
+use super::finding::{Evidence, EvidenceSource, Finding, Strength};
 use super::graph::Graph;
 use crate::model::{Kind, ObjectRef, Snapshot, event_count, event_last_seen, pod_is_healthy};
 
@@ -73,6 +75,9 @@ pub struct PodContext<'a> {
     pub name: &'a str,
     pub subject: ObjectRef,
     pub workload: ObjectRef,
+    /// What of the owner chain to `workload` was inferred rather than read (an owner
+    /// absent from a `cluster-info dump`).
+    pub inferred: Option<String>,
     /// Events about the pod, oldest first.
     pub events: Vec<&'a Event>,
     pub containers: Vec<ContainerView<'a>>,
@@ -100,6 +105,8 @@ pub struct Context<'a> {
     pub pods: Vec<PodContext<'a>>,
     /// Who depends on whom, built once over those pods and the whole snapshot.
     pub graph: Graph,
+    /// Workloads whose owner chain was inferred for some pod, with what was inferred.
+    inferred: HashMap<ObjectRef, String>,
 }
 
 /// A restart older than this on a pod that is ready now is history, not a problem.
@@ -108,18 +115,49 @@ const RECENT_RESTART: jiff::SignedDuration = jiff::SignedDuration::from_hours(1)
 impl<'a> Context<'a> {
     pub fn new(snapshot: &'a Snapshot) -> Self {
         let now = snapshot.meta.captured_at;
-        let pods = snapshot
+        let pods: Vec<PodContext<'a>> = snapshot
             .objects
             .pods
             .iter()
             .filter(|p| needs_analysis(p, now))
             .map(|pod| pod_context(snapshot, pod))
             .collect::<Vec<_>>();
+        let inferred = pods
+            .iter()
+            .filter_map(|p| Some((p.workload.clone(), p.inferred.clone()?)))
+            .collect();
         let graph = Graph::build(snapshot, &pods);
         Context {
             snapshot,
             pods,
             graph,
+            inferred,
+        }
+    }
+
+    /// Findings about a workload whose owner chain was inferred say so: the fact `inferred`
+    /// and a piece of evidence naming what was inferred from what.
+    pub fn mark_inferred(&self, findings: &mut [Finding]) {
+        for f in findings {
+            let Some(why) = self.inferred.get(&f.workload) else {
+                continue;
+            };
+            if f.facts.contains_key("inferred") {
+                continue;
+            }
+            f.facts.insert("inferred".into(), why.clone());
+            // Second, after the evidence that states the finding: `rca` keeps only the
+            // first few pieces, and what was inferred must not be the one dropped.
+            let at = f.evidence.len().min(1);
+            f.evidence.insert(
+                at,
+                Context::evidence(
+                    EvidenceSource::Spec,
+                    &f.subject,
+                    format!("owner inferred: {why}"),
+                    Strength::Circumstantial,
+                ),
+            );
         }
     }
 
@@ -219,12 +257,14 @@ fn pod_context<'a>(snapshot: &'a Snapshot, pod: &'a Pod) -> PodContext<'a> {
             });
         }
     }
+    let (workload, inferred) = snapshot.workload_inferring(Kind::Pod, &pod.metadata);
     PodContext {
         pod,
         namespace,
         name,
         subject: ObjectRef::from_meta(Kind::Pod, &pod.metadata),
-        workload: snapshot.workload_of(Kind::Pod, &pod.metadata),
+        workload,
+        inferred,
         events: snapshot.events_about(Kind::Pod, &pod.metadata),
         containers,
     }

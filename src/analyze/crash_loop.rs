@@ -1,7 +1,8 @@
 //! Crash loops: containers that keep exiting, with the sub-cause read from the exit code,
 //! the runtime's start error and the first error of the crashed container's log (command
 //! not found, permission denied, wrong architecture, missing file, a signal, a panic or
-//! traceback, a missing environment variable). A crash with nothing to say why is left to
+//! traceback, a missing environment variable), or a known error signature (`signatures`),
+//! whose cause, fix and category the catalog gives. A crash with nothing to say why is left to
 //! `unknown`; OOM kills belong to `oom`, Job pods to `job`, and a container the kubelet
 //! kills for failing its liveness probe is a symptom of the probe (`probe`).
 //!
@@ -14,10 +15,12 @@ use k8s_openapi::api::core::v1::{Container, ContainerStateTerminated};
 use regex::Regex;
 
 use super::changes::revisions;
+use super::signatures::{self, Match};
 use super::{
     Analyzer, Category, Change, ContainerView, Context, EvidenceSource, Finding, PodContext,
     Remedy, Role, Severity, Strength,
 };
+use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef};
 
@@ -125,8 +128,28 @@ pub(super) fn taken_down(pod: &PodContext<'_>) -> bool {
         || reason.is_some_and(|r| NODE_REASONS.contains(&r))
 }
 
+/// The first known error signature in what the container left: the runtime's message,
+/// then the first error of its log with its trace, then the log's other error lines.
+fn known_signature<'s>(
+    message: &str,
+    err: Option<&LogError>,
+    log: Option<&str>,
+) -> Option<Match<'s>> {
+    let catalog = signatures::active();
+    let first = err
+        .into_iter()
+        .flat_map(|e| std::iter::once(e.line.as_str()).chain(e.trace.iter().map(String::as_str)));
+    let rest = log
+        .into_iter()
+        .flat_map(str::lines)
+        .filter(|l| is_error_line(l, Strictness::Any));
+    catalog.find(message.lines().chain(first).chain(rest))
+}
+
 /// What made the container exit, as far as the evidence says.
 struct SubCause {
+    /// What the cause is: a crash loop, unless a known signature says more.
+    category: Category,
     /// Short id for the finding: `exit-127`, `app-error`…
     detail: &'static str,
     summary: String,
@@ -173,16 +196,42 @@ fn analyze_container(
     let log = container_log(cx, pod, c.name);
     let first_error = log.and_then(|(text, _)| first_error(text));
     let liveness_kills = liveness_kill_events(pod, c.name);
+    let signature = known_signature(message, first_error.as_ref(), log.map(|(t, _)| t));
 
-    let sub = sub_cause(cx, pod, c, exit_code, message, first_error.as_ref())?;
+    let sub = sub_cause(
+        cx,
+        pod,
+        c,
+        exit_code,
+        message,
+        first_error.as_ref(),
+        signature.as_ref(),
+    )?;
     let mut f = Finding::new(
         "crash_loop",
-        Category::CrashLoop,
+        sub.category,
         pod.subject.clone(),
         pod.workload.clone(),
         sub.detail,
     );
     container_facts(&mut f, c, term);
+    if let Some(m) = &signature {
+        f.facts.insert("signature".into(), m.signature.id.clone());
+        let quoted = first_error
+            .as_ref()
+            .is_some_and(|e| e.line.trim() == m.line);
+        if !quoted && !message.contains(m.line.as_str()) {
+            f.evidence.push(Context::evidence(
+                EvidenceSource::Log,
+                &pod.subject,
+                format!(
+                    "log of {} (signature {}): {}",
+                    c.name, m.signature.id, m.line
+                ),
+                Strength::Indirect,
+            ));
+        }
+    }
     f.severity = if crash_looping || failing_start || pod_phase(pod) == Some("Failed") {
         Severity::Critical
     } else {
@@ -231,11 +280,19 @@ fn analyze_container(
     };
     if let Some(t) = term {
         let excerpt = termination_excerpt(c, t);
+        // The exit states a crash in so many words, but not a cause of another category
+        // that only the log's signature suggests: an analyzer that reads that cause from
+        // the objects themselves ranks above this one.
+        let strength = if f.category == Category::CrashLoop {
+            Strength::Direct
+        } else {
+            Strength::Circumstantial
+        };
         f.evidence.push(Context::evidence(
             EvidenceSource::Status,
             &pod.subject,
             excerpt,
-            Strength::Direct,
+            strength,
         ));
     }
     if let Some(w) = waiting {
@@ -395,6 +452,7 @@ fn sub_cause(
     exit_code: Option<i32>,
     message: &str,
     err: Option<&LogError>,
+    signature: Option<&Match<'_>>,
 ) -> Option<SubCause> {
     let name = c.name;
     let image = c
@@ -411,6 +469,7 @@ fn sub_cause(
     if lower_msg.contains("exec format error") || log_text.contains("exec format error") {
         let arch = arch_note(cx, pod);
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: "exec-format-error",
             summary: format!("{name}: exec format error (wrong architecture)"),
             cause: format!(
@@ -446,6 +505,7 @@ fn sub_cause(
         };
         let said = quoted.map(|q| format!(" (`{q}`)")).unwrap_or_default();
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: "exit-127",
             summary: format!("{name}: exit {code}, command not found"),
             cause: format!("Container {name} {head}: {what}{said}."),
@@ -469,6 +529,7 @@ fn sub_cause(
             .map(|f| format!("`{f}`"))
             .unwrap_or_else(|| "the entrypoint".into());
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: "exit-126",
             summary: format!("{name}: exit 126, permission denied"),
             cause: format!(
@@ -497,6 +558,7 @@ fn sub_cause(
             .map(|f| format!("`{f}`"))
             .unwrap_or_else(|| "the entrypoint".into());
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: "no-such-file",
             summary: format!("{name}: entrypoint not found"),
             cause: format!(
@@ -506,6 +568,26 @@ fn sub_cause(
                 "Point command/args at a path that exists in {image}, or fix the image so {what} (and its interpreter in the shebang line) is present."
             )],
             image_at_fault: true,
+        });
+    }
+
+    // A known message: the catalog says what it means and what to do.
+    if let Some(m) = signature {
+        let code = exit_code
+            .map(
+                |e| match (e > 128).then(|| signal_name(e - 128)).flatten() {
+                    Some(sig) => format!("exits with code {e} ({sig})"),
+                    None => format!("exits with code {e}"),
+                },
+            )
+            .unwrap_or_else(|| "fails to start".into());
+        return Some(SubCause {
+            category: m.signature.category,
+            detail: "app-error",
+            summary: format!("{name}: {}", clip(&m.line, Budget::Chars(90))),
+            cause: format!("Container {name} {code}: {}", m.cause()),
+            fix: m.fix(),
+            image_at_fault: false,
         });
     }
 
@@ -528,6 +610,7 @@ fn sub_cause(
             err.line.trim()
         );
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: "app-error",
             summary: format!("{name}: {}", clip(err.line.trim(), Budget::Chars(90))),
             cause,
@@ -562,6 +645,7 @@ fn sub_cause(
             _ => "it was terminated by a signal",
         };
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: if code == 139 { "signal-segv" } else { "signal" },
             summary: format!("{name}: exit {code} ({signal})"),
             cause: format!("Container {name} exits with code {code} ({signal}): {explanation}."),
@@ -574,6 +658,7 @@ fn sub_cause(
     }
     if code == 0 && c.restarts() > 0 && !c.init {
         return Some(SubCause {
+            category: Category::CrashLoop,
             detail: "exit-0",
             summary: format!("{name}: main process exits 0 and is restarted"),
             cause: format!(

@@ -1,17 +1,25 @@
 //! Failed Jobs: `Failed` with BackoffLimitExceeded (every retry failed) or DeadlineExceeded
 //! (ran past activeDeadlineSeconds), with the failed pods' exit codes and the first error
-//! line of their logs. The CronJob that owns a failing Job is the thing to fix; a failure
-//! that a later successful run of the same CronJob superseded is history.
+//! line of their logs (or the known signature it matches). The CronJob that owns a failing
+//! Job is the thing to fix; a failure that a later successful run of the same CronJob
+//! superseded is history.
+//!
+//! A `kubectl cluster-info dump` carries no Jobs or CronJobs: there the Job is read from its
+//! pods alone (their owner reference or job-name label, their exit codes and logs, the Job's
+//! events), and its CronJob inferred from the Job's name.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobCondition};
 use k8s_openapi::api::core::v1::Pod;
 
+use super::signatures::{self, Match};
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, Severity, Strength};
 use crate::model::log_line::{Strictness, is_error_line};
 use crate::model::text::{Budget, clip};
 use crate::model::{Kind, ObjectRef, Snapshot};
+
+mod absent;
 
 pub struct JobFailed;
 
@@ -31,6 +39,7 @@ impl Analyzer for JobFailed {
             }
             out.push(job_finding(snapshot, job, failed));
         }
+        absent::analyze(cx, out);
     }
 }
 
@@ -112,16 +121,18 @@ fn pods_of<'a>(snapshot: &'a Snapshot, job: &Job) -> Vec<&'a Pod> {
 }
 
 /// What one failed container said: exit code, reason, first error line of its log.
-struct Failure {
+pub(super) struct Failure {
     pod: String,
     container: String,
     exit_code: i32,
     reason: Option<String>,
     log_line: Option<String>,
     last_line: Option<String>,
+    /// The known signature of the first error line, else of another error line.
+    signature: Option<Match<'static>>,
 }
 
-fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
+pub(super) fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
     let mut out = Vec::new();
     for pod in pods {
         let ns = pod.metadata.namespace.as_deref().unwrap_or("");
@@ -146,12 +157,22 @@ fn failures(snapshot: &Snapshot, pods: &[&Pod]) -> Vec<Failure> {
                 .log(ns, name, &cs.name, false)
                 .filter(|l| !l.trim().is_empty())
                 .or_else(|| snapshot.log(ns, name, &cs.name, true));
+            let log_line = log.and_then(first_error_line);
+            let signature = log.and_then(|l| {
+                signatures::active().find(
+                    log_line
+                        .as_deref()
+                        .into_iter()
+                        .chain(l.lines().filter(|x| is_error_line(x, Strictness::Any))),
+                )
+            });
             out.push(Failure {
                 pod: name.to_string(),
                 container: cs.name.clone(),
                 exit_code: term.exit_code,
                 reason: term.reason.clone().filter(|r| r != "Error"),
-                log_line: log.and_then(first_error_line),
+                signature,
+                log_line,
                 last_line: log
                     .and_then(|l| l.lines().rev().find(|x| !x.trim().is_empty()))
                     .map(|l| clip(l.trim(), Budget::Bytes(MAX_LINE))),
@@ -182,9 +203,7 @@ fn signal_note(code: i32) -> &'static str {
 }
 
 fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding {
-    let name = job.metadata.name.as_deref().unwrap_or("");
     let subject = ObjectRef::from_meta(Kind::Job, &job.metadata);
-    let workload = snapshot.workload_of(Kind::Job, &job.metadata);
     let spec = job.spec.as_ref();
     let reason = failed.reason.as_deref().unwrap_or("Failed");
     let pods = pods_of(snapshot, job);
@@ -194,8 +213,78 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
         .as_ref()
         .and_then(|s| s.failed)
         .unwrap_or(fails.len() as i32);
+    let mut f = describe(FailedJob {
+        name: job.metadata.name.as_deref().unwrap_or(""),
+        namespace: job.metadata.namespace.as_deref(),
+        subject: subject.clone(),
+        workload: snapshot.workload_of(Kind::Job, &job.metadata),
+        reason,
+        message: failed.message.as_deref().unwrap_or("").trim().to_string(),
+        backoff_limit: Some(spec.and_then(|s| s.backoff_limit).unwrap_or(6)),
+        deadline: spec.and_then(|s| s.active_deadline_seconds),
+        failed_count,
+        fails,
+    });
+    f.evidence.insert(
+        0,
+        Context::evidence(
+            EvidenceSource::Status,
+            &subject,
+            format!(
+                "Failed=True {reason}: {}",
+                failed.message.as_deref().unwrap_or("").trim()
+            ),
+            Strength::Direct,
+        ),
+    );
+    if let Some(e) = snapshot
+        .events_about(Kind::Job, &job.metadata)
+        .into_iter()
+        .rfind(|e| e.reason.as_deref() == Some(reason))
+    {
+        f.evidence
+            .insert(1, Context::event_evidence(e, Strength::Direct));
+    }
+    f
+}
+
+/// What is known of one failed Job: from its object, or from its pods alone when the
+/// input has no Job objects.
+pub(super) struct FailedJob<'a> {
+    name: &'a str,
+    namespace: Option<&'a str>,
+    subject: ObjectRef,
+    workload: ObjectRef,
+    /// The Failed condition's reason (`BackoffLimitExceeded`, `DeadlineExceeded`…), or
+    /// [`PODS_FAILED`] when only the pods say it failed.
+    reason: &'a str,
+    message: String,
+    /// The spec's backoffLimit, when the Job object was read.
+    backoff_limit: Option<i32>,
+    deadline: Option<i64>,
+    failed_count: i32,
+    fails: Vec<Failure>,
+}
+
+/// The reason of a Job seen only through its pods: every one of them failed.
+pub(super) const PODS_FAILED: &str = "PodsFailed";
+
+/// The finding for a failed Job, with the pods' evidence; the caller adds the Job's own.
+fn describe(job: FailedJob<'_>) -> Finding {
+    let FailedJob {
+        name,
+        namespace,
+        subject,
+        workload,
+        reason,
+        message,
+        backoff_limit,
+        deadline,
+        failed_count,
+        fails,
+    } = job;
     let owner = if workload != subject {
-        format!(" (CronJob {})", workload.name)
+        format!(" ({} {})", workload.kind, workload.name)
     } else {
         String::new()
     };
@@ -221,6 +310,7 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
         .collect::<Vec<_>>()
         .join(", ");
     let error_line = fails.iter().find_map(|f| f.log_line.clone());
+    let signature = fails.iter().find_map(|f| f.signature.clone());
     let every = if codes.len() == 1 && fails.len() > 1 {
         "every pod"
     } else {
@@ -235,10 +325,13 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
         reason,
     );
     f.severity = Severity::Critical;
-    f.summary = format!("Job {name} failed: {reason}");
+    f.summary = match reason {
+        PODS_FAILED => format!("Job {name} failed: its pods failed"),
+        _ => format!("Job {name} failed: {reason}"),
+    };
+    let ns = namespace.unwrap_or("default");
     match reason {
         "DeadlineExceeded" => {
-            let deadline = spec.and_then(|s| s.active_deadline_seconds);
             let deadline_text = deadline
                 .map(|d| format!("activeDeadlineSeconds ({d}s)"))
                 .unwrap_or_else(|| "activeDeadlineSeconds".into());
@@ -264,9 +357,13 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
             }
         }
         _ => {
-            let limit = spec.and_then(|s| s.backoff_limit).unwrap_or(6);
+            // A signature whose cause quotes the line says it once, with what it means.
+            let quoted_by_signature = signature
+                .as_ref()
+                .is_some_and(|m| m.cause().contains(&m.line));
             let said = error_line
                 .as_ref()
+                .filter(|_| !quoted_by_signature)
                 .map(|l| format!(" after logging `{l}`"))
                 .unwrap_or_default();
             let exits = if codes_text.is_empty() {
@@ -274,18 +371,23 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
             } else {
                 format!(": {every} exited with code {codes_text}{said}")
             };
-            let what = if reason == "BackoffLimitExceeded" {
-                format!(
+            let what = match (reason, backoff_limit) {
+                ("BackoffLimitExceeded", Some(limit)) => format!(
                     "failed {failed_count} time(s) and hit its backoffLimit ({limit}, BackoffLimitExceeded)"
-                )
-            } else {
-                format!(
-                    "failed ({reason}: {})",
-                    failed.message.as_deref().unwrap_or("").trim()
-                )
+                ),
+                ("BackoffLimitExceeded", None) => format!(
+                    "failed {failed_count} time(s) and hit its backoffLimit (BackoffLimitExceeded)"
+                ),
+                (PODS_FAILED, _) => {
+                    format!("failed ({failed_count} failed pod(s), none succeeded)")
+                }
+                _ => format!("failed ({reason}: {message})"),
             };
-            f.cause = format!("Job {name}{owner} {what}{exits}.");
-            let ns = job.metadata.namespace.as_deref().unwrap_or("default");
+            let meaning = signature
+                .as_ref()
+                .map(|m| format!(" {}", m.cause()))
+                .unwrap_or_default();
+            f.cause = format!("Job {name}{owner} {what}{exits}.{meaning}");
             // Only a CronJob can stamp out a fresh Job; a finished Job never runs again.
             let rerun = match workload.kind.as_str() {
                 "CronJob" => format!(
@@ -296,38 +398,32 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
                     "recreate it (a failed Job does not run again): `kubectl delete job {name} -n {ns}` and apply its manifest, or let the GitOps tool resync it"
                 ),
             };
-            f.fix = vec![match &error_line {
-                Some(l) => format!("Fix what the job reports (`{l}`), then {rerun}."),
-                None => format!(
+            f.fix = match (&signature, &error_line) {
+                (Some(m), _) => {
+                    let mut steps = m.fix();
+                    steps.push(format!("Then {rerun}."));
+                    steps
+                }
+                (None, Some(l)) => vec![format!("Fix what the job reports (`{l}`), then {rerun}.")],
+                (None, None) => vec![format!(
                     "Read the failed pods' logs (`kubectl logs job/{name} -n {ns}`) and fix the error, then {rerun}."
-                ),
-            }];
-            f = f.fact("backoff_limit", limit).fact("failed", failed_count);
+                )],
+            };
+            if let Some(limit) = backoff_limit {
+                f = f.fact("backoff_limit", limit);
+            }
+            f = f.fact("failed", failed_count);
         }
     }
     f.prevention = vec!["Alert on failed Jobs (kube_job_status_failed) and on CronJobs whose last success is older than their schedule.".into()];
     if let Some((code, _)) = codes.iter().next() {
         f = f.fact("exit_code", code);
     }
-    f.evidence.push(Context::evidence(
-        EvidenceSource::Status,
-        &subject,
-        format!(
-            "Failed=True {reason}: {}",
-            failed.message.as_deref().unwrap_or("").trim()
-        ),
-        Strength::Direct,
-    ));
-    if let Some(e) = snapshot
-        .events_about(Kind::Job, &job.metadata)
-        .into_iter()
-        .rfind(|e| e.reason.as_deref() == Some(reason))
-    {
-        f.evidence
-            .push(Context::event_evidence(e, Strength::Direct));
+    if let Some(m) = &signature {
+        f = f.fact("signature", &m.signature.id);
     }
     for fl in fails.iter().take(3) {
-        let pod = ObjectRef::new("Pod", job.metadata.namespace.as_deref(), fl.pod.clone());
+        let pod = ObjectRef::new("Pod", namespace, fl.pod.clone());
         let why = fl
             .reason
             .as_deref()
@@ -344,11 +440,24 @@ fn job_finding(snapshot: &Snapshot, job: &Job, failed: &JobCondition) -> Finding
         ));
     }
     if let Some(fl) = fails.iter().find(|f| f.log_line.is_some()) {
-        let pod = ObjectRef::new("Pod", job.metadata.namespace.as_deref(), fl.pod.clone());
+        let pod = ObjectRef::new("Pod", namespace, fl.pod.clone());
         f.evidence.push(Context::evidence(
             EvidenceSource::Log,
             &pod,
             fl.log_line.clone().unwrap_or_default(),
+            Strength::Indirect,
+        ));
+    }
+    if let Some((fl, m)) = fails
+        .iter()
+        .find_map(|fl| Some((fl, fl.signature.as_ref()?)))
+        .filter(|(fl, m)| fl.log_line.as_deref() != Some(m.line.as_str()))
+    {
+        let pod = ObjectRef::new("Pod", namespace, fl.pod.clone());
+        f.evidence.push(Context::evidence(
+            EvidenceSource::Log,
+            &pod,
+            format!("signature {}: {}", m.signature.id, m.line),
             Strength::Indirect,
         ));
     }
@@ -378,6 +487,30 @@ mod tests {
     }
 
     #[test]
+    fn a_known_error_in_the_log_names_its_signature_and_says_what_to_do() {
+        let f = &run(&JobFailed, "job/backoff-limit")[0];
+        assert_eq!(
+            f.facts.get("signature").map(String::as_str),
+            Some("postgres-password-authentication-failed")
+        );
+        assert!(
+            f.cause
+                .contains("PostgreSQL rejects the password of user backup"),
+            "{}",
+            f.cause
+        );
+        assert!(
+            f.fix[0].contains("Secret the workload reads for backup")
+                && !f
+                    .fix
+                    .iter()
+                    .any(|x| x.starts_with("Fix what the job reports")),
+            "{:?}",
+            f.fix
+        );
+    }
+
+    #[test]
     fn deadline_exceeded_names_the_deadline() {
         let out = run(&JobFailed, "job/deadline-exceeded.json");
         assert_eq!(out.len(), 1, "{out:#?}");
@@ -394,7 +527,9 @@ mod tests {
     fn a_failed_job_of_a_cronjob_is_rerun_from_the_cronjob_and_a_standalone_one_recreated() {
         let cron = &run(&JobFailed, "job/backoff-limit")[0];
         assert!(
-            cron.fix[0].contains("kubectl create job --from=cronjob/nightly-backup"),
+            cron.fix
+                .last()
+                .is_some_and(|f| f.contains("kubectl create job --from=cronjob/nightly-backup")),
             "{:?}",
             cron.fix
         );
@@ -421,6 +556,56 @@ mod tests {
         assert_eq!(out.len(), 1, "{out:#?}");
         assert_eq!(out[0].subject.name, "nightly-backup-29920440");
         assert_eq!(out[0].workload.to_string(), "CronJob shop/nightly-backup");
+    }
+
+    /// The fixture as a `cluster-info dump` has it: no Job or CronJob objects.
+    fn without_jobs(path: &str) -> Snapshot {
+        let s = crate::analyze::testing::fixture(path);
+        let mut objects = s.objects;
+        objects.jobs.clear();
+        objects.cron_jobs.clear();
+        Snapshot::new(s.meta, objects, s.logs, s.warnings)
+    }
+
+    #[test]
+    fn a_job_absent_from_the_input_is_read_from_its_pods_and_its_cronjob_inferred() {
+        let out = crate::analyze::testing::findings(&JobFailed, &without_jobs("job/backoff-limit"));
+        assert_eq!(out.len(), 1, "{out:#?}");
+        let f = &out[0];
+        assert_eq!(f.subject.to_string(), "Job shop/nightly-backup-29919000");
+        assert_eq!(f.workload.to_string(), "CronJob shop/nightly-backup");
+        assert!(
+            f.facts["inferred"].contains(
+                "CronJob nightly-backup inferred from the name of Job nightly-backup-29919000"
+            ),
+            "{:?}",
+            f.facts
+        );
+        for s in [
+            "BackoffLimitExceeded",
+            "code 2",
+            "PostgreSQL rejects the password of user backup",
+        ] {
+            assert!(f.cause.contains(s), "{s} in {}", f.cause);
+        }
+        assert!(
+            f.evidence
+                .iter()
+                .any(|e| e.excerpt.starts_with("owner inferred: ")),
+            "{:#?}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn a_standalone_job_absent_from_the_input_stays_the_job() {
+        let out = crate::analyze::testing::findings(
+            &JobFailed,
+            &without_jobs("job/standalone-backoff.json"),
+        );
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].workload.to_string(), "Job shop/reindex-catalog");
+        assert!(!out[0].facts.contains_key("inferred"), "{:?}", out[0].facts);
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod permission;
 mod probe;
 mod quota;
 mod rollout;
+pub mod signatures;
 #[cfg(test)]
 mod testing;
 mod unknown;
@@ -75,5 +76,6 @@ pub fn run(snapshot: &Snapshot) -> (Vec<Finding>, graph::Graph) {
     for analyzer in registry() {
         analyzer.analyze(&cx, &mut findings);
     }
+    cx.mark_inferred(&mut findings);
     (findings, cx.graph)
 }

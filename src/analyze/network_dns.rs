@@ -15,7 +15,7 @@ use super::{
     Remedy, Severity, Strength,
 };
 use crate::model::text::{Budget, clip};
-use crate::model::{Kind, ObjectRef, Snapshot, pod_is_healthy};
+use crate::model::{Kind, ObjectRef, Snapshot, pod_is_healthy, pod_ready};
 
 pub struct NetworkDns;
 
@@ -313,8 +313,13 @@ fn resolve<'a>(snapshot: &'a Snapshot, pod_ns: &str, host: &str) -> Option<Targe
 }
 
 /// Ready endpoints of a Service: EndpointSlices first, the Endpoints object otherwise;
-/// `None` when neither was collected.
+/// when the input carries neither kind at all (a `kubectl cluster-info dump`), the ready
+/// pods its selector matches, as the endpoints controller counts them; `None` when none of
+/// these can say.
 fn ready_endpoints(snapshot: &Snapshot, ns: &str, name: &str) -> Option<usize> {
+    if snapshot.objects.endpoint_slices.is_empty() && snapshot.objects.endpoints.is_empty() {
+        return ready_selected_pods(snapshot, ns, name);
+    }
     let slices = snapshot.index().endpoint_slices_for(ns, name);
     if !slices.is_empty() {
         let n = slices
@@ -336,6 +341,29 @@ fn ready_endpoints(snapshot: &Snapshot, ns: &str, name: &str) -> Option<usize> {
             .flat_map(|s| s.addresses.iter().flatten())
             .count(),
     )
+}
+
+fn ready_selected_pods(snapshot: &Snapshot, ns: &str, name: &str) -> Option<usize> {
+    let service = snapshot
+        .index()
+        .position(Kind::Service, ns, name)
+        .and_then(|i| snapshot.objects.services.get(i))?;
+    let selector = selector_of(service);
+    if selector.is_empty() {
+        return None;
+    }
+    let ready = snapshot
+        .objects
+        .pods
+        .iter()
+        .filter(|p| p.metadata.namespace.as_deref() == Some(ns))
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && matches_selector(p, &selector))
+        .filter(|p| {
+            let (ready, total) = pod_ready(p);
+            total > 0 && ready == total
+        })
+        .count();
+    Some(ready)
 }
 
 fn selector_of(s: &Service) -> Vec<(String, String)> {

@@ -40,6 +40,7 @@ pub fn findings(analyzer: &dyn Analyzer, snapshot: &Snapshot) -> Vec<Finding> {
     let cx = Context::new(snapshot);
     let mut out = Vec::new();
     analyzer.analyze(&cx, &mut out);
+    cx.mark_inferred(&mut out);
     out
 }
 

@@ -1,7 +1,8 @@
 //! Volume: PersistentVolumeClaims stuck Pending (missing StorageClass, provisioning
 //! failures, an external provisioner that never answers), Multi-Attach errors, and attach
 //! or mount failures of data volumes. ConfigMap/Secret/projected volumes that fail to
-//! mount belong to config-missing and are skipped here.
+//! mount belong to config-missing and are skipped here. Where the input has no claim
+//! objects (a `cluster-info dump`), `events` reads the chain from the events.
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -9,8 +10,11 @@ use std::sync::LazyLock;
 use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod, Volume as PodVolume};
 use regex::Regex;
 
+use super::signatures;
 use super::{Analyzer, Category, Context, EvidenceSource, Finding, PodContext, Severity, Strength};
 use crate::model::{Kind, ObjectRef, Snapshot};
+
+mod events;
 
 pub struct Volume;
 
@@ -25,6 +29,7 @@ impl Analyzer for Volume {
         }
         for pc in &cx.pods {
             attach_or_mount(cx.snapshot, pc, out);
+            events::analyze(cx, pc, out);
         }
     }
 }
@@ -148,9 +153,12 @@ fn pending_claim(cx: &Context<'_>, pvc: &PersistentVolumeClaim, out: &mut Vec<Fi
                 "Provisioning PersistentVolumeClaim {name} (StorageClass {}) fails: {msg}{blocked}.",
                 class.as_deref().unwrap_or("default")
             ),
-            vec![format!(
-                "Fix what the provisioner reports for PVC {name} (`kubectl describe pvc {name} -n {ns}`), then let it retry."
-            )],
+            match signatures::active().match_line(msg) {
+                Some(m) => m.fix(),
+                None => vec![format!(
+                    "Fix what the provisioner reports for PVC {name} (`kubectl describe pvc {name} -n {ns}`), then let it retry."
+                )],
+            },
         )
     } else if let Some(e) = latest("ExternalProvisioning") {
         let since = pvc.metadata.creation_timestamp.as_ref().map(|t| t.0);
@@ -378,10 +386,13 @@ fn attach_or_mount(snapshot: &Snapshot, pc: &PodContext<'_>, out: &mut Vec<Findi
                     "Attaching volume {volume}{claim_text} to {node} fails for pod {}: {msg}",
                     pc.name
                 ),
-                vec![format!(
-                    "Fix what the attacher reports (`kubectl describe pod {} -n {}`); check the CSI driver on {node}.",
-                    pc.name, pc.namespace
-                )],
+                match signatures::active().match_line(msg) {
+                    Some(m) => m.fix(),
+                    None => vec![format!(
+                        "Fix what the attacher reports (`kubectl describe pod {} -n {}`); check the CSI driver on {node}.",
+                        pc.name, pc.namespace
+                    )],
+                },
             )
         };
         let mut f = Finding::new(
@@ -405,6 +416,9 @@ fn attach_or_mount(snapshot: &Snapshot, pc: &PodContext<'_>, out: &mut Vec<Findi
         f = f.fact("volume", &volume).fact("node", node);
         if let Some((c, _)) = &claim {
             f = f.fact("pvc", c);
+        }
+        if let Some(m) = signatures::active().match_line(msg) {
+            f = f.fact("signature", &m.signature.id);
         }
         out.push(f);
         return;

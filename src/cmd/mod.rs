@@ -18,6 +18,7 @@ mod output;
 mod report;
 mod sanitize;
 pub mod settings;
+mod signatures;
 mod snapshot;
 mod watch;
 
@@ -108,6 +109,17 @@ fn init_tracing(verbose: u8) {
 }
 
 async fn run(settings: &Settings, command: Command) -> crate::Result<u8> {
+    // The commands that run the analyzers match the user's signatures too.
+    if matches!(
+        command,
+        Command::Diagnose(_)
+            | Command::Eval(_)
+            | Command::Watch(_)
+            | Command::Report(_)
+            | Command::Mcp(_)
+    ) {
+        signatures::install(&settings.env)?;
+    }
     match command {
         Command::Diagnose(args) => diagnose::run(settings, args).await,
         Command::Snapshot(args) => snapshot::run(settings, args).await,

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::{KINDS, Kind, ObjectRef, Objects};
+use super::{KINDS, Kind, ObjectRef, Objects, owners};
 
 /// `kind\0namespace\0name` in one allocation: a tuple of Strings costs two, and at 100k
 /// objects the index would weigh more than the objects it points into.
@@ -198,20 +198,63 @@ impl super::Snapshot {
     /// The object a human would fix for this one: Pod → ReplicaSet → Deployment,
     /// Pod → Job → CronJob, Pod → StatefulSet/DaemonSet; a bare Pod is its own workload.
     pub fn workload_of(&self, kind: Kind, meta: &ObjectMeta) -> ObjectRef {
+        self.workload_inferring(kind, meta).0
+    }
+
+    /// [`Snapshot::workload_of`], going on by the controllers' naming rules where an owner
+    /// is absent from the input (`owners`), with what was inferred when anything was.
+    pub fn workload_inferring(&self, kind: Kind, meta: &ObjectMeta) -> (ObjectRef, Option<String>) {
         let mut current = ObjectRef::from_meta(kind, meta);
         let mut current_meta = Some(meta);
+        let mut inferred: Vec<String> = Vec::new();
+        // The object whose labels speak for an absent owner: the last one that was read.
+        let mut last_read = meta;
         // Owner chains are at most a few links; the bound guards against cycles.
         for _ in 0..4 {
-            let Some(m) = current_meta else { break };
-            let Some(owner) = self.controller_of(m) else {
-                break;
+            let next = match current_meta {
+                Some(m) => match self.controller_of(m) {
+                    Some(owner) => owner,
+                    None if inferred.is_empty() && kind == Kind::Pod => {
+                        match owners::owner_from_labels(m) {
+                            Some(i) => {
+                                // An owner the input carries confirms the label: read, not
+                                // inferred.
+                                let present = i.owner.known_kind().is_some_and(|k| {
+                                    self.meta(
+                                        k,
+                                        i.owner.namespace.as_deref().unwrap_or(""),
+                                        &i.owner.name,
+                                    )
+                                    .is_some()
+                                });
+                                if !present {
+                                    inferred.push(i.why);
+                                }
+                                i.owner
+                            }
+                            None => break,
+                        }
+                    }
+                    None => break,
+                },
+                None => match owners::owner_of_absent(&current, last_read) {
+                    Some(i) => {
+                        inferred.push(i.why);
+                        i.owner
+                    }
+                    None => break,
+                },
             };
-            current_meta = owner
+            if let Some(m) = current_meta {
+                last_read = m;
+            }
+            current_meta = next
                 .known_kind()
-                .and_then(|k| self.meta(k, owner.namespace.as_deref().unwrap_or(""), &owner.name));
-            current = owner;
+                .and_then(|k| self.meta(k, next.namespace.as_deref().unwrap_or(""), &next.name));
+            current = next;
         }
-        current
+        let inferred = (!inferred.is_empty()).then(|| inferred.join("; "));
+        (current, inferred)
     }
 
     /// Events about one object, oldest first by last observation.

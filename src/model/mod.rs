@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod log_line;
 pub mod metrics;
 mod object_ref;
+pub mod owners;
 mod pod;
 pub mod quantity;
 mod selector;
