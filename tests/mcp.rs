@@ -155,6 +155,7 @@ async fn the_python_sdk_lists_every_tool_with_its_input_schema() {
         names,
         [
             "diagnose",
+            "diagnose_text",
             "get_logs",
             "list_problems",
             "open_fix_pr",
@@ -207,6 +208,8 @@ async fn the_python_sdk_lists_every_tool_with_its_input_schema() {
         props("propose_fix"),
         ["context", "hypothesis", "namespace", "target"]
     );
+    assert_eq!(props("diagnose_text"), ["text"]);
+    assert_eq!(required("diagnose_text"), json!(["text"]));
     assert_eq!(props("open_fix_pr"), ["fix_id"]);
     assert_eq!(required("open_fix_pr"), json!(["fix_id"]));
     let read_only = |name: &str| {
@@ -214,6 +217,7 @@ async fn the_python_sdk_lists_every_tool_with_its_input_schema() {
             .clone()
     };
     assert_eq!(read_only("diagnose"), true);
+    assert_eq!(read_only("diagnose_text"), true);
     assert_eq!(read_only("propose_fix"), true, "proposing writes nothing");
     assert_eq!(read_only("open_fix_pr"), false);
 

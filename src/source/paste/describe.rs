@@ -21,6 +21,8 @@ pub struct Described {
     pub events: Vec<EventRow>,
     /// What was inferred rather than read, for the user.
     pub inferred: Vec<String>,
+    /// The owner came from `Controlled By:`.
+    pub owned: bool,
 }
 
 /// The kind a describe block is about, by the keys only that kind prints.
@@ -85,10 +87,6 @@ pub fn read(lines: &[Line], namespace: &str, anchor: Timestamp) -> Result<Descri
             "apiVersion": api_version, "kind": owner_kind, "name": owner,
             "uid": "", "controller": true,
         }]);
-        inferred.push(format!(
-            "the owner of {} {name} from `Controlled By: {owner_kind}/{owner}`",
-            kind.info().name
-        ));
     }
     let mut object = match kind {
         Kind::Pod => pod(&root),
@@ -112,6 +110,7 @@ pub fn read(lines: &[Line], namespace: &str, anchor: Timestamp) -> Result<Descri
     }
     Ok(Described {
         kind,
+        owned: object["metadata"]["ownerReferences"].is_array(),
         object,
         events,
         inferred,

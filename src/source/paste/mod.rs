@@ -45,6 +45,8 @@ struct Found {
     /// (namespace or none, pod, container or none, previous) → text.
     logs: Vec<(LogHeader, String, String)>,
     inferred: Vec<String>,
+    /// Objects whose owner came from `Controlled By:`.
+    owned: usize,
     notes: Vec<String>,
 }
 
@@ -148,6 +150,28 @@ fn is_describe_start(lines: &[Line], i: usize) -> bool {
             .is_some_and(|next| tree::key_value(next.text.trim()).is_some() && next.indent() == 0)
 }
 
+/// Reads pasted files (`-` is stdin) into one snapshot taken now.
+pub fn read_files(paths: &[std::path::PathBuf]) -> Result<Snapshot> {
+    let mut texts = Vec::with_capacity(paths.len());
+    for path in paths {
+        let (name, bytes) = if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                .map_err(|e| Error::io("stdin", e))?;
+            ("stdin".to_string(), bytes)
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            (path.display().to_string(), bytes)
+        };
+        texts.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    let pastes: Vec<Paste<'_>> = texts
+        .iter()
+        .map(|(name, text)| Paste { name, text })
+        .collect();
+    read(&pastes, Timestamp::now())
+}
+
 /// Reads every paste into one snapshot taken at `anchor`. A paste with nothing kubectl
 /// prints is an error naming it; lines that did not read are named in the warnings.
 pub fn read(pastes: &[Paste<'_>], anchor: Timestamp) -> Result<Snapshot> {
@@ -193,6 +217,7 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
                         events::merge(&mut found.events, e);
                     }
                     found.inferred.extend(d.inferred);
+                    found.owned += usize::from(d.owned);
                     understood += 1;
                 }
                 Err(why) => {
@@ -459,12 +484,14 @@ fn assemble(mut found: Found, anchor: Timestamp) -> Snapshot {
     };
     let mut warnings = Vec::new();
     let mut unplaced = false;
+    let owners = found.owned;
     let place = |ns: &mut String, unplaced: &mut bool| {
         if ns.is_empty() {
             ns.clone_from(&fallback);
             *unplaced = true;
         }
     };
+    infer_waiting_messages(&mut found);
     // Rich objects first so a `get` row of the same object is dropped.
     found.objects.sort_by_key(|(_, _, source)| source.is_empty());
     let mut seen = BTreeSet::new();
@@ -542,12 +569,60 @@ fn assemble(mut found: Found, anchor: Timestamp) -> Snapshot {
             rfc(anchor)
         ),
     );
+    if owners > 0 {
+        found.inferred.push(format!(
+            "the owners of {owners} objects from their `Controlled By:` lines (owner uids are unknown)"
+        ));
+    }
     if !found.inferred.is_empty() {
         found.inferred.dedup();
         warnings.insert(1, format!("paste: inferred {}", found.inferred.join("; ")));
     }
     warnings.extend(found.notes.into_iter().map(|n| format!("paste: {n}")));
     Snapshot::new(meta, objects, logs, warnings)
+}
+
+/// describe prints a waiting container's reason but not its message; the kubelet reports
+/// the same text in a `Failed` event (`Error: configmap "web-config" not found`). With one
+/// waiting container in the pod, the newest such event gives it back.
+fn infer_waiting_messages(found: &mut Found) {
+    for (_, pod, _) in found.objects.iter_mut().filter(|(k, _, _)| *k == Kind::Pod) {
+        let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+        let name = pod["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let Some(statuses) = pod["status"]["containerStatuses"].as_array_mut() else {
+            continue;
+        };
+        let mut waiting: Vec<&mut Value> = statuses
+            .iter_mut()
+            .filter(|c| c["state"]["waiting"].is_object() && c["state"]["waiting"]["message"].is_null())
+            .collect();
+        let [only] = waiting.as_mut_slice() else {
+            continue;
+        };
+        let Some(event) = found
+            .events
+            .iter()
+            .filter(|e| {
+                e.kind == "Pod"
+                    && e.object == name
+                    && (e.namespace == ns || e.namespace.is_empty())
+                    && e.type_ == "Warning"
+                    && e.reason == "Failed"
+                    && e.message.starts_with("Error: ")
+            })
+            .max_by_key(|e| e.last)
+        else {
+            continue;
+        };
+        let message = event.message.trim_start_matches("Error: ").to_string();
+        if message == only["state"]["waiting"]["reason"].as_str().unwrap_or_default() {
+            continue;
+        }
+        only["state"]["waiting"]["message"] = message.into();
+        found.inferred.push(format!(
+            "the waiting message of pod {name}'s container from its kubelet Failed event"
+        ));
+    }
 }
 
 fn rfc(t: Timestamp) -> String {
