@@ -4,7 +4,8 @@
 //! (default layout, or `-o wide` for every other example) and `kubectl logs --previous` (the
 //! current log where a container has no previous one) behind `$ kubectl …` prompt lines —
 //! and `diagnose -f` must find the same workload and category as `diagnose --from` on the
-//! bundle. The directory is iterated, so a new example is covered when it lands.
+//! bundle. The bundle is served as if captured now (kubectl prints ages against its clock).
+//! The directory is iterated, so a new example is covered when it lands.
 //!
 //! `K8SOPS_WRITE_PASTE_FIXTURES=1` also writes the generated pastes to
 //! `tests/data/paste/kubectl-1.32/` (the fuzz seeds and the hand-pasted variants' base).
@@ -49,6 +50,38 @@ impl Kubectl {
         let text = if ok { out.stdout } else { out.stderr };
         (ok, String::from_utf8(text).expect("UTF-8 output"))
     }
+}
+
+/// The bundle as its cluster would be now: every timestamp moved by the time since it was
+/// captured. kubectl prints ages against its own clock, so a paste is taken as printed just
+/// now; serving a bundle frozen weeks ago would make all of it look like history.
+fn as_if_captured_now(bundle: Snapshot) -> Snapshot {
+    let now = jiff::Timestamp::now();
+    let shift = now.duration_since(bundle.meta.captured_at);
+    fn walk(v: &mut Value, shift: jiff::SignedDuration) {
+        match v {
+            Value::String(s) if s.len() >= 20 && s.as_bytes()[0].is_ascii_digit() && s.contains('T') => {
+                if let Ok(t) = s.parse::<jiff::Timestamp>()
+                    && let Ok(moved) = t.checked_add(shift)
+                {
+                    *s = moved.to_string();
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, shift)),
+            Value::Object(map) => map.values_mut().for_each(|i| walk(i, shift)),
+            _ => {}
+        }
+    }
+    let mut objects = k8sops::model::Objects::default();
+    for info in k8sops::model::KINDS {
+        for mut value in bundle.objects.to_json(info.kind) {
+            walk(&mut value, shift);
+            objects.insert_json(info.kind, value).expect("a shifted object reads back");
+        }
+    }
+    let mut meta = bundle.meta.clone();
+    meta.captured_at = now;
+    Snapshot::new(meta, objects, bundle.logs.clone(), bundle.warnings.clone())
 }
 
 /// `(workload, category)` of the diagnosis about `workload`, else of the first one.
@@ -125,10 +158,9 @@ async fn pasted_kubectl_output_diagnoses_like_the_bundle_for_every_example() {
             .expect("expected.json");
         let namespace = expected["namespace"].as_str().unwrap_or("default").to_string();
         let workload = expected["workload"].as_str().unwrap_or_default().to_string();
-        let mut bundle = k8sops::source::bundle::read(dir).expect("bundle");
         // CI runs are joined from GitHub, never printed by kubectl: the paste is compared
-        // with what the cluster alone shows.
-        bundle.ci = None;
+        // with what the cluster alone shows (a snapshot rebuilt without them).
+        let bundle = as_if_captured_now(k8sops::source::bundle::read(dir).expect("bundle"));
         let want = verdict(&k8sops::rca::run(&bundle), &workload);
 
         let server = ApiServer::start(bundle.clone()).await;

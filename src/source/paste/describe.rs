@@ -23,6 +23,8 @@ pub struct Described {
     pub inferred: Vec<String>,
     /// The owner came from `Controlled By:`.
     pub owned: bool,
+    /// Objects the block implies (a Service's EndpointSlice from its `Endpoints:` line).
+    pub implied: Vec<(Kind, Value)>,
 }
 
 /// The kind a describe block is about, by the keys only that kind prints.
@@ -108,8 +110,18 @@ pub fn read(lines: &[Line], namespace: &str, anchor: Timestamp) -> Result<Descri
     if kind == Kind::Job {
         infer_job_outcome(&mut object, &events, &name, &mut inferred);
     }
+    let mut implied = Vec::new();
+    if kind == Kind::Service
+        && let Some(slice) = endpoint_slice(&root, &name, &namespace)
+    {
+        implied.push((Kind::EndpointSlice, slice));
+        inferred.push(format!(
+            "the ready endpoints of Service {name} from its `Endpoints:` line"
+        ));
+    }
     Ok(Described {
         kind,
+        implied,
         owned: object["metadata"]["ownerReferences"].is_array(),
         object,
         events,
@@ -698,4 +710,38 @@ fn service(root: &Node) -> Value {
         spec["ports"] = ports.into();
     }
     json!({"spec": spec})
+}
+
+/// describe prints a Service's ready addresses (`10.244.1.5:8080,10.244.2.3:8080 + 1 more...`),
+/// nothing when its EndpointSlices hold none ready, and `<none>` when it has no EndpointSlice
+/// at all (then nothing is known). The first two say what the analyzers read from a slice.
+fn endpoint_slice(root: &Node, service: &str, namespace: &str) -> Option<Value> {
+    let line = root.get("Endpoints")?.value.trim();
+    if line == "<none>" {
+        return None;
+    }
+    let shown = line.split(" + ").next().unwrap_or_default();
+    let mut ports = Vec::new();
+    let endpoints: Vec<Value> = shown
+        .split(',')
+        .filter_map(|a| {
+            let (ip, port) = a.trim().rsplit_once(':')?;
+            if let Ok(port) = port.parse::<i64>()
+                && !ports.contains(&port)
+            {
+                ports.push(port);
+            }
+            Some(json!({"addresses": [ip], "conditions": {"ready": true}}))
+        })
+        .collect();
+    Some(json!({
+        "metadata": {
+            "name": format!("{service}-paste"),
+            "namespace": namespace,
+            "labels": {"kubernetes.io/service-name": service},
+        },
+        "addressType": "IPv4",
+        "endpoints": endpoints,
+        "ports": ports.iter().map(|p| json!({"port": p})).collect::<Vec<_>>(),
+    }))
 }

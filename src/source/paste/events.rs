@@ -200,11 +200,12 @@ fn rest_after_words(line: &str, n: usize) -> String {
     rest.trim_end().to_string()
 }
 
-/// Whether a header is `kubectl get events`' (either layout).
+/// Whether a header is `kubectl get events`': the default and wide layouts (`OBJECT`), or
+/// the layout before 1.14 (`… COUNT NAME KIND SUBOBJECT TYPE REASON SOURCE MESSAGE`).
 pub fn is_events_header(columns: &Columns) -> bool {
-    ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        .iter()
-        .all(|c| columns.index(c).is_some())
+    let has = |c: &&str| columns.index(c).is_some();
+    ["LAST SEEN", "TYPE", "REASON", "MESSAGE"].iter().all(has)
+        && (has(&"OBJECT") || ["KIND", "NAME"].iter().all(has))
 }
 
 /// The rows of a `kubectl get events` table; `namespace` when the table has no
@@ -221,7 +222,15 @@ pub fn from_table(
     for (no, row) in rows {
         let cells = columns.cells(row);
         let cell = |name: &str| at(name).and_then(|i| cells.get(i)).map(String::as_str);
-        let (Some(type_), Some(reason), Some(object)) = (cell("TYPE"), cell("REASON"), cell("OBJECT"))
+        // Before 1.14 the object was two columns and NAME was its name.
+        let old_layout = at("OBJECT").is_none();
+        let object = match old_layout {
+            true => cell("KIND")
+                .zip(cell("NAME"))
+                .map(|(k, n)| format!("{}/{n}", k.to_ascii_lowercase())),
+            false => cell("OBJECT").map(str::to_string),
+        };
+        let (Some(type_), Some(reason), Some(object)) = (cell("TYPE"), cell("REASON"), object)
         else {
             skipped.push(*no);
             continue;
@@ -265,7 +274,9 @@ pub fn from_table(
             count: cell("COUNT").and_then(|c| c.parse().ok()).unwrap_or(1),
             first,
             last,
-            name: cell("NAME").filter(|s| !s.is_empty()).map(str::to_string),
+            name: cell("NAME")
+                .filter(|s| !s.is_empty() && !old_layout)
+                .map(str::to_string),
         });
     }
     (out, skipped)
@@ -305,6 +316,18 @@ mod tests {
         assert_eq!(events[0].message, "Back-off restarting failed container");
         assert_eq!(rfc3339(events[0].first.unwrap()), "2026-11-20T09:00:00Z");
         assert!(events[1].message.ends_with("present\non machine"));
+    }
+
+    #[test]
+    fn get_events_before_1_14_names_the_object_in_two_columns() {
+        let header = "LAST SEEN   FIRST SEEN   COUNT   NAME          KIND   SUBOBJECT                TYPE      REASON    SOURCE              MESSAGE";
+        let row = "2m          1h           38      web-1         Pod    spec.containers{app}     Warning   BackOff   kubelet, worker-1   Back-off restarting failed container";
+        let columns = Columns::parse(header);
+        assert!(is_events_header(&columns));
+        let (events, _) = from_table(&columns, &[(2, row.to_string())], "shop", now());
+        let e = &events[0];
+        assert_eq!((e.kind.as_str(), e.object.as_str(), e.count, e.name.as_deref()), ("Pod", "web-1", 38, None));
+        assert_eq!(e.host.as_deref(), Some("worker-1"));
     }
 
     #[test]

@@ -213,6 +213,9 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
             match describe::read(&lines[i..end], &default_ns, anchor) {
                 Ok(d) => {
                     found.objects.push((d.kind, d.object, paste.name.to_string()));
+                    for (kind, object) in d.implied {
+                        found.objects.push((kind, object, paste.name.to_string()));
+                    }
                     for e in d.events {
                         events::merge(&mut found.events, e);
                     }
