@@ -305,9 +305,10 @@ fn looks_like_log(lines: &[&Line]) -> bool {
             let t = l.text.trim_start();
             t.as_bytes().first().is_some_and(u8::is_ascii_digit)
                 || crate::model::log_line::is_error_line(t, crate::model::log_line::Strictness::Stated)
-                || ["INFO", "WARN", "DEBUG", "ERROR", "level=", "\"level\"", "at ", "File \""]
-                    .iter()
-                    .any(|m| t.contains(m))
+                || ["at ", "File \"", "Traceback", "{\""].iter().any(|m| t.starts_with(m))
+                || t.contains("level=")
+                || t.split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| matches!(w, "INFO" | "WARN" | "WARNING" | "DEBUG" | "ERROR" | "FATAL"))
         })
         .count();
     marked * 2 >= lines.len() && !lines.is_empty()
