@@ -738,7 +738,8 @@ fn without_a_client_on_stdin_the_server_says_so_and_exits_2() {
 async fn diagnose_text_reads_what_a_user_pasted() {
     let home = Home::new("");
     let pasted = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/paste/hand/kubectl-1.19-crashloop-chat.txt"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/paste/hand/kubectl-1.19-crashloop-chat.txt"),
     )
     .expect("the chat paste");
     let Some(doc) = session(
@@ -746,7 +747,10 @@ async fn diagnose_text_reads_what_a_user_pasted() {
         &["mcp", "--from", &example("oom-killed")],
         json!([
             call("diagnose_text", json!({"text": pasted})),
-            call("diagnose_text", json!({"text": "the checkout page is slow, any idea?"})),
+            call(
+                "diagnose_text",
+                json!({"text": "the checkout page is slow, any idea?"})
+            ),
         ]),
     )
     .await
@@ -755,8 +759,17 @@ async fn diagnose_text_reads_what_a_user_pasted() {
     };
     let list = answer(&doc, 0);
     assert_eq!(list["kind"], "DiagnosisList");
-    assert_eq!(list["items"][0]["hypotheses"][0]["category"], "crash-loop", "{list}");
-    assert!(list["warnings"].to_string().contains("paste: read"), "{list}");
+    assert_eq!(
+        list["items"][0]["hypotheses"][0]["category"], "crash-loop",
+        "{list}"
+    );
+    assert!(
+        list["warnings"].to_string().contains("paste: read"),
+        "{list}"
+    );
     let error = tool_error(&doc, 1);
-    assert!(error.contains("found nothing kubectl prints in text"), "{error}");
+    assert!(
+        error.contains("found nothing kubectl prints in text"),
+        "{error}"
+    );
 }

@@ -89,7 +89,9 @@ fn variants(text: &str) -> Vec<(&'static str, String)> {
         ),
         (
             "fenced with prose",
-            format!("Hi! prod is broken since this morning, output below.\n```\n{text}\n```\nthanks"),
+            format!(
+                "Hi! prod is broken since this morning, output below.\n```\n{text}\n```\nthanks"
+            ),
         ),
     ]
 }
@@ -97,13 +99,16 @@ fn variants(text: &str) -> Vec<(&'static str, String)> {
 #[test]
 fn hand_pasted_variants_diagnose_like_the_clean_paste() {
     let mut checked = 0;
-    for example in ["crash-loop", "oom-killed", "image-pull", "config-missing", "job-failed"] {
+    for example in [
+        "crash-loop",
+        "oom-killed",
+        "image-pull",
+        "config-missing",
+        "job-failed",
+    ] {
         let text = fixture(&format!("kubectl-1.32/{example}.txt"));
         let clean = verdicts(&text);
-        assert!(
-            clean.contains(&expected(example)),
-            "{example}: {clean:?}"
-        );
+        assert!(clean.contains(&expected(example)), "{example}: {clean:?}");
         for (how, variant) in variants(&text) {
             assert_eq!(verdicts(&variant), clean, "{example}, {how}");
             checked += 1;
@@ -115,9 +120,17 @@ fn hand_pasted_variants_diagnose_like_the_clean_paste() {
 #[test]
 fn older_kubectl_layouts_read() {
     let v = verdicts(&fixture("hand/kubectl-1.24-oom-describe-pod.txt"));
-    assert_eq!(v.first().map(|(_, c)| c.as_str()), Some("oom-killed"), "{v:?}");
+    assert_eq!(
+        v.first().map(|(_, c)| c.as_str()),
+        Some("oom-killed"),
+        "{v:?}"
+    );
     let v = verdicts(&fixture("hand/kubectl-1.19-crashloop-chat.txt"));
-    assert_eq!(v.first().map(|(_, c)| c.as_str()), Some("crash-loop"), "{v:?}");
+    assert_eq!(
+        v.first().map(|(_, c)| c.as_str()),
+        Some("crash-loop"),
+        "{v:?}"
+    );
 }
 
 #[test]
@@ -128,7 +141,12 @@ fn a_paste_on_stdin_diagnoses_with_notes_on_what_was_inferred() {
         .write_stdin(text)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(list["kind"], "DiagnosisList");
     let (workload, category) = expected("oom-killed");
@@ -136,7 +154,13 @@ fn a_paste_on_stdin_diagnoses_with_notes_on_what_was_inferred() {
         .as_array()
         .expect("items")
         .iter()
-        .find(|d| format!("{}/{}", d["subject"]["kind"].as_str().unwrap_or_default(), d["subject"]["name"].as_str().unwrap_or_default()) == workload)
+        .find(|d| {
+            format!(
+                "{}/{}",
+                d["subject"]["kind"].as_str().unwrap_or_default(),
+                d["subject"]["name"].as_str().unwrap_or_default()
+            ) == workload
+        })
         .expect("the broken workload");
     assert_eq!(item["hypotheses"][0]["category"], category.as_str());
     let warnings = list["warnings"].to_string();
@@ -160,13 +184,20 @@ fn several_files_and_skipped_lines_are_named() {
         .arg(&b)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(list["items"][0]["hypotheses"][0]["category"], "crash-loop");
     let warnings = list["warnings"].to_string();
     for file in ["describe.txt", "previous.log"] {
         assert!(
-            warnings.contains(&format!("{file}: skipped lines that are not kubectl output: 1\"")),
+            warnings.contains(&format!(
+                "{file}: skipped lines that are not kubectl output: 1\""
+            )),
             "{warnings}"
         );
     }
@@ -176,19 +207,39 @@ fn several_files_and_skipped_lines_are_named() {
 fn text_without_kubectl_output_is_refused_with_what_is_understood() {
     let dir = tempfile::tempdir().expect("tempdir");
     let notes = dir.path().join("notes.txt");
-    std::fs::write(&notes, "the checkout page is slow since Tuesday\nplease have a look\n").expect("write");
-    let out = k8sops().args(["diagnose", "-f"]).arg(&notes).output().expect("runs");
+    std::fs::write(
+        &notes,
+        "the checkout page is slow since Tuesday\nplease have a look\n",
+    )
+    .expect("write");
+    let out = k8sops()
+        .args(["diagnose", "-f"])
+        .arg(&notes)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains(&format!("found nothing kubectl prints in {}", notes.display())),
+        stderr.contains(&format!(
+            "found nothing kubectl prints in {}",
+            notes.display()
+        )),
         "{stderr}"
     );
-    assert!(stderr.contains("kubectl describe") && stderr.contains("kubectl get events"), "{stderr}");
+    assert!(
+        stderr.contains("kubectl describe") && stderr.contains("kubectl get events"),
+        "{stderr}"
+    );
     for garbage in [&b"\xff\xfe\x00\x01binary"[..], b"", b"\n\n\n"] {
-        let out = k8sops().args(["diagnose", "-f", "-"]).write_stdin(garbage).output().expect("runs");
+        let out = k8sops()
+            .args(["diagnose", "-f", "-"])
+            .write_stdin(garbage)
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("found nothing kubectl prints in stdin"));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("found nothing kubectl prints in stdin")
+        );
     }
 }
 
@@ -202,5 +253,8 @@ fn a_paste_and_a_bundle_do_not_mix() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("--from") && stderr.contains("--file"), "{stderr}");
+    assert!(
+        stderr.contains("--from") && stderr.contains("--file"),
+        "{stderr}"
+    );
 }

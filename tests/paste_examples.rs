@@ -60,7 +60,9 @@ fn as_if_captured_now(bundle: Snapshot) -> Snapshot {
     let shift = now.duration_since(bundle.meta.captured_at);
     fn walk(v: &mut Value, shift: jiff::SignedDuration) {
         match v {
-            Value::String(s) if s.len() >= 20 && s.as_bytes()[0].is_ascii_digit() && s.contains('T') => {
+            Value::String(s)
+                if s.len() >= 20 && s.as_bytes()[0].is_ascii_digit() && s.contains('T') =>
+            {
                 if let Ok(t) = s.parse::<jiff::Timestamp>()
                     && let Ok(moved) = t.checked_add(shift)
                 {
@@ -76,7 +78,9 @@ fn as_if_captured_now(bundle: Snapshot) -> Snapshot {
     for info in k8sops::model::KINDS {
         for mut value in bundle.objects.to_json(info.kind) {
             walk(&mut value, shift);
-            objects.insert_json(info.kind, value).expect("a shifted object reads back");
+            objects
+                .insert_json(info.kind, value)
+                .expect("a shifted object reads back");
         }
     }
     let mut meta = bundle.meta.clone();
@@ -153,11 +157,22 @@ async fn pasted_kubectl_output_diagnoses_like_the_bundle_for_every_example() {
     assert!(examples.len() >= 20, "{examples:?}");
     let mut failures = Vec::new();
     for (i, dir) in examples.iter().enumerate() {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let expected: Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("read"))
-            .expect("expected.json");
-        let namespace = expected["namespace"].as_str().unwrap_or("default").to_string();
-        let workload = expected["workload"].as_str().unwrap_or_default().to_string();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let expected: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("expected.json")).expect("read"))
+                .expect("expected.json");
+        let namespace = expected["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string();
+        let workload = expected["workload"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         // CI runs are joined from GitHub, never printed by kubectl: the paste is compared
         // with what the cluster alone shows (a snapshot rebuilt without them).
         let bundle = as_if_captured_now(k8sops::source::bundle::read(dir).expect("bundle"));
@@ -166,13 +181,23 @@ async fn pasted_kubectl_output_diagnoses_like_the_bundle_for_every_example() {
         let server = ApiServer::start(bundle.clone()).await;
         let dir = tempfile::tempdir().expect("tempdir");
         let kubeconfig = server.write_kubeconfig(dir.path(), "paste");
-        let kubectl = Kubectl { bin: bin.clone(), kubeconfig, dir };
+        let kubectl = Kubectl {
+            bin: bin.clone(),
+            kubeconfig,
+            dir,
+        };
         let text = paste_for(&kubectl, &bundle, &namespace, i % 2 == 1).await;
         if write_fixtures {
             std::fs::create_dir_all(&fixtures).expect("fixtures dir");
             std::fs::write(fixtures.join(format!("{name}.txt")), &text).expect("write fixture");
         }
-        let snapshot = match paste::read(&[Paste { name: &name, text: &text }], jiff::Timestamp::now()) {
+        let snapshot = match paste::read(
+            &[Paste {
+                name: &name,
+                text: &text,
+            }],
+            jiff::Timestamp::now(),
+        ) {
             Ok(s) => s,
             Err(e) => {
                 failures.push(format!("{name}: {e}"));
@@ -187,5 +212,11 @@ async fn pasted_kubectl_output_diagnoses_like_the_bundle_for_every_example() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} examples differ:\n{}", failures.len(), examples.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples differ:\n{}",
+        failures.len(),
+        examples.len(),
+        failures.join("\n")
+    );
 }

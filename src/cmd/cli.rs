@@ -442,7 +442,12 @@ pub struct DiagnoseArgs {
     /// Read text kubectl printed instead of the cluster: `describe`, `get` tables, `get
     /// events`, `logs` (after its `$ kubectl logs POD -c C` line), `-o yaml|json`; repeat
     /// for several files, `-` reads stdin
-    #[arg(short = 'f', long = "file", value_name = "FILE", conflicts_with = "from")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "from"
+    )]
     pub file: Vec<PathBuf>,
 
     /// Output format

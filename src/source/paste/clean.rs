@@ -201,7 +201,10 @@ mod tests {
                 "--previous".into()
             ])
         );
-        assert_eq!(command("PS C:\\> kubectl get pods").map(|w| w.len()), Some(3));
+        assert_eq!(
+            command("PS C:\\> kubectl get pods").map(|w| w.len()),
+            Some(3)
+        );
         assert_eq!(command("the kubectl docs say so"), None);
     }
 }

@@ -22,7 +22,9 @@ impl Columns {
                 continue;
             }
             let start = i;
-            while i < bytes.len() && !(bytes[i] == b' ' && bytes.get(i + 1).is_none_or(|b| *b == b' ')) {
+            while i < bytes.len()
+                && !(bytes[i] == b' ' && bytes.get(i + 1).is_none_or(|b| *b == b' '))
+            {
                 i += 1;
             }
             starts.push(start);
@@ -74,8 +76,7 @@ impl Columns {
         self.starts.iter().all(|&s| {
             row.is_char_boundary(s)
                 && (s == 0 || bytes.get(s - 1) == Some(&b' '))
-                && bytes.get(s).is_some_and(|b| *b != b' ')
-                    | self.may_be_empty(s)
+                && bytes.get(s).is_some_and(|b| *b != b' ') | self.may_be_empty(s)
         })
     }
 
@@ -102,7 +103,8 @@ mod tests {
 
     #[test]
     fn aligned_rows_keep_empty_cells_and_spaces() {
-        let header = "LAST SEEN   TYPE      REASON    OBJECT      SUBOBJECT   SOURCE              MESSAGE";
+        let header =
+            "LAST SEEN   TYPE      REASON    OBJECT      SUBOBJECT   SOURCE              MESSAGE";
         let row = "17d         Warning   BackOff   pod/web-1               kubelet, worker-1   Back-off restarting";
         let c = Columns::parse(header);
         assert_eq!(c.names[0], "LAST SEEN");

@@ -87,10 +87,7 @@ pub fn read(node: &Node, with_status: bool) -> Container {
 fn status(node: &Node) -> Value {
     let mut status = Map::new();
     status.insert("name".into(), node.key.clone().into());
-    status.insert(
-        "image".into(),
-        node.val("Image").unwrap_or_default().into(),
-    );
+    status.insert("image".into(), node.val("Image").unwrap_or_default().into());
     status.insert(
         "imageID".into(),
         node.val("Image ID").unwrap_or_default().into(),
@@ -98,10 +95,7 @@ fn status(node: &Node) -> Value {
     if let Some(id) = node.val("Container ID") {
         status.insert("containerID".into(), id.into());
     }
-    status.insert(
-        "ready".into(),
-        (node.val("Ready") == Some("True")).into(),
-    );
+    status.insert("ready".into(), (node.val("Ready") == Some("True")).into());
     status.insert(
         "restartCount".into(),
         node.val("Restart Count")
@@ -166,10 +160,7 @@ fn port(s: &str) -> Option<Value> {
     let number: i32 = number.trim().parse().ok()?;
     let protocol = rest.split_whitespace().next().unwrap_or("TCP");
     let mut port = json!({"containerPort": number, "protocol": protocol});
-    if let Some(name) = rest
-        .split_once('(')
-        .and_then(|(_, n)| n.strip_suffix(')'))
-    {
+    if let Some(name) = rest.split_once('(').and_then(|(_, n)| n.strip_suffix(')')) {
         port["name"] = name.into();
     }
     Some(port)
@@ -246,10 +237,7 @@ fn env_var(node: &Node) -> Value {
     let optional = value.contains("Optional: true");
     if let Some(rest) = value.strip_prefix("<set to the key '") {
         let key = rest.split('\'').next().unwrap_or_default();
-        let name = rest
-            .split('\'')
-            .nth(2)
-            .unwrap_or_default();
+        let name = rest.split('\'').nth(2).unwrap_or_default();
         let source = if rest.contains("' in secret '") {
             "secretKeyRef"
         } else {
@@ -305,8 +293,10 @@ mod tests {
 
     #[test]
     fn probes_read_back_as_kubectl_printed_them() {
-        let p = probe("http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3")
-            .expect("http probe");
+        let p = probe(
+            "http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3",
+        )
+        .expect("http probe");
         assert_eq!(p["httpGet"]["path"], "/healthz");
         assert_eq!(p["httpGet"]["port"], 8080);
         assert_eq!(p["initialDelaySeconds"], 10);

@@ -142,7 +142,12 @@ fn pairs(lines: &[&str], sep: char) -> Option<Value> {
 }
 
 fn int(node: &Node, key: &str) -> Option<i64> {
-    node.val(key)?.split_whitespace().next()?.trim_end_matches('s').parse().ok()
+    node.val(key)?
+        .split_whitespace()
+        .next()?
+        .trim_end_matches('s')
+        .parse()
+        .ok()
 }
 
 /// `app=web,tier=front` to a `matchLabels` selector; selectors with set expressions stay
@@ -338,13 +343,20 @@ fn pod(root: &Node) -> Value {
         status["initContainerStatuses"] = init_statuses.into();
     }
     // `Terminating (lasts 2m)` says nothing of the phase.
-    if let Some(phase) = root
-        .val("Status")
-        .filter(|s| matches!(*s, "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown"))
-    {
+    if let Some(phase) = root.val("Status").filter(|s| {
+        matches!(
+            *s,
+            "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown"
+        )
+    }) {
         status["phase"] = phase.into();
     }
-    for (key, field) in [("Reason", "reason"), ("Message", "message"), ("IP", "podIP"), ("QoS Class", "qosClass")] {
+    for (key, field) in [
+        ("Reason", "reason"),
+        ("Message", "message"),
+        ("IP", "podIP"),
+        ("QoS Class", "qosClass"),
+    ] {
         if let Some(v) = root.val(key) {
             status[field] = v.into();
         }
@@ -397,10 +409,7 @@ fn deployment(root: &Node) -> Value {
         }
     }
     let conditions = conditions(root.get("Conditions"));
-    if conditions
-        .iter()
-        .any(|c| c["reason"] == "DeploymentPaused")
-    {
+    if conditions.iter().any(|c| c["reason"] == "DeploymentPaused") {
         spec["paused"] = true.into();
     }
     if !conditions.is_empty() {
@@ -463,10 +472,22 @@ fn daemon_set(root: &Node) -> Value {
     }
     let mut status = json!({});
     for (key, field) in [
-        ("Desired Number of Nodes Scheduled", "desiredNumberScheduled"),
-        ("Current Number of Nodes Scheduled", "currentNumberScheduled"),
-        ("Number of Nodes Scheduled with Up-to-date Pods", "updatedNumberScheduled"),
-        ("Number of Nodes Scheduled with Available Pods", "numberAvailable"),
+        (
+            "Desired Number of Nodes Scheduled",
+            "desiredNumberScheduled",
+        ),
+        (
+            "Current Number of Nodes Scheduled",
+            "currentNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Up-to-date Pods",
+            "updatedNumberScheduled",
+        ),
+        (
+            "Number of Nodes Scheduled with Available Pods",
+            "numberAvailable",
+        ),
         ("Number of Nodes Misscheduled", "numberMisscheduled"),
     ] {
         status[field] = int(root, key).unwrap_or(0).into();
@@ -493,7 +514,11 @@ fn job(root: &Node) -> Value {
     }
     let pods = counts(root.val("Pods Statuses").unwrap_or_default());
     let mut status = json!({});
-    for (word, field) in [("Active", "active"), ("Succeeded", "succeeded"), ("Failed", "failed")] {
+    for (word, field) in [
+        ("Active", "active"),
+        ("Succeeded", "succeeded"),
+        ("Failed", "failed"),
+    ] {
         if let Some(n) = pods.get(word) {
             status[field] = n.clone();
         }
@@ -514,7 +539,10 @@ fn infer_job_outcome(job: &mut Value, events: &[EventRow], name: &str, inferred:
         e.type_ == "Warning"
             && matches!(
                 e.reason.as_str(),
-                "BackoffLimitExceeded" | "DeadlineExceeded" | "PodFailurePolicy" | "MaxFailedIndexesExceeded"
+                "BackoffLimitExceeded"
+                    | "DeadlineExceeded"
+                    | "PodFailurePolicy"
+                    | "MaxFailedIndexesExceeded"
             )
     }) else {
         return;

@@ -47,7 +47,8 @@ impl EventRow {
         let api_version = Kind::from_kind_field(&self.kind)
             .map(|k| k.info().api_version())
             .unwrap_or_else(|| "v1".into());
-        let mut involved = json!({"kind": self.kind, "name": self.object, "apiVersion": api_version});
+        let mut involved =
+            json!({"kind": self.kind, "name": self.object, "apiVersion": api_version});
         if Kind::from_kind_field(&self.kind).is_none_or(|k| k.info().namespaced) {
             involved["namespace"] = self.namespace.clone().into();
         }
@@ -128,7 +129,10 @@ pub fn from_describe(
     let mut out: Vec<EventRow> = Vec::new();
     for row in rows {
         let words: Vec<&str> = row.split_whitespace().collect();
-        if words.first().is_some_and(|w| *w == "Type" || w.starts_with("----")) {
+        if words
+            .first()
+            .is_some_and(|w| *w == "Type" || w.starts_with("----"))
+        {
             continue;
         }
         if words.len() < 4 || !is_type(words[0]) {
@@ -145,10 +149,7 @@ pub fn from_describe(
         let mut count = 1;
         let mut first = last;
         if words.get(i).is_some_and(|w| w.starts_with("(x")) {
-            count = words[i]
-                .trim_start_matches("(x")
-                .parse()
-                .unwrap_or(1);
+            count = words[i].trim_start_matches("(x").parse().unwrap_or(1);
             if words.get(i + 1) == Some(&"over") {
                 first = words
                     .get(i + 2)
@@ -265,7 +266,9 @@ pub fn from_table(
             namespace: cell("NAMESPACE").unwrap_or(namespace).to_string(),
             kind,
             object: name.to_string(),
-            field_path: cell("SUBOBJECT").filter(|s| !s.is_empty()).map(str::to_string),
+            field_path: cell("SUBOBJECT")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             type_: type_.to_string(),
             reason: reason.to_string(),
             message: cell("MESSAGE").unwrap_or_default().to_string(),
@@ -326,7 +329,15 @@ mod tests {
         assert!(is_events_header(&columns));
         let (events, _) = from_table(&columns, &[(2, row.to_string())], "shop", now());
         let e = &events[0];
-        assert_eq!((e.kind.as_str(), e.object.as_str(), e.count, e.name.as_deref()), ("Pod", "web-1", 38, None));
+        assert_eq!(
+            (
+                e.kind.as_str(),
+                e.object.as_str(),
+                e.count,
+                e.name.as_deref()
+            ),
+            ("Pod", "web-1", 38, None)
+        );
         assert_eq!(e.host.as_deref(), Some("worker-1"));
     }
 
@@ -339,7 +350,10 @@ mod tests {
         let (events, skipped) = from_table(&columns, &[(2, row.to_string())], "default", now());
         assert!(skipped.is_empty());
         let e = &events[0];
-        assert_eq!((e.kind.as_str(), e.object.as_str(), e.count), ("Pod", "web-1", 38));
+        assert_eq!(
+            (e.kind.as_str(), e.object.as_str(), e.count),
+            ("Pod", "web-1", 38)
+        );
         assert_eq!(e.field_path.as_deref(), Some("spec.containers{app}"));
         assert_eq!(e.name.as_deref(), Some("web-1.18e9"));
     }

@@ -113,10 +113,7 @@ fn parse_command(words: &[String]) -> Command {
             command.log.container = positional.get(2).cloned();
         }
     } else if let Some(what) = positional.get(1) {
-        command.kind = what
-            .split([',', '/'])
-            .next()
-            .and_then(Kind::parse);
+        command.kind = what.split([',', '/']).next().and_then(Kind::parse);
     }
     command.log.namespace = command.namespace.clone();
     command
@@ -201,7 +198,9 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
             if command.verb == "logs" {
                 let end = section_end(&lines, i);
                 let text = join(&lines[i..end]);
-                found.logs.push((command.log.clone(), text, paste.name.to_string()));
+                found
+                    .logs
+                    .push((command.log.clone(), text, paste.name.to_string()));
                 understood += 1;
                 i = end;
             }
@@ -212,7 +211,9 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
             let end = section_end(&lines, i + 1);
             match describe::read(&lines[i..end], &default_ns, anchor) {
                 Ok(d) => {
-                    found.objects.push((d.kind, d.object, paste.name.to_string()));
+                    found
+                        .objects
+                        .push((d.kind, d.object, paste.name.to_string()));
                     for (kind, object) in d.implied {
                         found.objects.push((kind, object, paste.name.to_string()));
                     }
@@ -224,7 +225,9 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
                     understood += 1;
                 }
                 Err(why) => {
-                    found.notes.push(format!("{}:{}: {why}", paste.name, line.no));
+                    found
+                        .notes
+                        .push(format!("{}:{}: {why}", paste.name, line.no));
                 }
             }
             i = end;
@@ -246,12 +249,17 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
         }
         if line.indent() == 0 && columns::is_header(&line.text) {
             let mut end = i + 1;
-            while end < lines.len() && !lines[end].is_blank() && clean::command(&lines[end].text).is_none() {
+            while end < lines.len()
+                && !lines[end].is_blank()
+                && clean::command(&lines[end].text).is_none()
+            {
                 end += 1;
             }
             let columns = Columns::parse(&line.text);
-            let rows: Vec<(usize, String)> =
-                lines[i + 1..end].iter().map(|l| (l.no, l.text.clone())).collect();
+            let rows: Vec<(usize, String)> = lines[i + 1..end]
+                .iter()
+                .map(|l| (l.no, l.text.clone()))
+                .collect();
             match read_table(&columns, &rows, &command, &default_ns, anchor, found) {
                 Some(bad) => {
                     understood += 1;
@@ -279,9 +287,15 @@ fn read_one(paste: &Paste<'_>, anchor: Timestamp, found: &mut Found) -> Result<(
     if !loose.is_empty() {
         // Text around the output (a question, a headerless log) goes to the only pod
         // described when it reads like a log; otherwise it is named as skipped.
-        let text = loose.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+        let text = loose
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         if looks_like_log(&loose) {
-            found.logs.push((LogHeader::default(), text + "\n", paste.name.to_string()));
+            found
+                .logs
+                .push((LogHeader::default(), text + "\n", paste.name.to_string()));
         } else {
             skipped.extend(loose.iter().map(|l| l.no));
         }
@@ -304,8 +318,13 @@ fn looks_like_log(lines: &[&Line]) -> bool {
         .filter(|l| {
             let t = l.text.trim_start();
             t.as_bytes().first().is_some_and(u8::is_ascii_digit)
-                || crate::model::log_line::is_error_line(t, crate::model::log_line::Strictness::Stated)
-                || ["at ", "File \"", "Traceback", "{\""].iter().any(|m| t.starts_with(m))
+                || crate::model::log_line::is_error_line(
+                    t,
+                    crate::model::log_line::Strictness::Stated,
+                )
+                || ["at ", "File \"", "Traceback", "{\""]
+                    .iter()
+                    .any(|m| t.starts_with(m))
                 || t.contains("level=")
                 || t.split(|c: char| !c.is_ascii_alphabetic())
                     .any(|w| matches!(w, "INFO" | "WARN" | "WARNING" | "DEBUG" | "ERROR" | "FATAL"))
@@ -407,7 +426,9 @@ fn document(paste: &Paste<'_>, lines: &[Line], yaml: bool, found: &mut Found) ->
         Ok(p) if p.is_kubernetes => {
             for info in crate::model::KINDS {
                 for value in objects.to_json(info.kind) {
-                    found.objects.push((info.kind, value, paste.name.to_string()));
+                    found
+                        .objects
+                        .push((info.kind, value, paste.name.to_string()));
                 }
             }
             1
@@ -442,14 +463,15 @@ fn read_table(
         }
         return Some(bad);
     }
-    let kind = table::kind_of(columns)
-        .or(command.kind)
-        .or_else(|| {
-            // `kubectl get all` names rows `kind/name`.
-            let first = rows.first()?;
-            let name = columns.cells(&first.1).into_iter().find(|c| c.contains('/'))?;
-            Kind::parse(name.split('/').next()?)
-        })?;
+    let kind = table::kind_of(columns).or(command.kind).or_else(|| {
+        // `kubectl get all` names rows `kind/name`.
+        let first = rows.first()?;
+        let name = columns
+            .cells(&first.1)
+            .into_iter()
+            .find(|c| c.contains('/'))?;
+        Kind::parse(name.split('/').next()?)
+    })?;
     let mut bad = Vec::new();
     for (no, row) in rows {
         match table::object(kind, columns, row, namespace, anchor) {
@@ -478,7 +500,12 @@ fn assemble(mut found: Found, anchor: Timestamp) -> Snapshot {
         .iter()
         .filter_map(|(_, v, _)| v["metadata"]["namespace"].as_str())
         .chain(found.events.iter().map(|e| e.namespace.as_str()))
-        .chain(found.logs.iter().filter_map(|(h, _, _)| h.namespace.as_deref()))
+        .chain(
+            found
+                .logs
+                .iter()
+                .filter_map(|(h, _, _)| h.namespace.as_deref()),
+        )
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .collect();
@@ -497,13 +524,18 @@ fn assemble(mut found: Found, anchor: Timestamp) -> Snapshot {
     };
     infer_waiting_messages(&mut found);
     // Rich objects first so a `get` row of the same object is dropped.
-    found.objects.sort_by_key(|(_, _, source)| source.is_empty());
+    found
+        .objects
+        .sort_by_key(|(_, _, source)| source.is_empty());
     let mut seen = BTreeSet::new();
     let mut objects = Objects::default();
     let mut pods: BTreeMap<(String, String), Vec<(String, bool)>> = BTreeMap::new();
     for (kind, mut value, _) in found.objects.drain(..) {
         if kind.info().namespaced {
-            let mut ns = value["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+            let mut ns = value["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             place(&mut ns, &mut unplaced);
             value["metadata"]["namespace"] = ns.into();
         }
@@ -528,13 +560,21 @@ fn assemble(mut found: Found, anchor: Timestamp) -> Snapshot {
             pods.insert((id.1.clone(), id.2.clone()), containers);
         }
         if let Err(e) = objects.insert_json(kind, value) {
-            warnings.push(format!("paste: {} {}/{} did not read: {e}", kind.info().name, id.1, id.2));
+            warnings.push(format!(
+                "paste: {} {}/{} did not read: {e}",
+                kind.info().name,
+                id.1,
+                id.2
+            ));
         }
     }
     for (seq, mut event) in found.events.into_iter().enumerate() {
         place(&mut event.namespace, &mut unplaced);
         if let Err(e) = objects.insert_json(Kind::Event, event.to_json(seq)) {
-            warnings.push(format!("paste: an event about {} did not read: {e}", event.object));
+            warnings.push(format!(
+                "paste: an event about {} did not read: {e}",
+                event.object
+            ));
         }
     }
     let mut logs = BTreeMap::new();
@@ -591,14 +631,22 @@ fn assemble(mut found: Found, anchor: Timestamp) -> Snapshot {
 /// waiting container in the pod, the newest such event gives it back.
 fn infer_waiting_messages(found: &mut Found) {
     for (_, pod, _) in found.objects.iter_mut().filter(|(k, _, _)| *k == Kind::Pod) {
-        let ns = pod["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
-        let name = pod["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let ns = pod["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let name = pod["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let Some(statuses) = pod["status"]["containerStatuses"].as_array_mut() else {
             continue;
         };
         let mut waiting: Vec<&mut Value> = statuses
             .iter_mut()
-            .filter(|c| c["state"]["waiting"].is_object() && c["state"]["waiting"]["message"].is_null())
+            .filter(|c| {
+                c["state"]["waiting"].is_object() && c["state"]["waiting"]["message"].is_null()
+            })
             .collect();
         let [only] = waiting.as_mut_slice() else {
             continue;
@@ -619,7 +667,11 @@ fn infer_waiting_messages(found: &mut Found) {
             continue;
         };
         let message = event.message.trim_start_matches("Error: ").to_string();
-        if message == only["state"]["waiting"]["reason"].as_str().unwrap_or_default() {
+        if message
+            == only["state"]["waiting"]["reason"]
+                .as_str()
+                .unwrap_or_default()
+        {
             continue;
         }
         only["state"]["waiting"]["message"] = message.into();
@@ -644,13 +696,17 @@ fn resolve_log(
     let (namespace, pod) = match &header.pod {
         Some(pod) => {
             let ns = header.namespace.clone().or_else(|| {
-                pods.keys().find(|(_, p)| p == pod).map(|(ns, _)| ns.clone())
+                pods.keys()
+                    .find(|(_, p)| p == pod)
+                    .map(|(ns, _)| ns.clone())
             });
             (ns.unwrap_or_else(|| fallback.to_string()), pod.clone())
         }
         None => match pods.keys().collect::<Vec<_>>().as_slice() {
             [(ns, pod)] => {
-                inferred = Some(format!("that the log without a `kubectl logs` line is pod {pod}'s (the only pod in the paste)"));
+                inferred = Some(format!(
+                    "that the log without a `kubectl logs` line is pod {pod}'s (the only pod in the paste)"
+                ));
                 (ns.clone(), pod.clone())
             }
             _ => {
@@ -688,4 +744,114 @@ fn resolve_log(
         },
         inferred,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-20T10:00:00Z".parse().expect("time")
+    }
+
+    fn read_text(text: &str) -> Snapshot {
+        read(
+            &[Paste {
+                name: "p.txt",
+                text,
+            }],
+            now(),
+        )
+        .expect("reads")
+    }
+
+    const POD: &str = "Name:         web-1\nNamespace:    shop\nNode:         worker-1/10.0.1.11\nStart Time:   Fri, 20 Nov 2026 09:00:00 +0000\nStatus:       Running\nIP:           10.244.1.2\nControlled By:  ReplicaSet/web-7d9f\nContainers:\n  app:\n    Image:          ghcr.io/acme/web:1.2\n    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n      Reason:       Error\n      Message:      panic: config file /etc/web/app.yaml: no such file or directory\ngoroutine 1 [running]:\n      Exit Code:    2\n    Ready:          False\n    Restart Count:  4\nEvents:\n  Type     Reason   Age                From     Message\n  ----     ------   ----               ----     -------\n  Warning  BackOff  2m (x9 over 10m)   kubelet  Back-off restarting failed container app in pod\nweb-1_shop(0f1e)\n";
+
+    #[test]
+    fn wrapped_messages_join_their_line() {
+        let s = read_text(POD);
+        let pod = &s.objects.pods[0];
+        let status = &pod
+            .status
+            .as_ref()
+            .expect("status")
+            .container_statuses
+            .as_ref()
+            .expect("statuses")[0];
+        let last = status
+            .last_state
+            .as_ref()
+            .and_then(|l| l.terminated.as_ref())
+            .expect("terminated");
+        assert_eq!(last.exit_code, 2);
+        assert!(
+            last.message
+                .as_deref()
+                .is_some_and(|m| m.ends_with("\ngoroutine 1 [running]:"))
+        );
+        let event = &s.objects.events[0];
+        assert_eq!(event.count, Some(9));
+        assert!(
+            event
+                .message
+                .as_deref()
+                .is_some_and(|m| m.ends_with("in pod\nweb-1_shop(0f1e)"))
+        );
+        let owner = &pod.metadata.owner_references.as_ref().expect("owner")[0];
+        assert_eq!(
+            (owner.kind.as_str(), owner.name.as_str(), owner.uid.as_str()),
+            ("ReplicaSet", "web-7d9f", "")
+        );
+    }
+
+    #[test]
+    fn a_headed_log_goes_to_its_container_and_prose_is_named_as_skipped() {
+        let text = format!(
+            "can someone look at this?\n\n{POD}\n$ kubectl logs web-1 -n shop -c app -p\npanic: boom\n"
+        );
+        let s = read_text(&text);
+        assert_eq!(s.log("shop", "web-1", "app", true), Some("panic: boom\n"));
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.ends_with("p.txt: skipped lines that are not kubectl output: 1")),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn get_tables_with_and_without_namespace_and_nothing_else_is_an_error() {
+        let text = "$ kubectl get pods -n shop -o wide\nNAME    READY   STATUS             RESTARTS      AGE   IP           NODE       NOMINATED NODE   READINESS GATES\nweb-1   0/1     CrashLoopBackOff   4 (2m ago)    1h    10.244.1.2   worker-1   <none>           <none>\n\n$ kubectl get nodes\nNAME       STATUS     ROLES    AGE   VERSION\nworker-1   NotReady   <none>   40d   v1.31.2\n";
+        let s = read_text(text);
+        assert_eq!(
+            s.objects.pods[0].metadata.namespace.as_deref(),
+            Some("shop")
+        );
+        let node = &s.objects.nodes[0];
+        let ready = &node
+            .status
+            .as_ref()
+            .and_then(|st| st.conditions.as_ref())
+            .expect("conditions")[0];
+        assert_eq!(
+            (ready.type_.as_str(), ready.status.as_str()),
+            ("Ready", "False")
+        );
+        let err = read(
+            &[Paste {
+                name: "notes.md",
+                text: "nothing to see\n",
+            }],
+            now(),
+        )
+        .expect_err("no kubectl output");
+        assert_eq!(err.to_string(), "found nothing kubectl prints in notes.md");
+        assert!(err.hint().contains("kubectl get events"));
+    }
+
+    #[test]
+    fn skipped_lines_are_given_as_ranges() {
+        assert_eq!(ranges(&[1, 2, 3, 7, 9, 10]), "1-3, 7, 9-10");
+    }
 }

@@ -96,7 +96,10 @@ fn pod<'a>(cell: &dyn Fn(&str) -> Option<&'a str>) -> Option<Value> {
         _ => "Pending",
     };
     let mut pod_status = json!({"phase": phase});
-    if matches!(status, "Evicted" | "OutOfcpu" | "OutOfmemory" | "NodeAffinity" | "NodeLost") {
+    if matches!(
+        status,
+        "Evicted" | "OutOfcpu" | "OutOfmemory" | "NodeAffinity" | "NodeLost"
+    ) {
         pod_status["reason"] = status.into();
     }
     if let Some(ip) = cell("IP").filter(|i| *i != "<none>" && !i.is_empty()) {
@@ -118,7 +121,8 @@ fn node<'a>(cell: &dyn Fn(&str) -> Option<&'a str>) -> Value {
     } else {
         "Unknown"
     };
-    let mut node = json!({"spec": {}, "status": {"conditions": [{"type": "Ready", "status": ready}]}});
+    let mut node =
+        json!({"spec": {}, "status": {"conditions": [{"type": "Ready", "status": ready}]}});
     if status.contains("SchedulingDisabled") {
         node["spec"]["unschedulable"] = true.into();
     }
@@ -135,7 +139,10 @@ fn deployment<'a>(cell: &dyn Fn(&str) -> Option<&'a str>) -> Value {
         spec["replicas"] = desired.into();
         status["readyReplicas"] = ready.into();
     }
-    for (col, field) in [("UP-TO-DATE", "updatedReplicas"), ("AVAILABLE", "availableReplicas")] {
+    for (col, field) in [
+        ("UP-TO-DATE", "updatedReplicas"),
+        ("AVAILABLE", "availableReplicas"),
+    ] {
         if let Some(n) = cell(col).and_then(|c| c.parse::<i64>().ok()) {
             status[field] = n.into();
         }

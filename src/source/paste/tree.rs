@@ -114,15 +114,13 @@ pub fn parse(lines: &[Line]) -> Node {
             }
         }
         match key_value(content) {
-            Some((key, value, at)) if indent > 0 || top_level_key(content) => {
-                entries.push(Entry {
-                    indent,
-                    key: Some(key.to_string()),
-                    value: value.to_string(),
-                    value_col: indent + at,
-                    line: line.no,
-                })
-            }
+            Some((key, value, at)) if indent > 0 || top_level_key(content) => entries.push(Entry {
+                indent,
+                key: Some(key.to_string()),
+                value: value.to_string(),
+                value_col: indent + at,
+                line: line.no,
+            }),
             _ => entries.push(Entry {
                 indent,
                 key: None,
@@ -146,7 +144,10 @@ fn build(entries: &[Entry]) -> Node {
     // Path of (indent, child index) from the root to the node that takes the next child.
     let mut path: Vec<(usize, usize)> = Vec::new();
     for entry in entries {
-        while path.last().is_some_and(|(indent, _)| *indent >= entry.indent) {
+        while path
+            .last()
+            .is_some_and(|(indent, _)| *indent >= entry.indent)
+        {
             path.pop();
         }
         let parent = node_at(&mut root, &path);
@@ -195,11 +196,17 @@ mod tests {
 
     #[test]
     fn colons_inside_values_are_not_keys() {
-        assert_eq!(key_value("node.kubernetes.io/not-ready:NoExecute op=Exists"), None);
+        assert_eq!(
+            key_value("node.kubernetes.io/not-ready:NoExecute op=Exists"),
+            None
+        );
         assert_eq!(
             key_value("Liveness:   http-get http://:8080/healthz").map(|k| k.0),
             Some("Liveness")
         );
-        assert_eq!(key_value("Events:").map(|k| (k.0, k.1)), Some(("Events", "")));
+        assert_eq!(
+            key_value("Events:").map(|k| (k.0, k.1)),
+            Some(("Events", ""))
+        );
     }
 }

@@ -80,15 +80,69 @@ fn columns(kind: Kind) -> Vec<Value> {
             ),
         ],
         Kind::Event => vec![
-            col("Last Seen", "string", "", "Time when the most recent occurrence of this event was recorded.", 0),
-            col("Type", "string", "", "Type of this event (Normal, Warning), new types could be added in the future", 0),
-            col("Reason", "string", "", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.", 0),
-            col("Object", "string", "", "The object that this event is about.", 0),
-            col("Subobject", "string", "", "The field of the object this event is about.", 1),
-            col("Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1),
-            col("Message", "string", "", "A human-readable description of the status of this operation.", 0),
-            col("First Seen", "string", "", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)", 1),
-            col("Count", "string", "", "The number of times this event has occurred.", 1),
+            col(
+                "Last Seen",
+                "string",
+                "",
+                "Time when the most recent occurrence of this event was recorded.",
+                0,
+            ),
+            col(
+                "Type",
+                "string",
+                "",
+                "Type of this event (Normal, Warning), new types could be added in the future",
+                0,
+            ),
+            col(
+                "Reason",
+                "string",
+                "",
+                "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+                0,
+            ),
+            col(
+                "Object",
+                "string",
+                "",
+                "The object that this event is about.",
+                0,
+            ),
+            col(
+                "Subobject",
+                "string",
+                "",
+                "The field of the object this event is about.",
+                1,
+            ),
+            col(
+                "Source",
+                "string",
+                "",
+                "The component reporting this event. Should be a short machine understandable string.",
+                1,
+            ),
+            col(
+                "Message",
+                "string",
+                "",
+                "A human-readable description of the status of this operation.",
+                0,
+            ),
+            col(
+                "First Seen",
+                "string",
+                "",
+                "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
+                1,
+            ),
+            col(
+                "Count",
+                "string",
+                "",
+                "The number of times this event has occurred.",
+                1,
+            ),
             col("Name", "string", "name", NAME_DESC, 1),
         ],
         _ => vec![name, age],
@@ -117,7 +171,10 @@ fn event_cells(event: &Value) -> Vec<Value> {
         count = 1;
     }
     let involved = &event["involvedObject"];
-    let kind = involved["kind"].as_str().unwrap_or_default().to_ascii_lowercase();
+    let kind = involved["kind"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let target = match involved["name"].as_str().filter(|n| !n.is_empty()) {
         Some(name) => format!("{kind}/{name}"),
         None => kind,
