@@ -49,7 +49,7 @@ fn verdicts(text: &str) -> Vec<(String, String)> {
         .items
         .iter()
         .filter_map(|d| {
-            let category = serde_json::to_value(&d.hypotheses.first()?.category).ok()?;
+            let category = serde_json::to_value(d.hypotheses.first()?.category).ok()?;
             Some((
                 format!("{}/{}", d.subject.kind, d.subject.name),
                 category.as_str()?.to_string(),

@@ -95,7 +95,7 @@ fn verdict(list: &DiagnosisList, workload: &str) -> Option<(String, String)> {
         .iter()
         .find(|d| format!("{}/{}", d.subject.kind, d.subject.name) == workload)
         .or(list.items.first())?;
-    let category = serde_json::to_value(&item.hypotheses.first()?.category).ok()?;
+    let category = serde_json::to_value(item.hypotheses.first()?.category).ok()?;
     Some((
         format!("{}/{}", item.subject.kind, item.subject.name),
         category.as_str()?.to_string(),
