@@ -74,9 +74,9 @@ impl Columns {
             return false;
         }
         self.starts.iter().all(|&s| {
-            row.is_char_boundary(s)
-                && (s == 0 || bytes.get(s - 1) == Some(&b' '))
-                && bytes.get(s).is_some_and(|b| *b != b' ') | self.may_be_empty(s)
+            let after_space = s == 0 || bytes.get(s - 1) == Some(&b' ');
+            let filled = bytes.get(s).is_some_and(|b| *b != b' ');
+            row.is_char_boundary(s) && after_space && (filled || self.may_be_empty(s))
         })
     }
 
