@@ -257,9 +257,12 @@ fn looks_like_log(lines: &[&Line]) -> bool {
 /// `3-5, 9, 12-14`.
 pub(super) fn ranges(lines: &[usize]) -> String {
     let mut out: Vec<String> = Vec::new();
-    let mut start = lines[0];
-    let mut prev = lines[0];
-    for &n in &lines[1..] {
+    let Some((&first, rest)) = lines.split_first() else {
+        return String::new();
+    };
+    let mut start = first;
+    let mut prev = first;
+    for &n in rest {
         if n == prev + 1 || n == prev {
             prev = n;
             continue;
