@@ -65,6 +65,8 @@ Register-ArgumentCompleter -Native -CommandName 'k8sops' -ScriptBlock {
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Log lines per container to fetch')
             [CompletionResult]::new('--log-bytes', '--log-bytes', [CompletionResultType]::ParameterName, 'Log bytes per container to fetch at most')
             [CompletionResult]::new('--ci-repo', '--ci-repo', [CompletionResultType]::ParameterName, 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory''s git remote; with --from, runs are fetched only when this is given)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read text kubectl printed instead of the cluster: `describe`, `get` tables, `get events`, `logs` (after its `$ kubectl logs POD -c C` line), `-o yaml|json`; repeat for several files, `-` reads stdin')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read text kubectl printed instead of the cluster: `describe`, `get` tables, `get events`, `logs` (after its `$ kubectl logs POD -c C` line), `-o yaml|json`; repeat for several files, `-` reads stdin')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The local clone of the GitOps repository (default: repo in the [fix] table, K8SOPS_FIX_REPO)')

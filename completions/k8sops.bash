@@ -590,7 +590,7 @@ _k8sops() {
             return 0
             ;;
         k8sops__subcmd__diagnose)
-            opts="-n -A -l -o -y -v -h --context --kubeconfig --namespace --all-namespaces --selector --timeout --from --tail --log-bytes --ci-repo --output --exit-code --fix --repo --github-repo --base --yes --dry-run --force --llm --explain --llm-base-url --llm-model --context-tokens --llm-timeout --no-cache --color --config --verbose --help"
+            opts="-n -A -l -f -o -y -v -h --context --kubeconfig --namespace --all-namespaces --selector --timeout --from --tail --log-bytes --ci-repo --file --output --exit-code --fix --repo --github-repo --base --yes --dry-run --force --llm --explain --llm-base-url --llm-model --context-tokens --llm-timeout --no-cache --color --config --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -637,6 +637,14 @@ _k8sops() {
                     return 0
                     ;;
                 --ci-repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

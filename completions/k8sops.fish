@@ -59,6 +59,7 @@ complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l from -d 'Read
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l tail -d 'Log lines per container to fetch' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l log-bytes -d 'Log bytes per container to fetch at most' -r
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -l ci-repo -d 'GitHub repository whose Actions runs are joined with failing workloads (default: [ci] repo or K8SOPS_CI_REPO, else the current directory\'s git remote; with --from, runs are fetched only when this is given)' -r
+complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s f -l file -d 'Read text kubectl printed instead of the cluster: `describe`, `get` tables, `get events`, `logs` (after its `$ kubectl logs POD -c C` line), `-o yaml|json`; repeat for several files, `-` reads stdin' -r -F
 complete -c k8sops -n "__fish_k8sops_using_subcommand diagnose" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''
 markdown\t''"

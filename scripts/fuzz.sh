@@ -6,13 +6,13 @@
 #   scripts/fuzz.sh               # every target, 10 minutes each
 #   scripts/fuzz.sh 1 bundle      # one target, one minute
 #
-# Targets: bundle, yaml_edit, llm_answer, ci_log. K8SOPS_FUZZ_SEED replays a seed.
+# Targets: bundle, yaml_edit, llm_answer, ci_log, paste. K8SOPS_FUZZ_SEED replays a seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 minutes="${1:-10}"
 shift || true
-all=(bundle yaml_edit llm_answer ci_log)
+all=(bundle yaml_edit llm_answer ci_log paste)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for target in "${targets[@]}"; do

@@ -111,6 +111,10 @@ pub enum Error {
         hint: String,
     },
 
+    /// A paste (`diagnose -f`, MCP `diagnose_text`) holds nothing kubectl prints.
+    #[error("found nothing kubectl prints in {name}")]
+    NothingPasted { name: String, understood: String },
+
     /// A command-line or tool-call mistake, named by the flag or parameter it came from.
     #[error("{flag}: {message}")]
     Usage {
@@ -179,6 +183,7 @@ impl Error {
             }
             Error::Malformed { .. } => "fix or remove the file; bundles hold the JSON that `kubectl get -o json` prints".into(),
             Error::NotKubernetes { .. } => "pass a Kubernetes List or object (`kubectl get pods -o json`), or a bundle directory".into(),
+            Error::NothingPasted { understood, .. } => format!("paste what kubectl printed: {understood}"),
             Error::Io { .. } => "check the file's permissions and that the disk is not full".into(),
             Error::Kubeconfig { hint, .. }
             | Error::Usage { hint, .. }

@@ -155,6 +155,7 @@ async fn the_python_sdk_lists_every_tool_with_its_input_schema() {
         names,
         [
             "diagnose",
+            "diagnose_text",
             "get_logs",
             "list_problems",
             "open_fix_pr",
@@ -207,6 +208,8 @@ async fn the_python_sdk_lists_every_tool_with_its_input_schema() {
         props("propose_fix"),
         ["context", "hypothesis", "namespace", "target"]
     );
+    assert_eq!(props("diagnose_text"), ["text"]);
+    assert_eq!(required("diagnose_text"), json!(["text"]));
     assert_eq!(props("open_fix_pr"), ["fix_id"]);
     assert_eq!(required("open_fix_pr"), json!(["fix_id"]));
     let read_only = |name: &str| {
@@ -214,6 +217,7 @@ async fn the_python_sdk_lists_every_tool_with_its_input_schema() {
             .clone()
     };
     assert_eq!(read_only("diagnose"), true);
+    assert_eq!(read_only("diagnose_text"), true);
     assert_eq!(read_only("propose_fix"), true, "proposing writes nothing");
     assert_eq!(read_only("open_fix_pr"), false);
 
@@ -727,5 +731,45 @@ fn without_a_client_on_stdin_the_server_says_so_and_exits_2() {
     assert!(
         stderr.contains("the MCP client did not connect"),
         "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnose_text_reads_what_a_user_pasted() {
+    let home = Home::new("");
+    let pasted = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/paste/hand/kubectl-1.19-crashloop-chat.txt"),
+    )
+    .expect("the chat paste");
+    let Some(doc) = session(
+        &home,
+        &["mcp", "--from", &example("oom-killed")],
+        json!([
+            call("diagnose_text", json!({"text": pasted})),
+            call(
+                "diagnose_text",
+                json!({"text": "the checkout page is slow, any idea?"})
+            ),
+        ]),
+    )
+    .await
+    else {
+        return;
+    };
+    let list = answer(&doc, 0);
+    assert_eq!(list["kind"], "DiagnosisList");
+    assert_eq!(
+        list["items"][0]["hypotheses"][0]["category"], "crash-loop",
+        "{list}"
+    );
+    assert!(
+        list["warnings"].to_string().contains("paste: read"),
+        "{list}"
+    );
+    let error = tool_error(&doc, 1);
+    assert!(
+        error.contains("found nothing kubectl prints in text"),
+        "{error}"
     );
 }

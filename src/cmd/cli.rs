@@ -183,7 +183,7 @@ impl ColorChoice {
 pub enum Command {
     /// Find the root cause of what is broken, with evidence, ranked hypotheses and a fix
     #[command(
-        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n  K8SOPS_LLM_BASE_URL=http://127.0.0.1:11434/v1 K8SOPS_LLM_MODEL=qwen2.5:7b k8sops diagnose -n shop --explain\n  k8sops diagnose --from examples/unknown --llm always --no-cache -o json | jq .usage\n  k8sops diagnose deploy/web -n shop --fix --repo ~/src/gitops --dry-run\n\nThe LLM engine is optional: with no endpoint configured, or when it fails, the rules engine answers alone (a note or warning says so).\n\nKnown error messages (exec format error, an expired certificate, JVM OutOfMemoryError, postgres password authentication failed, …) are matched against a catalog of signatures; a diagnosis names the one it matched (fact `signature`). Add your own in $XDG_CONFIG_HOME/k8sops/signatures/*.toml (else ~/.config/k8sops/signatures/), tried before the built-in ones; a signature with a built-in id replaces it:\n  [[signature]]\n  id = \"acme-license-expired\"            # lower-case words joined by '-'\n  category = \"config-missing\"            # oom-killed, crash-loop, image-pull, config-missing, network-dns, permission, volume, node-problem, …\n  regex = 'ACME-E(?P<code>\\d{4}): license expired'   # or: match = \"a substring\" (any case)\n  cause = \"The ACME licence has expired (error {code}): `{line}`.\"\n  fix = [\"Renew the licence in Secret acme-license, then restart the pods.\"]\n  example = \"ACME-E0042: license expired on 2026-11-01\"   # checked against the pattern\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection, 4 the fix was refused (policy, no confirmation), 130 interrupted (Ctrl-C; the rules result is printed)."
+        after_help = "Examples:\n  k8sops diagnose --from examples/oom-killed\n  k8sops diagnose deploy/web -n shop\n  k8sops diagnose -A -o json | jq '.items[0].hypotheses[0]'\n  K8SOPS_LLM_BASE_URL=http://127.0.0.1:11434/v1 K8SOPS_LLM_MODEL=qwen2.5:7b k8sops diagnose -n shop --explain\n  k8sops diagnose --from examples/unknown --llm always --no-cache -o json | jq .usage\n  k8sops diagnose deploy/web -n shop --fix --repo ~/src/gitops --dry-run\n  kubectl describe pod web-7d9f8b6c4d-x2k4p | k8sops diagnose -f -\n  k8sops diagnose -f describe.txt -f events.txt -f previous.log\n\nThe LLM engine is optional: with no endpoint configured, or when it fails, the rules engine answers alone (a note or warning says so).\n\nKnown error messages (exec format error, an expired certificate, JVM OutOfMemoryError, postgres password authentication failed, …) are matched against a catalog of signatures; a diagnosis names the one it matched (fact `signature`). Add your own in $XDG_CONFIG_HOME/k8sops/signatures/*.toml (else ~/.config/k8sops/signatures/), tried before the built-in ones; a signature with a built-in id replaces it:\n  [[signature]]\n  id = \"acme-license-expired\"            # lower-case words joined by '-'\n  category = \"config-missing\"            # oom-killed, crash-loop, image-pull, config-missing, network-dns, permission, volume, node-problem, …\n  regex = 'ACME-E(?P<code>\\d{4}): license expired'   # or: match = \"a substring\" (any case)\n  cause = \"The ACME licence has expired (error {code}): `{line}`.\"\n  fix = [\"Renew the licence in Secret acme-license, then restart the pods.\"]\n  example = \"ACME-E0042: license expired on 2026-11-01\"   # checked against the pattern\n\nExit codes: 0 ok (or nothing found), 1 problems found with --exit-code, 2 usage or input error, 3 partial collection, 4 the fix was refused (policy, no confirmation), 130 interrupted (Ctrl-C; the rules result is printed)."
     )]
     Diagnose(DiagnoseArgs),
 
@@ -453,6 +453,17 @@ pub struct DiagnoseArgs {
 
     #[command(flatten)]
     pub source: SourceArgs,
+
+    /// Read text kubectl printed instead of the cluster: `describe`, `get` tables, `get
+    /// events`, `logs` (after its `$ kubectl logs POD -c C` line), `-o yaml|json`; repeat
+    /// for several files, `-` reads stdin
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "from"
+    )]
+    pub file: Vec<PathBuf>,
 
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = crate::render::Format::Text)]

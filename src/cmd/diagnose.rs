@@ -1,4 +1,5 @@
-//! `k8sops diagnose`: load the snapshot (with its CI runs), run the rules engine, narrow to
+//! `k8sops diagnose`: load the snapshot (with its CI runs; or read pasted kubectl text with
+//! `-f`), run the rules engine, narrow to
 //! the target, ask the LLM engine when configured, then print — or hand the top remedy to
 //! the fix flow with `--fix`.
 
@@ -21,7 +22,15 @@ pub async fn run(settings: &Settings, args: DiagnoseArgs) -> Result<u8> {
     }
     let live = settings.live(&args.cluster, &args.source);
     let join = settings.ci_join(&args.source, live.timeout)?;
-    let loaded = source::load(args.source.from.as_deref(), &live, Some(&join)).await?;
+    let loaded = if args.file.is_empty() {
+        source::load(args.source.from.as_deref(), &live, Some(&join)).await?
+    } else {
+        let snapshot = source::paste::read_files(&args.file)?;
+        source::Loaded {
+            snapshot: source::narrow(snapshot, &live)?,
+            partial: false,
+        }
+    };
     let snapshot = &loaded.snapshot;
     let mut list = crate::rca::run(snapshot);
     if let Some(target) = &args.target {

@@ -104,6 +104,14 @@ pub struct ProposeFixParams {
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct DiagnoseTextParams {
+    /// What kubectl printed, as pasted: `kubectl describe` (pods, workloads, nodes, PVCs,
+    /// services), `kubectl get` tables, `kubectl get events`, `kubectl logs` after its
+    /// `$ kubectl logs POD -c C --previous` line, `-o yaml` / `-o json`; any mix
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct OpenFixPrParams {
     /// The fix_id a propose_fix call returned
     pub fix_id: String,
@@ -227,6 +235,15 @@ impl Server {
         Ok(list)
     }
 
+    fn text_diagnosis(&self, p: &DiagnoseTextParams) -> Result<DiagnosisList> {
+        let paste = crate::source::paste::Paste {
+            name: "text",
+            text: &p.text,
+        };
+        let snapshot = crate::source::paste::read(&[paste], jiff::Timestamp::now())?;
+        Ok(crate::rca::run(&snapshot))
+    }
+
     async fn changes(&self, p: &WhatChangedParams) -> Result<ChangeList> {
         let scope = p.scope.scope();
         let view = self.views.get(&scope).await?;
@@ -272,6 +289,12 @@ impl Server {
     #[tool(annotations(read_only_hint = true, open_world_hint = false))]
     async fn diagnose(&self, Parameters(p): Parameters<DiagnoseParams>) -> CallToolResult {
         self.answer(self.diagnosis(&p).await)
+    }
+
+    /// Root cause from text a user pasted (kubectl describe, get, get events, logs, -o yaml/json) instead of the cluster: the k8sops/v1 DiagnosisList; its warnings say what was inferred and which lines were skipped.
+    #[tool(annotations(read_only_hint = true, open_world_hint = false))]
+    async fn diagnose_text(&self, Parameters(p): Parameters<DiagnoseTextParams>) -> CallToolResult {
+        self.answer(self.text_diagnosis(&p))
     }
 
     /// A container's log, current or previous, the last lines; secrets are redacted.

@@ -1,5 +1,5 @@
 //! Where snapshots come from: the live API (`live`, with usage from `metrics`), bundles on
-//! disk (`bundle`, `kubectl_dump`, `document`); and the CI runs joined into them (`ci`,
+//! disk (`bundle`, `kubectl_dump`, `document`), text people paste (`paste`); and the CI runs joined into them (`ci`,
 //! GitHub Actions).
 
 pub mod bundle;
@@ -8,6 +8,7 @@ pub mod document;
 pub mod kubectl_dump;
 pub mod live;
 pub mod metrics;
+pub mod paste;
 
 use std::path::Path;
 

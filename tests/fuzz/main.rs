@@ -10,7 +10,9 @@
 //! - `yaml_edit`: `remediate::yaml_edit::apply_all` with the edits remediation plans make;
 //! - `llm_answer`: `llm::schema::parse` and `check`, what the engine does with a reply;
 //! - `ci_log`: `ci::log::analyze`, with and without the jobs API's step hint, and the job
-//!   logs of a run's zip through `ci::archive::Archive`.
+//!   logs of a run's zip through `ci::archive::Archive`;
+//! - `paste`: `source::paste::read` on pasted kubectl text (describe, get, events, logs),
+//!   then `rca::run` on what it read, as `diagnose -f` does.
 //!
 //! A reader may refuse an input with an error; it must never panic. Each target runs for
 //! `K8SOPS_FUZZ_SECS` seconds (3 by default: CI's short pass); `scripts/fuzz.sh MINUTES` runs
@@ -24,6 +26,7 @@ mod bundle;
 mod ci_log;
 mod llm_answer;
 mod mutate;
+mod paste;
 mod yaml_edit;
 
 use std::cell::Cell;
@@ -287,6 +290,11 @@ fn inputs_that_once_crashed_a_reader_are_read_without_a_panic() {
             &String::from_utf8_lossy(&std::fs::read(&path).expect("read")),
             &dir,
         );
+        replayed += 1;
+    }
+    for path in regressions("paste") {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
+        paste::read_paste(&text, &dir);
         replayed += 1;
     }
     for path in regressions("ci_log") {

@@ -79,8 +79,133 @@ fn columns(kind: Kind) -> Vec<Value> {
                 1,
             ),
         ],
+        Kind::Event => vec![
+            col(
+                "Last Seen",
+                "string",
+                "",
+                "Time when the most recent occurrence of this event was recorded.",
+                0,
+            ),
+            col(
+                "Type",
+                "string",
+                "",
+                "Type of this event (Normal, Warning), new types could be added in the future",
+                0,
+            ),
+            col(
+                "Reason",
+                "string",
+                "",
+                "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+                0,
+            ),
+            col(
+                "Object",
+                "string",
+                "",
+                "The object that this event is about.",
+                0,
+            ),
+            col(
+                "Subobject",
+                "string",
+                "",
+                "The field of the object this event is about.",
+                1,
+            ),
+            col(
+                "Source",
+                "string",
+                "",
+                "The component reporting this event. Should be a short machine understandable string.",
+                1,
+            ),
+            col(
+                "Message",
+                "string",
+                "",
+                "A human-readable description of the status of this operation.",
+                0,
+            ),
+            col(
+                "First Seen",
+                "string",
+                "",
+                "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
+                1,
+            ),
+            col(
+                "Count",
+                "string",
+                "",
+                "The number of times this event has occurred.",
+                1,
+            ),
+            col("Name", "string", "name", NAME_DESC, 1),
+        ],
         _ => vec![name, age],
     }
+}
+
+/// The row of an event, as the apiserver's `printEvent` fills it.
+fn event_cells(event: &Value) -> Vec<Value> {
+    let since = |v: &Value| match v.as_str() {
+        Some(_) => age_of(v),
+        None => "<unknown>".to_string(),
+    };
+    let mut first = since(&event["firstTimestamp"]);
+    if event["firstTimestamp"].is_null() {
+        first = since(&event["eventTime"]);
+    }
+    let mut last = since(&event["lastTimestamp"]);
+    if event["lastTimestamp"].is_null() {
+        last = first.clone();
+    }
+    let mut count = event["count"].as_i64().unwrap_or(0);
+    if event["series"].is_object() {
+        last = since(&event["series"]["lastObservedTime"]);
+        count = event["series"]["count"].as_i64().unwrap_or(count);
+    } else if count == 0 {
+        count = 1;
+    }
+    let involved = &event["involvedObject"];
+    let kind = involved["kind"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let target = match involved["name"].as_str().filter(|n| !n.is_empty()) {
+        Some(name) => format!("{kind}/{name}"),
+        None => kind,
+    };
+    let component = event["source"]["component"]
+        .as_str()
+        .filter(|c| !c.is_empty())
+        .or(event["reportingComponent"].as_str())
+        .unwrap_or_default();
+    let host = event["source"]["host"]
+        .as_str()
+        .filter(|h| !h.is_empty())
+        .or(event["reportingInstance"].as_str())
+        .unwrap_or_default();
+    let source = if host.is_empty() {
+        component.to_string()
+    } else {
+        format!("{component}, {host}")
+    };
+    vec![
+        last.into(),
+        event["type"].clone(),
+        event["reason"].clone(),
+        target.into(),
+        involved["fieldPath"].as_str().unwrap_or_default().into(),
+        source.into(),
+        event["message"].as_str().unwrap_or_default().trim().into(),
+        first.into(),
+        count.into(),
+        event["metadata"]["name"].clone(),
+    ]
 }
 
 /// kube's `duration.HumanDuration`.
@@ -288,6 +413,7 @@ fn cells(kind: Kind, object: &Value) -> Vec<Value> {
             age,
         ],
         Kind::Pod => pod_cells(object),
+        Kind::Event => event_cells(object),
         _ => vec![name, age],
     }
 }
