@@ -12,7 +12,8 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{Container, EnvVar, EphemeralContainer, PodSpec, Secret};
 use serde_json::Value;
 
-use super::names::secret_kind;
+use super::names::{Says, name_says, secret_kind};
+use super::values::{looks_random, plausible_credential};
 use super::{Report, SanitizeError, Sanitizer};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -64,16 +65,19 @@ impl Sanitizer {
             let Some(value) = var.value.as_mut() else {
                 continue;
             };
-            if let Some(kind) = secret_kind(&var.name).filter(|_| !value.is_empty()) {
-                *value = self.placeholder(kind, value);
-                report.add(kind, 1);
-            } else {
-                self.redact_string(value, report)?;
+            match value_kind(&var.name, value) {
+                Some(kind) => {
+                    *value = self.placeholder(kind, value);
+                    report.add(kind, 1);
+                }
+                None => self.redact_string(value, report)?,
             }
         }
         Ok(())
     }
 
+    /// Command and args: the text rules, then a bare argument or a `--flag=` value that
+    /// reads as random key material (`serve --upstream-auth=Xk9…`, `run Xk9…`).
     fn redact_strings<'s>(
         &self,
         strings: impl Iterator<Item = &'s mut String>,
@@ -81,6 +85,18 @@ impl Sanitizer {
     ) -> Result<(), SanitizeError> {
         for s in strings {
             self.redact_string(s, report)?;
+            let value_at = match s.split_once('=') {
+                Some((flag, _)) if flag.starts_with('-') => flag.len() + 1,
+                _ => 0,
+            };
+            if let Some(value) = s.get(value_at..)
+                && looks_random(value)
+            {
+                let redacted = self.placeholder("high-entropy", value);
+                s.truncate(value_at);
+                s.push_str(&redacted);
+                report.add("high-entropy", 1);
+            }
         }
         Ok(())
     }
@@ -146,20 +162,24 @@ impl Sanitizer {
                         report.add("last-applied-configuration", 1);
                     }
                 }
-                let env_kind = match (map.get("name"), map.get("value")) {
-                    (Some(Value::String(name)), Some(Value::String(_))) => secret_kind(name),
+                let env_name = match (map.get("name"), map.get("value")) {
+                    (Some(Value::String(name)), Some(Value::String(_))) => Some(name.clone()),
                     _ => None,
                 };
                 for (key, val) in map.iter_mut() {
-                    let kind = if key == "value" {
-                        env_kind
-                    } else {
-                        secret_kind(key)
+                    let (name, env_value) = match (&env_name, key.as_str()) {
+                        (Some(name), "value") => (name.as_str(), true),
+                        _ => (key.as_str(), false),
+                    };
+                    let kind = match &*val {
+                        Value::String(s) if s.starts_with("<redacted:") => None,
+                        Value::String(s) if env_value => value_kind(name, s),
+                        Value::String(s) => named_value_kind(name, s),
+                        Value::Number(_) => secret_kind(name),
+                        _ => None,
                     };
                     match (kind, &*val) {
-                        (Some(kind), Value::String(s))
-                            if !s.is_empty() && !s.starts_with("<redacted:") =>
-                        {
+                        (Some(kind), Value::String(s)) => {
                             *val = Value::String(self.placeholder(kind, s));
                             report.add(kind, 1);
                         }
@@ -174,6 +194,25 @@ impl Sanitizer {
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
         }
+    }
+}
+
+/// The placeholder kind for `value` stored under `name` (an env variable, a JSON key):
+/// the name says secret, says so and the value looks like a credential, or the value is
+/// random key material under an env variable whatever its name. `None` keeps it (the text
+/// rules still run over it).
+fn value_kind(name: &str, value: &str) -> Option<&'static str> {
+    named_value_kind(name, value).or_else(|| looks_random(value).then_some("high-entropy"))
+}
+
+/// Like [`value_kind`] for a JSON key, where only the name can tell.
+fn named_value_kind(name: &str, value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return None;
+    }
+    match name_says(name)? {
+        Says::Secret(kind) => Some(kind),
+        Says::IfValueLooksRandom(kind) => plausible_credential(value).then_some(kind),
     }
 }
 
