@@ -16,13 +16,14 @@ use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use regex::{Captures, Regex};
 
+use super::entropy::{self, is_token_byte, looks_random};
 use super::names::{Says, name_says};
 use super::net::IpScanner;
 use super::placeholder::{self, Tagger};
 use super::rules::{self, Check, Matcher, Rule};
 use super::values::{
-    NOT_TLDS, is_reference, is_token_byte, looks_like_credential, looks_random,
-    plausible_credential, quoted_key, starts_yaml_line, yaml_env_pair, yaml_value_end,
+    NOT_TLDS, is_reference, looks_like_credential, plausible_credential, quoted_key,
+    starts_yaml_line, yaml_env_pair, yaml_value_end,
 };
 use super::{Report, SanitizeConfig, SanitizeError, Sanitized, pem};
 use crate::model::text::{ceil_boundary, floor_boundary};
@@ -295,6 +296,17 @@ impl Sanitizer {
                 self.run_rule(rule, prio, text, (ws, we), depth, &mut b64_done, &mut spans)?;
             }
         }
+        if depth == 0 {
+            let mut found = Vec::new();
+            entropy::scan(text, &mut found);
+            let prio = self.rules.len();
+            spans.extend(found.into_iter().map(|(start, end)| Span {
+                start,
+                end,
+                prio,
+                kind: "high-entropy",
+            }));
+        }
         if depth == 0
             && let Some(ips) = &self.ips
         {
@@ -534,10 +546,15 @@ impl Sanitizer {
                 &rule.kind
             }
             Check::Random => {
-                // A window may open inside a long token: only whole tokens are judged.
+                // A window may open inside a long token: only whole tokens are judged, and
+                // never the rest of one a placeholder cut (a second pass changes nothing).
                 let b = text.as_bytes();
                 let (ts, te) = (ws + s, ws + e);
-                let inside = |i: usize| b.get(i).copied().is_some_and(is_token_byte);
+                let inside = |i: usize| {
+                    b.get(i)
+                        .copied()
+                        .is_some_and(|c| is_token_byte(c) || c == b'<' || c == b'>')
+                };
                 if (ts > 0 && inside(ts - 1))
                     || inside(te)
                     || in_public_pem(text, ts)
@@ -625,11 +642,13 @@ fn secret_key_window(
     }
     let name = text.get(ks..ke)?.trim_start_matches(['-', '.']);
     name_says(name)?;
-    // Room for `--`, a quote or `- ` before the name, or `\"name\":\"` in escaped JSON.
-    Some((
-        floor_boundary(text, ks.saturating_sub(12).max(line.0)),
-        line.1,
-    ))
+    // Room for `--`, a quote or `- ` before the name, or `\"name\":\"` in escaped JSON;
+    // never starting inside another name (`gSecret=` of `existingSecret=cache-creds`).
+    let mut ws = ks.saturating_sub(12).max(line.0);
+    while ws > line.0 && ks - ws < 128 && is_name(b[ws - 1]) {
+        ws -= 1;
+    }
+    Some((floor_boundary(text, ws), line.1))
 }
 
 /// Grows a base64 run found inside a window to its full extent in `text`.

@@ -37,6 +37,7 @@
 //! hashes, digests, UUIDs and trace ids diagnosis depends on.
 
 mod engine;
+mod entropy;
 mod names;
 mod net;
 mod pem;

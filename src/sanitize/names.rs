@@ -159,6 +159,20 @@ const TRANSPARENT: &[&str] = &[
     "salt",
     "pepper",
     "bytes",
+    "backend",
+    "frontend",
+    "server",
+    "worker",
+    "web",
+    "mobile",
+    "internal",
+    "external",
+    "public",
+    "private",
+    "global",
+    "local",
+    "shared",
+    "common",
 ];
 
 /// Words after a secret noun that say the name is *about* a secret, not one: where it lives

@@ -75,6 +75,7 @@ const SECRET_WORDS: &[&str] = &[
     "creds",
     "key",
     "auth",
+    "dsn",
 ];
 
 impl Rule {

@@ -12,8 +12,9 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{Container, EnvVar, EphemeralContainer, PodSpec, Secret};
 use serde_json::Value;
 
+use super::entropy::looks_random;
 use super::names::{Says, name_says, secret_kind};
-use super::values::{looks_random, plausible_credential};
+use super::values::plausible_credential;
 use super::{Report, SanitizeError, Sanitizer};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

@@ -2,6 +2,7 @@
 //! the key …>`), prose rather than a credential, a YAML value that runs to the end of its
 //! line, or the value half of a two-line `- name:` / `value:` env pair.
 
+use super::entropy::{is_token_byte, looks_random};
 use super::names::{Says, name_says};
 use crate::model::text::{ceil_boundary, floor_boundary};
 
@@ -140,106 +141,6 @@ pub(super) fn yaml_env_pair(text: &str, at: usize) -> Option<(usize, usize, &'st
         Says::IfValueLooksRandom(_) => plausible_credential(value),
     };
     secret.then_some((vs, ve, says.kind()))
-}
-
-/// Characters of a credential-like token: base64 (standard and URL-safe) and the few
-/// punctuation marks random API tokens use.
-pub(super) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'.' | b'~' | b'-')
-}
-
-/// Prefixes of digests and checksums, which look random and are what diagnosis compares.
-const DIGEST_PREFIXES: &[&str] = &["sha1-", "sha256-", "sha384-", "sha512-", "md5-", "sha256:"];
-
-/// A token that reads as random key material: long enough, one token-alphabet run, upper
-/// and lower case mixed with digits or symbols at a rate words never reach, high Shannon
-/// entropy, and not one of the random-looking things diagnosis depends on — hex digests,
-/// git SHAs, trace ids and UUIDs (all hex), pod-template hashes and object names
-/// (lowercase), paths, and base64 that decodes to text (config blobs; the base64 rule looks
-/// inside those).
-pub(super) fn looks_random(v: &str) -> bool {
-    let t = v.trim_end_matches('=');
-    let n = t.len();
-    if !(20..=512).contains(&n)
-        || !t.bytes().all(is_token_byte)
-        || t.starts_with(['/', '.', '-'])
-        || t.contains("..")
-        || DIGEST_PREFIXES.iter().any(|p| t.starts_with(p))
-    {
-        return false;
-    }
-    if t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-        return false;
-    }
-    let class = |b: u8| match b {
-        b'A'..=b'Z' => 0u8,
-        b'a'..=b'z' => 1,
-        b'0'..=b'9' => 2,
-        _ => 3,
-    };
-    let mut seen = [0usize; 4];
-    let mut switches = 0usize;
-    let mut hist = [0u32; 128];
-    let bytes = t.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        seen[usize::from(class(b))] += 1;
-        hist[usize::from(b & 0x7f)] += 1;
-        if i > 0 && class(bytes[i - 1]) != class(b) {
-            switches += 1;
-        }
-    }
-    let [upper, lower, digit, symbol] = seen;
-    if upper == 0 || lower == 0 || (digit == 0 && symbol == 0 && n < 24) {
-        return false;
-    }
-    // Words and identifiers (`ReplicaSetControllerManager`) switch case every few letters;
-    // random text switches class on most characters.
-    if switches * 10 < n * 3 {
-        return false;
-    }
-    let len = n as f64;
-    let entropy: f64 = hist
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = f64::from(c) / len;
-            -p * p.log2()
-        })
-        .sum();
-    if entropy < 3.5 {
-        return false;
-    }
-    !decodes_to_text(v)
-}
-
-/// Base64 (standard or URL-safe, padding optional) that decodes to printable text.
-fn decodes_to_text(v: &str) -> bool {
-    use base64::Engine as _;
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    let cfg = GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true);
-    let t = v.trim_end_matches('=');
-    let usable = t.len() - t.len() % 4 + if t.len() % 4 >= 2 { t.len() % 4 } else { 0 };
-    let Some(t) = t.get(..usable) else {
-        return false;
-    };
-    let alphabet = if t.contains(['-', '_']) {
-        &base64::alphabet::URL_SAFE
-    } else {
-        &base64::alphabet::STANDARD
-    };
-    let Ok(bytes) = GeneralPurpose::new(alphabet, cfg).decode(t) else {
-        return false;
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return false;
-    };
-    let printable = text
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .count();
-    printable * 20 >= text.chars().count() * 19
 }
 
 /// A value under a name that says secret only with a credential-like value
