@@ -29,7 +29,6 @@ pub(crate) fn looks_random(v: &str) -> bool {
     let n = t.len();
     if !(20..=512).contains(&n)
         || !t.bytes().all(is_token_byte)
-        || t.starts_with(['/', '.', '-'])
         || t.contains("..")
         || DIGEST_PREFIXES.iter().any(|p| t.starts_with(p))
     {

@@ -40,6 +40,7 @@ mod engine;
 mod entropy;
 mod names;
 mod net;
+mod outbound;
 mod pem;
 mod placeholder;
 mod rules;
@@ -53,6 +54,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use engine::Sanitizer;
+pub use outbound::Outbound;
 
 /// Why sanitizing failed. Callers must not send the input anywhere when they get one.
 #[derive(Debug, thiserror::Error)]

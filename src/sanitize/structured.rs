@@ -167,6 +167,27 @@ impl Sanitizer {
                     (Some(Value::String(name)), Some(Value::String(_))) => Some(name.clone()),
                     _ => None,
                 };
+                // Keys are user data too (ConfigMap data keys, label keys): a key that holds
+                // a secret is renamed to its redacted form.
+                // Field names and most label keys are letters, dots, dashes and slashes,
+                // which no rule matches: skip them, they are most of every object.
+                let keys: Vec<String> = map
+                    .keys()
+                    .filter(|k| {
+                        !k.bytes()
+                            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'/'))
+                    })
+                    .cloned()
+                    .collect();
+                for key in keys {
+                    let out = self.sanitize(&key)?;
+                    if let std::borrow::Cow::Owned(clean) = out.text
+                        && let Some(val) = map.remove(&key)
+                    {
+                        report.merge(&out.report);
+                        map.insert(clean, val);
+                    }
+                }
                 for (key, val) in map.iter_mut() {
                     let (name, env_value) = match (&env_name, key.as_str()) {
                         (Some(name), "value") => (name.as_str(), true),
@@ -174,8 +195,9 @@ impl Sanitizer {
                     };
                     let kind = match &*val {
                         Value::String(s) if s.starts_with("<redacted:") => None,
-                        Value::String(s) if env_value => value_kind(name, s),
-                        Value::String(s) => named_value_kind(name, s),
+                        Value::String(s) => value_kind(name, s).filter(|_| {
+                            env_value || named_value_kind(name, s).is_some() || !is_id_key(key)
+                        }),
                         Value::Number(_) => secret_kind(name),
                         _ => None,
                     };
@@ -204,6 +226,12 @@ impl Sanitizer {
 /// rules still run over it).
 fn value_kind(name: &str, value: &str) -> Option<&'static str> {
     named_value_kind(name, value).or_else(|| looks_random(value).then_some("high-entropy"))
+}
+
+/// Keys whose values are identifiers that look random by design and say nothing secret
+/// (GitHub's `node_id`, object `uid`s).
+fn is_id_key(key: &str) -> bool {
+    matches!(key, "node_id" | "uid" | "id" | "sha" | "head_sha" | "etag")
 }
 
 /// Like [`value_kind`] for a JSON key, where only the name can tell.
