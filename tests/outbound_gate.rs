@@ -158,7 +158,14 @@ fn outbound_has_no_public_constructor() {
         !def.contains("pub "),
         "Outbound's fields must stay private to the gate:\n{def}"
     );
-    for forbidden in ["impl<T> From<T> for Outbound", "Deserialize for Outbound", "Default for Outbound"] {
-        assert!(!text.contains(forbidden), "{forbidden} would let bytes skip the gate");
+    for forbidden in [
+        "impl<T> From<T> for Outbound",
+        "Deserialize for Outbound",
+        "Default for Outbound",
+    ] {
+        assert!(
+            !text.contains(forbidden),
+            "{forbidden} would let bytes skip the gate"
+        );
     }
 }

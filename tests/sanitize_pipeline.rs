@@ -8,7 +8,8 @@
 //! on that snapshot: the LLM engine against the recording OpenAI-compatible server, the
 //! Slack poster against a recording webhook, GitHub issues against a recording stand-in,
 //! the MCP answer builder, `watch --headless` lines and the bundle writer. No generated
-//! secret may appear in any byte they sent or wrote. `PROPTEST_CASES` raises the count.
+//! secret may appear in any byte they sent or wrote. 2000 cases by default (Slack on about
+//! half of them, a bundle on an eighth); `PROPTEST_CASES` changes the count.
 //!
 //! The reported leak — the context rendered env as `env NAME=value`, and neither `SECRET_1`
 //! nor a bare AWS secret key was redacted — is the first, fixed scenario.
@@ -45,15 +46,18 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The failing namespace of the example: the sinks see every object of it, and the cases
+/// stay quick.
 fn base() -> Snapshot {
-    bundle::read(&root().join("examples/crash-loop")).expect("example bundle")
+    let snapshot = bundle::read(&root().join("examples/crash-loop")).expect("example bundle");
+    bundle::restrict_to_namespace(snapshot, "shop")
 }
 
 /// Lines of the labelled corpus with their secrets: kinds that need context (a password
 /// in a URL, a bearer header, a PEM body on one line) are planted as whole lines.
 fn corpus_lines() -> Vec<(Vec<String>, String)> {
-    let text = std::fs::read_to_string(root().join("tests/data/sanitize/positives.tsv"))
-        .expect("corpus");
+    let text =
+        std::fs::read_to_string(root().join("tests/data/sanitize/positives.tsv")).expect("corpus");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .filter_map(|l| {
@@ -143,14 +147,14 @@ fn plant(lines: usize) -> impl Strategy<Value = Plant> {
             pair(random_name().boxed(), random_secret().boxed()),
             known_token(),
             known_token(),
-            pair(
-                "[a-z]{3,8}-[a-z]{2,6}".boxed(),
-                random_secret().boxed(),
-            ),
+            pair("[a-z]{3,8}-[a-z]{2,6}".boxed(), random_secret().boxed()),
             known_token(),
         ),
         (
-            pair("[a-z]{3,8}\\.acme\\.io/[a-z]{3,8}".boxed(), random_secret().boxed()),
+            pair(
+                "[a-z]{3,8}\\.acme\\.io/[a-z]{3,8}".boxed(),
+                random_secret().boxed(),
+            ),
             0..lines,
             pair("[a-z]{3,8}".boxed(), known_token().boxed()),
             known_token(),
@@ -196,7 +200,11 @@ fn plant(lines: usize) -> impl Strategy<Value = Plant> {
 }
 
 /// The snapshot with `p` planted, and every secret planted.
-fn planted(base: &Snapshot, corpus: &[(Vec<String>, String)], p: &Plant) -> (Snapshot, Vec<String>) {
+fn planted(
+    base: &Snapshot,
+    corpus: &[(Vec<String>, String)],
+    p: &Plant,
+) -> (Snapshot, Vec<String>) {
     let mut secrets = vec![
         p.env_named.1.clone(),
         p.env_random.1.clone(),
@@ -211,9 +219,11 @@ fn planted(base: &Snapshot, corpus: &[(Vec<String>, String)], p: &Plant) -> (Sna
         p.configmap_key.clone(),
     ];
     let mut objects = base.objects.clone();
-    for pod in objects.pods.iter_mut().filter(|pod: &&mut Pod| {
-        pod.metadata.namespace.as_deref() == Some("shop")
-    }) {
+    for pod in objects
+        .pods
+        .iter_mut()
+        .filter(|pod: &&mut Pod| pod.metadata.namespace.as_deref() == Some("shop"))
+    {
         let meta = &mut pod.metadata;
         meta.annotations.get_or_insert_with(BTreeMap::new).extend([
             p.annotation_random.clone(),
@@ -225,7 +235,9 @@ fn planted(base: &Snapshot, corpus: &[(Vec<String>, String)], p: &Plant) -> (Sna
         meta.labels
             .get_or_insert_with(BTreeMap::new)
             .insert(p.label.0.clone(), p.label.1.clone());
-        let Some(spec) = pod.spec.as_mut() else { continue };
+        let Some(spec) = pod.spec.as_mut() else {
+            continue;
+        };
         for c in &mut spec.containers {
             let env = c.env.get_or_insert_with(Vec::new);
             for (name, value) in [
@@ -253,7 +265,10 @@ fn planted(base: &Snapshot, corpus: &[(Vec<String>, String)], p: &Plant) -> (Sna
     for ev in objects.events.iter_mut() {
         if ev.metadata.namespace.as_deref() == Some("shop") {
             let line = &corpus[p.event_line].1;
-            ev.message = Some(format!("{} ({line})", ev.message.clone().unwrap_or_default()));
+            ev.message = Some(format!(
+                "{} ({line})",
+                ev.message.clone().unwrap_or_default()
+            ));
         }
     }
     secrets.extend(corpus[p.event_line].0.iter().cloned());
@@ -338,12 +353,23 @@ impl Sinks {
             engine,
             sanitizer: Arc::new(Sanitizer::new()),
             _cache: cache,
-            out: tempfile::tempdir().expect("tempdir"),
+            // Memory-backed when the machine has it: a bundle per case is many small files.
+            out: match std::path::Path::new("/dev/shm").is_dir() {
+                true => tempfile::tempdir_in("/dev/shm").expect("tempdir"),
+                false => tempfile::tempdir().expect("tempdir"),
+            },
         }
     }
 
-    /// Runs every sink on `snapshot`; what each sent or wrote.
-    async fn run(&self, snapshot: &Snapshot, extra: &str) -> Vec<(&'static str, String)> {
+    /// Runs the sinks on `snapshot`; what each sent or wrote. A bundle costs more than all
+    /// the rest together and a Slack post builds an HTTP client, so `turn` spreads them:
+    /// Slack on every second turn, the bundle on every eighth (turn 0 runs all).
+    async fn run(
+        &self,
+        snapshot: &Snapshot,
+        extra: &str,
+        turn: usize,
+    ) -> Vec<(&'static str, String)> {
         let (llm_before, hook_before) = (self.llm.requests().len(), self.webhook.requests().len());
         let rules = rca::run(snapshot);
         let list = self
@@ -367,6 +393,51 @@ impl Sinks {
             .collect();
         sent.push(("llm", llm));
         // Slack: every diagnosis's summary and the raw evidence it quotes.
+        if turn.is_multiple_of(2) {
+            self.slack(&list, extra, hook_before, &mut sent).await;
+        }
+        // MCP: the answer every tool builds, and a tool error quoting the input.
+        let answer = k8sops::mcp::output::json(&self.sanitizer, &list);
+        sent.push(("mcp result", serde_json::to_string(&answer).expect("json")));
+        let failed = k8sops::mcp::output::error(
+            &self.sanitizer,
+            &k8sops::Error::Usage {
+                flag: "target".into(),
+                message: format!("no such target: {extra}"),
+                hint: "check the name".into(),
+            },
+        );
+        sent.push(("mcp error", serde_json::to_string(&failed).expect("json")));
+        sent.push((
+            "watch --headless",
+            headless_lines(&list, &self.sanitizer).await,
+        ));
+        if !turn.is_multiple_of(8) {
+            return sent;
+        }
+        // The bundle `snapshot` writes.
+        let out = self.out.path().join("bundle");
+        bundle::write(
+            snapshot,
+            &out,
+            &bundle::WriteOptions {
+                sanitizer: Some(&self.sanitizer),
+            },
+        )
+        .expect("bundle written");
+        sent.push(("bundle", read_tree(&out)));
+        sent
+    }
+}
+
+impl Sinks {
+    async fn slack(
+        &self,
+        list: &DiagnosisList,
+        extra: &str,
+        hook_before: usize,
+        sent: &mut Vec<(&'static str, String)>,
+    ) {
         let mut message = slack::Message::new("k8sops: problems found");
         for d in &list.items {
             message = message.section(&format!("*{}*\n{}", d.subject, quoted(d, extra)));
@@ -383,31 +454,6 @@ impl Sinks {
             .map(|r| r.body.clone())
             .collect();
         sent.push(("slack", hook));
-        // MCP: the answer every tool builds, and a tool error quoting the input.
-        let answer = k8sops::mcp::output::json(&self.sanitizer, &list);
-        sent.push(("mcp result", serde_json::to_string(&answer).expect("json")));
-        let failed = k8sops::mcp::output::error(
-            &self.sanitizer,
-            &k8sops::Error::Usage {
-                flag: "target".into(),
-                message: format!("no such target: {extra}"),
-                hint: "check the name".into(),
-            },
-        );
-        sent.push(("mcp error", serde_json::to_string(&failed).expect("json")));
-        sent.push(("watch --headless", headless_lines(&list, &self.sanitizer).await));
-        // The bundle `snapshot` writes.
-        let out = self.out.path().join("bundle");
-        bundle::write(
-            snapshot,
-            &out,
-            &bundle::WriteOptions {
-                sanitizer: Some(&self.sanitizer),
-            },
-        )
-        .expect("bundle written");
-        sent.push(("bundle", read_tree(&out)));
-        sent
     }
 }
 
@@ -463,7 +509,9 @@ async fn headless_lines(list: &DiagnosisList, sanitizer: &Arc<Sanitizer>) -> Str
     .await
     .expect("sent");
     drop(tx);
-    printer.run(rx, || vec!["watch pods: forbidden".to_owned()]).await;
+    printer
+        .run(rx, || vec!["watch pods: forbidden".to_owned()])
+        .await;
     let bytes = buf.0.lock().expect("buf").clone();
     String::from_utf8(bytes).expect("utf-8")
 }
@@ -498,7 +546,10 @@ fn leaks(sent: &[(&'static str, String)], secrets: &[String]) -> Vec<String> {
 async fn the_reported_env_leak_secret_1_and_a_bare_aws_key_never_reach_the_llm() {
     let sinks = Sinks::new().await;
     let mut snapshot = base();
-    let (password, aws) = ("Zq8sT3-hunter22", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
+    let (password, aws) = (
+        "Zq8sT3-hunter22",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+    );
     let mut objects = snapshot.objects.clone();
     for pod in objects.pods.iter_mut() {
         for c in pod.spec.iter_mut().flat_map(|s| s.containers.iter_mut()) {
@@ -516,15 +567,31 @@ async fn the_reported_env_leak_secret_1_and_a_bare_aws_key_never_reach_the_llm()
             ]);
         }
     }
-    snapshot = Snapshot::new(snapshot.meta.clone(), objects, snapshot.logs.clone(), Vec::new());
-    let sent = sinks.run(&snapshot, "").await;
-    let prompts: String = sinks.llm.requests().iter().map(|r| r.messages_text()).collect();
+    snapshot = Snapshot::new(
+        snapshot.meta.clone(),
+        objects,
+        snapshot.logs.clone(),
+        Vec::new(),
+    );
+    let sent = sinks.run(&snapshot, "", 0).await;
+    let prompts: String = sinks
+        .llm
+        .requests()
+        .iter()
+        .map(|r| r.messages_text())
+        .collect();
     assert!(
         prompts.contains("env SECRET_1=<redacted:"),
         "the env line is in the context, redacted:\n{prompts}"
     );
-    assert!(prompts.contains("env AWS_SK=<redacted:high-entropy#"), "{prompts}");
-    assert_eq!(leaks(&sent, &[password.into(), aws.into()]), Vec::<String>::new());
+    assert!(
+        prompts.contains("env AWS_SK=<redacted:high-entropy#"),
+        "{prompts}"
+    );
+    assert_eq!(
+        leaks(&sent, &[password.into(), aws.into()]),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -540,10 +607,12 @@ fn no_generated_secret_leaves_by_any_sink() {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(1000);
+        .unwrap_or(2000);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
+        // Each case runs every sink: a few shrink steps name the field, more only cost.
+        max_shrink_iters: 32,
         ..Config::default()
     });
     let result = runner.run(&plant(corpus.len()), |p| {
@@ -554,7 +623,7 @@ fn no_generated_secret_leaves_by_any_sink() {
             "{}={} {}={}",
             p.env_named.0, p.env_named.1, p.env_random.0, p.env_random.1
         );
-        let mut sent = rt.block_on(sinks.run(&snapshot, &extra));
+        let mut sent = rt.block_on(sinks.run(&snapshot, &extra, p.ci_line));
         sent.push(("ci failure", ci));
         let leaked = leaks(&sent, &secrets);
         prop_assert!(leaked.is_empty(), "leaked {:?} (plant {:?})", leaked, p);
@@ -591,9 +660,147 @@ fn a_configmap_with_a_secret_key_is_written_redacted() {
     let snapshot = Snapshot::new(base().meta.clone(), objects, logs, Vec::new());
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("b");
-    bundle::write(&snapshot, &out, &bundle::WriteOptions { sanitizer: Some(&sanitizer) })
-        .expect("written");
+    bundle::write(
+        &snapshot,
+        &out,
+        &bundle::WriteOptions {
+            sanitizer: Some(&sanitizer),
+        },
+    )
+    .expect("written");
     let written = read_tree(&out);
     assert!(!written.contains(token), "{written}");
     assert!(written.contains("<redacted:github-token#"), "{written}");
+}
+
+/// The oom-killed example's diagnosis with generated secrets in what a pull request quotes:
+/// evidence excerpts (as a crashing app's log would), the cause and the fix steps.
+fn leaky_fix_diagnosis(
+    base: &k8sops::rca::Diagnosis,
+    known: &[String],
+    random: &[(String, String)],
+) -> (k8sops::rca::Diagnosis, Vec<String>) {
+    let mut d = base.clone();
+    let mut secrets: Vec<String> = known.to_vec();
+    let template = d.evidence[0].clone();
+    for (i, token) in known.iter().enumerate() {
+        let mut e = template.clone();
+        e.id = format!("ev-planted-{i}");
+        e.excerpt = format!("level=error msg=\"upstream rejected {token}\" retry=3");
+        d.evidence.push(e.clone());
+        d.hypotheses[0].evidence.insert(0, e.id);
+    }
+    for (name, value) in random {
+        d.hypotheses[0]
+            .fix
+            .push(format!("unset {name}={value} before the next rollout"));
+        secrets.push(value.clone());
+    }
+    if let Some(token) = known.first() {
+        d.hypotheses[0].cause = format!("{} (seen with {token})", d.hypotheses[0].cause);
+    }
+    (d, secrets)
+}
+
+#[test]
+fn the_fix_flow_sends_no_planted_secret_to_the_remote_or_github() {
+    use k8sops::audit::AuditLog;
+    use k8sops::github::{Github, GithubConfig};
+    use k8sops::remediate::{Confirmation, FixConfig, Hints, PolicyConfig, open_pr, propose};
+    use support::github_pulls::{CreateMode, FakeGithub};
+    use support::gitops::{Gitops, git};
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // octocrab's middleware spawns onto the runtime it is built in.
+    let _runtime = rt.enter();
+    let example = bundle::read(&root().join("examples/oom-killed")).expect("example");
+    let base = rca::run(&example).items.remove(0);
+    // Each case is a real clone, commit, push and PR: a few dozen cover the shapes.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse::<u32>().ok())
+        .map_or(16, |c| (c / 100).max(8));
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        // Each case runs every sink: a few shrink steps name the field, more only cost.
+        max_shrink_iters: 32,
+        ..Config::default()
+    });
+    let strategy = (
+        prop::collection::vec(known_token(), 1..6),
+        prop::collection::vec((random_name(), random_secret()), 1..4),
+    );
+    let result = runner.run(&strategy, |(known, random)| {
+        let Some(repo) = Gitops::new("plain") else {
+            return Ok(());
+        };
+        let github = rt.block_on(FakeGithub::start(CreateMode::Created));
+        let (d, secrets) = leaky_fix_diagnosis(&base, &known, &random);
+        let audit_dir = tempfile::tempdir().expect("tempdir");
+        let audit = AuditLog::at(audit_dir.path().join("audit.jsonl"));
+        let (fix, policy) = (
+            FixConfig::default(),
+            PolicyConfig {
+                max_memory_factor: 3.0,
+                ..PolicyConfig::default()
+            },
+        );
+        let request = k8sops::remediate::Request {
+            diagnosis: &d,
+            hypothesis: 0,
+            repo: &repo.user,
+            hints: Hints::default(),
+            fix: &fix,
+            policy: &policy,
+            base: None,
+            github_repo: Some(("acme".into(), "gitops".into())),
+            force: false,
+            interactive: false,
+            choose: None,
+            audit: &audit,
+        };
+        let proposal = propose(&request).expect("proposes");
+        let client = Github::connect(
+            &GithubConfig {
+                api_url: Some(github.api_url()),
+                token: Some(Secret::new("ghp_k8sopsTestToken0000000000000000000000")),
+            },
+            &Env::from_fn(|_| None),
+        )
+        .expect("client");
+        rt.block_on(open_pr(
+            proposal,
+            &d,
+            &client,
+            &Sanitizer::new(),
+            &fix.labels,
+            Confirmation::Flag,
+            &audit,
+        ))
+        .expect("opens");
+        let pushed = git(
+            &repo.remote,
+            &["log", "--all", "--format=%D%n%B", "--max-count=5"],
+        );
+        let sent = vec![
+            ("github", github.server.everything_sent()),
+            ("pushed commit and branch", pushed),
+        ];
+        let leaked = leaks(&sent, &secrets);
+        prop_assert!(leaked.is_empty(), "leaked {:?}", leaked);
+        prop_assert!(
+            sent[0].1.contains("<redacted:"),
+            "the quotes were sent, redacted"
+        );
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
 }

@@ -408,9 +408,7 @@ async fn publish(
         labels,
     };
     let existing = forge::find_open(github, &draft).await?;
-    let commit = p
-        .worktree
-        .commit(&[p.candidate.file.as_path()], &message)?;
+    let commit = p.worktree.commit(&[p.candidate.file.as_path()], &message)?;
     audit.record(
         &entry("commit", Some(plan), title.to_string())
             .detail("commit", &commit)

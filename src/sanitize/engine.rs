@@ -23,7 +23,7 @@ use super::placeholder::{self, Tagger};
 use super::rules::{self, Check, Matcher, Rule};
 use super::values::{
     NOT_TLDS, is_reference, looks_like_credential, plausible_credential, quoted_key,
-    starts_yaml_line, yaml_env_pair, yaml_value_end,
+    starts_yaml_line, url_with_password, yaml_env_pair, yaml_value_end,
 };
 use super::{Report, SanitizeConfig, SanitizeError, Sanitized, pem};
 use crate::model::text::{ceil_boundary, floor_boundary};
@@ -501,6 +501,9 @@ impl Sanitizer {
                 let key = caps.name("key")?;
                 // `…/token: i/o timeout`: a name inside a URL path is not a key.
                 if text.as_bytes().get((ws + key.start()).wrapping_sub(1)) == Some(&b'/') {
+                    return None;
+                }
+                if url_with_password(value) {
                     return None;
                 }
                 let kind = match name_says(key.as_str())? {

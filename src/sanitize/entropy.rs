@@ -44,14 +44,19 @@ pub(crate) fn looks_random(v: &str) -> bool {
         _ => 3,
     };
     let mut seen = [0usize; 4];
-    let mut switches = 0usize;
+    // Changes between upper case, lower case and digits, symbols skipped: separators in
+    // `shop/oom-killed/Deployment/web` must not count as randomness.
+    let (mut switches, mut last) = (0usize, None);
     let mut hist = [0u32; 128];
-    let bytes = t.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        seen[usize::from(class(b))] += 1;
+    for &b in t.as_bytes() {
+        let c = class(b);
+        seen[usize::from(c)] += 1;
         hist[usize::from(b & 0x7f)] += 1;
-        if i > 0 && class(bytes[i - 1]) != class(b) {
-            switches += 1;
+        if c < 3 {
+            if last.is_some_and(|l| l != c) {
+                switches += 1;
+            }
+            last = Some(c);
         }
     }
     let [upper, lower, digit, symbol] = seen;
@@ -60,7 +65,7 @@ pub(crate) fn looks_random(v: &str) -> bool {
     }
     // Words and identifiers (`ReplicaSetControllerManager`) switch case every few letters;
     // random text switches class on most characters.
-    if switches * 10 < n * 3 {
+    if switches * 10 < (n - symbol) * 3 {
         return false;
     }
     let len = n as f64;
@@ -202,6 +207,7 @@ mod tests {
             "image=ghcr.io/acme/api@sha256:b5823047e6d11f276e95fc0583c23d36204f1a5cfa048867a943bf7ca095409d",
             "--integrity=sha512-3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
             "prose with wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY inside",
+            "fingerprint: shop/oom-killed/Deployment/web/web/OOMKilled",
         ] {
             assert!(found(kept).is_empty(), "{kept}: {:?}", found(kept));
         }

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::entropy::looks_random;
 use super::names::{Says, name_says, secret_kind};
-use super::values::plausible_credential;
+use super::values::{plausible_credential, url_with_password};
 use super::{Report, SanitizeError, Sanitizer};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -236,7 +236,8 @@ fn is_id_key(key: &str) -> bool {
 
 /// Like [`value_kind`] for a JSON key, where only the name can tell.
 fn named_value_kind(name: &str, value: &str) -> Option<&'static str> {
-    if value.is_empty() {
+    // The URL rule takes just the password out and leaves host and database.
+    if value.is_empty() || url_with_password(value) {
         return None;
     }
     match name_says(name)? {

@@ -137,7 +137,7 @@ pub(super) fn yaml_env_pair(text: &str, at: usize) -> Option<(usize, usize, &'st
     }
     let value = text.get(vs..ve)?;
     let secret = match says {
-        Says::Secret(_) => !is_reference(value),
+        Says::Secret(_) => !is_reference(value) && !url_with_password(value),
         Says::IfValueLooksRandom(_) => plausible_credential(value),
     };
     secret.then_some((vs, ve, says.kind()))
@@ -155,4 +155,18 @@ pub(super) fn plausible_credential(v: &str) -> bool {
         || (t.len() >= 16
             && t.bytes().any(|b| b.is_ascii_digit())
             && t.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
+/// A URL whose userinfo holds a password (`postgres://app:pw@pg:5432/orders`): the URL rule
+/// redacts just the password, so a value under a secret name (`DATABASE_DSN`) keeps the
+/// host and database diagnosis needs.
+pub(super) fn url_with_password(v: &str) -> bool {
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .is_some_and(|(_, password)| !password.is_empty())
 }
