@@ -12,8 +12,8 @@
 #             60 s watched by `watch --headless`: event → finding latency, peak RSS, and
 #             the dashboard's frame render time, with CPU times beside the wall times;
 #             K8SOPS_BENCH_WRAP="heaptrack -o /tmp/watch" runs the watcher under a profiler
-#   peers     detect-secrets and kingfisher (PyPI, throw-away venv) beside k8sops on the
-#             same corpus and mix
+#   peers     gitleaks, kingfisher and detect-secrets (PyPI, throw-away venv) beside k8sops on the
+#             same corpus and mix; prints k8sops' throughput ratio to gitleaks and kingfisher
 #   ci        CI job logs: failing step and first error found in the fixtures; on the
 #             labelled real logs of ../shared/ci-logs (K8SOPS_CI_LOGS), first labelled error
 #             line reported and share of reported lines labelled; a 50 MB log parsed (and

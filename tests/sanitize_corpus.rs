@@ -1,5 +1,6 @@
 //! The labelled corpus in `tests/data/sanitize/`: every annotated secret must vanish
-//! (recall ≥ 99.5 %), look-alike lines must come out byte-for-byte unchanged (≥ 99.5 %),
+//! (recall ≥ 99.5 %), look-alike lines must come out byte-for-byte unchanged (≥ 99.5 %)
+//! and no labelled look-alike token (a version, `i/o`, a Secret's name, a digest) may be lost,
 //! multi-line PEM bodies must vanish with the line count kept, and a second pass changes
 //! nothing. Regenerate the data with `tests/data/sanitize/gen_corpus.py`.
 
@@ -131,6 +132,37 @@ fn look_alike_lines_are_left_unchanged() {
     assert_eq!(
         s.sanitize(&text).expect("sanitize").text.lines().count(),
         lines.len()
+    );
+}
+
+#[test]
+fn no_labelled_look_alike_token_is_lost() {
+    let s = sanitizer();
+    let text = data("lookalikes.tsv");
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            l.split_once('\t')
+                .unwrap_or_else(|| panic!("malformed row: {l}"))
+        })
+        .collect();
+    assert!(rows.len() >= 300, "{} labelled look-alikes", rows.len());
+    let (mut tokens, mut lost) = (0usize, Vec::new());
+    for (wanted, line) in &rows {
+        let out = s.sanitize(line).expect("sanitize");
+        for token in wanted.split("|||") {
+            tokens += 1;
+            if out.text.matches(token).count() < line.matches(token).count() {
+                lost.push(format!("{token}\n    in:  {line}\n    out: {}", out.text));
+            }
+        }
+    }
+    println!("labelled look-alike tokens: {tokens}, lost: {}", lost.len());
+    assert!(
+        lost.is_empty(),
+        "look-alike tokens lost:\n{}",
+        lost.join("\n")
     );
 }
 

@@ -46,7 +46,7 @@ pub async fn run(settings: &Settings, args: &WatchArgs) -> Result<u8> {
     let explainer = assist::explainer(&full.llm, &full.sanitize, &settings.env)?;
     let session = start(input(&opts, args)?, debounce).await?;
     if args.headless {
-        return headless(session, &config, slack, explainer).await;
+        return headless(session, &config, sanitizer, slack, explainer).await;
     }
     let assist = crate::tui::Assist {
         explainer,
@@ -75,6 +75,7 @@ fn input(opts: &LiveOptions, args: &WatchArgs) -> Result<Input> {
 async fn headless(
     mut session: Session,
     config: &WatchConfig,
+    sanitizer: Arc<Sanitizer>,
     slack: Option<(Secret, Arc<Sanitizer>)>,
     explainer: Option<Arc<dyn assist::Explainer>>,
 ) -> Result<u8> {
@@ -85,7 +86,7 @@ async fn headless(
         llm_cooldown: Duration::from_secs(config.llm_cooldown_secs),
     };
     let explainer = explainer.map(|e| (e, session.slices()));
-    let mut printer = Headless::new(std::io::stdout(), &limits, explainer);
+    let mut printer = Headless::new(std::io::stdout(), &limits, sanitizer, explainer);
     if let Some((webhook, sanitizer)) = slack {
         printer = printer.with_slack(Slack {
             webhook,

@@ -104,9 +104,10 @@ mod tests {
     use super::*;
 
     fn msgs(text: &str) -> Vec<Message> {
+        let gate = crate::sanitize::Sanitizer::new();
         vec![Message {
             role: Role::User,
-            text: text.into(),
+            text: gate.outbound(text).expect("sanitizes"),
         }]
     }
 

@@ -200,9 +200,13 @@ impl Engine {
                 return out;
             }
         };
-        let user = match self.sanitizer.sanitize(&prompt::user(&ctx)) {
-            Ok(s) => s.into_string(),
-            Err(e) => {
+        // Every message, the fixed system prompt included, goes through the gate.
+        let (system, user) = match (
+            self.sanitizer.outbound(&prompt::system(explain)),
+            self.sanitizer.outbound(&prompt::user(&ctx)),
+        ) {
+            (Ok(system), Ok(user)) => (system, user),
+            (Err(e), _) | (_, Err(e)) => {
                 out.warnings.push(format!(
                     "sanitizing the prompt failed, so nothing was sent: {e}"
                 ));
@@ -212,7 +216,7 @@ impl Engine {
         let mut messages = vec![
             Message {
                 role: Role::System,
-                text: prompt::system(explain),
+                text: system,
             },
             Message {
                 role: Role::User,
@@ -266,9 +270,17 @@ impl Engine {
                     tracing::info!("{}: invalid answer ({error}); asking again", d.subject);
                     // The model's own words go back to it; they derive from sanitized
                     // input, and go through the sanitizer like everything else.
-                    let said = match self.sanitizer.sanitize(&reply.content) {
-                        Ok(s) => s.into_string(),
-                        Err(_) => String::new(),
+                    let (said, repair) = match (
+                        self.sanitizer.outbound(&reply.content),
+                        self.sanitizer.outbound(&prompt::repair(&error)),
+                    ) {
+                        (Ok(said), Ok(repair)) => (said, repair),
+                        (Err(e), _) | (_, Err(e)) => {
+                            out.warnings.push(format!(
+                                "sanitizing the repair request failed, so nothing was sent: {e}"
+                            ));
+                            return out;
+                        }
                     };
                     messages.push(Message {
                         role: Role::Assistant,
@@ -276,7 +288,7 @@ impl Engine {
                     });
                     messages.push(Message {
                         role: Role::User,
-                        text: prompt::repair(&error),
+                        text: repair,
                     });
                 }
                 Err(error) => {

@@ -22,6 +22,7 @@ use async_openai::types::chat::{
 use super::settings::{LlmConfig, ResponseFormatChoice};
 use crate::error::{Error, Result};
 use crate::model::text::{self, Budget, clip};
+use crate::sanitize::Outbound;
 
 /// Who says a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +32,12 @@ pub enum Role {
     Assistant,
 }
 
-/// One chat message.
+/// One chat message. Its text is [`Outbound`]: only the sanitizer's gate makes one, so no
+/// message reaches the endpoint unsanitized.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub role: Role,
-    pub text: String,
+    pub text: Outbound<String>,
 }
 
 /// A completed call.
@@ -236,16 +238,16 @@ impl Provider {
 fn to_openai(m: &Message) -> ChatCompletionRequestMessage {
     match m.role {
         Role::System => ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage {
-            content: m.text.clone().into(),
+            content: m.text.as_str().to_owned().into(),
             name: None,
         }),
         Role::User => ChatCompletionRequestMessage::User(ChatCompletionRequestUserMessage {
-            content: m.text.clone().into(),
+            content: m.text.as_str().to_owned().into(),
             name: None,
         }),
         Role::Assistant => {
             ChatCompletionRequestMessage::Assistant(ChatCompletionRequestAssistantMessage {
-                content: Some(m.text.clone().into()),
+                content: Some(m.text.as_str().to_owned().into()),
                 ..Default::default()
             })
         }

@@ -17,7 +17,7 @@
 
 mod fixes;
 mod logs;
-mod output;
+pub mod output;
 mod prompts;
 mod resources;
 mod tools;

@@ -1,45 +1,61 @@
-//! What a tool call answers: sanitized JSON on success, an MCP tool error (`isError: true`)
-//! with the one-line message and its hint on failure. Nothing reaches the client without
-//! passing through the sanitizer; when sanitizing fails, the answer says only that.
+//! What the MCP server answers: tool results, resources and prompts. This is the only module
+//! that builds them, and each builder takes an [`Outbound`] (the sanitizer's gate) — JSON on
+//! success, an MCP tool error (`isError: true`) with the one-line message and its hint on
+//! failure. When sanitizing fails, the answer says only that.
 
-use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::model::{
+    CallToolResult, ContentBlock, PromptMessage, ReadResourceResult, ResourceContents, Role,
+};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Error;
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Outbound, Sanitizer};
 
 /// `value` as JSON, every string sanitized (structured content and its text rendering).
 pub fn json(sanitizer: &Sanitizer, value: &impl Serialize) -> CallToolResult {
     match sanitized_value(sanitizer, value) {
-        Ok(v) => CallToolResult::structured(v),
+        Ok(v) => CallToolResult::structured(v.into_inner()),
         Err(e) => error(sanitizer, &e),
     }
 }
 
-/// The sanitized JSON value of `value`.
+/// `value` through the gate as JSON.
 pub fn sanitized_value(
     sanitizer: &Sanitizer,
     value: &impl Serialize,
-) -> Result<serde_json::Value, Error> {
-    let fail = |message: String| Error::Sanitize {
-        what: "the tool output".into(),
-        message,
-    };
-    let mut v = serde_json::to_value(value).map_err(|e| fail(e.to_string()))?;
+) -> Result<Outbound<Value>, Error> {
     sanitizer
-        .sanitize_json(&mut v)
-        .map_err(|e| fail(e.to_string()))?;
-    Ok(v)
+        .outbound_serialized(value)
+        .map_err(|e| Error::Sanitize {
+            what: "the tool output".into(),
+            message: e.to_string(),
+        })
+}
+
+/// A resource's contents: gated JSON, indented.
+pub fn resource(value: &Outbound<Value>, uri: &str) -> ReadResourceResult {
+    ReadResourceResult::new(vec![
+        ResourceContents::text(value.to_pretty_text().into_inner(), uri)
+            .with_mime_type("application/json"),
+    ])
+}
+
+/// A prompt: one user message, gated (it quotes the client's arguments).
+pub fn prompt(text: Outbound<String>) -> Vec<PromptMessage> {
+    vec![PromptMessage::new_text(Role::User, text.into_inner())]
 }
 
 /// `error: …` and `hint: …`, sanitized: API and git messages can quote what they were sent.
 pub fn error(sanitizer: &Sanitizer, e: &Error) -> CallToolResult {
     let text = format!("error: {e}\nhint: {}", e.hint());
-    let text = match sanitizer.sanitize(&text) {
-        Ok(s) => s.into_string(),
-        Err(_) => "error: the error message could not be sanitized, so it is not shown\nhint: run the same request with the k8sops CLI to see it".into(),
-    };
-    CallToolResult::error(vec![ContentBlock::text(text)])
+    match sanitizer.outbound(&text) {
+        Ok(s) => CallToolResult::error(vec![ContentBlock::text(s.into_inner())]),
+        // A fixed sentence: it carries nothing from the input.
+        Err(_) => CallToolResult::error(vec![ContentBlock::text(
+            "error: the error message could not be sanitized, so it is not shown\nhint: run the same request with the k8sops CLI to see it",
+        )]),
+    }
 }
 
 #[cfg(test)]

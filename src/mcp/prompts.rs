@@ -2,7 +2,7 @@
 //! evidence, then a fix the user reviews.
 
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{PromptMessage, Role};
+use rmcp::model::PromptMessage;
 use rmcp::{prompt, prompt_router, schemars};
 use serde::Deserialize;
 
@@ -41,6 +41,10 @@ get_logs (previous=true for a crashed container) and what_changed before conclud
 fix steps. If the hypothesis carries a remedy, call propose_fix and show me the diff; do not \
 call open_fix_pr unless I accept that diff."
         );
-        vec![PromptMessage::new_text(Role::User, text)]
+        match self.sanitizer.outbound(&text) {
+            Ok(text) => super::output::prompt(text),
+            // The prompt quotes the client's own arguments; unsanitizable, it is dropped.
+            Err(_) => Vec::new(),
+        }
     }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use rmcp::ErrorData;
-use rmcp::model::{ReadResourceResult, Resource, ResourceContents};
+use rmcp::model::{ReadResourceResult, Resource};
 
 use super::Server;
 use super::output;
@@ -53,12 +53,7 @@ pub async fn read(
         .await
         .and_then(|r| output::sanitized_value(&server.sanitizer, &r));
     match value {
-        Ok(v) => {
-            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
-            Ok(ReadResourceResult::new(vec![
-                ResourceContents::text(text, uri).with_mime_type("application/json"),
-            ]))
-        }
+        Ok(v) => Ok(output::resource(&v, uri)),
         Err(e) => {
             let failed = output::error(&server.sanitizer, &e);
             let message: String = failed

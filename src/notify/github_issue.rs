@@ -10,7 +10,7 @@ use octocrab::params::State;
 
 use crate::error::{Error, Result};
 use crate::github::Github;
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Outbound, Sanitizer};
 
 /// Pages of open issues read while looking for earlier ones (100 each).
 const MAX_PAGES: u32 = 10;
@@ -24,6 +24,14 @@ pub struct IssueDraft {
     pub body: String,
     /// The comment on an open issue with the same fingerprint.
     pub comment: String,
+}
+
+/// A draft through the sanitizer's gate: only these are sent.
+struct Gated {
+    fingerprint: String,
+    title: Outbound<String>,
+    body: Outbound<String>,
+    comment: Outbound<String>,
 }
 
 /// What was done for one draft.
@@ -47,26 +55,22 @@ pub async fn file(
     drafts: &[IssueDraft],
     sanitizer: &Sanitizer,
 ) -> Result<Vec<(String, Filed)>> {
-    let clean = |what: &str, text: &str| -> Result<String> {
-        sanitizer
-            .sanitize(text)
-            .map(|s| s.into_string())
-            .map_err(|e| Error::Sanitize {
-                what: what.to_string(),
-                message: e.to_string(),
-            })
+    let clean = |what: &str, text: &str| -> Result<Outbound<String>> {
+        sanitizer.outbound(text).map_err(|e| Error::Sanitize {
+            what: what.to_string(),
+            message: e.to_string(),
+        })
     };
     let mut sanitized = Vec::with_capacity(drafts.len());
     for d in drafts {
-        sanitized.push(IssueDraft {
+        sanitized.push(Gated {
             fingerprint: d.fingerprint.clone(),
             title: clean("the issue title", &d.title)?,
-            // The marker is k8sops' own hex, added after sanitizing so it survives intact.
-            body: format!(
-                "{}\n\n{}\n",
-                clean("the issue body", &d.body)?,
-                marker(&d.fingerprint)
-            ),
+            // The marker is k8sops' own hex, which the gate keeps intact.
+            body: clean(
+                "the issue body",
+                &format!("{}\n\n{}\n", d.body, marker(&d.fingerprint)),
+            )?,
             comment: clean("the issue comment", &d.comment)?,
         });
     }
@@ -107,7 +111,7 @@ pub async fn file(
         let filed = match existing {
             Some(number) => {
                 let c = issues
-                    .create_comment(number, &d.comment)
+                    .create_comment(number, d.comment.as_str())
                     .await
                     .map_err(|e| gh.error(format!("commenting on {owner}/{repo}#{number}"), e))?;
                 Filed::Commented {
@@ -117,14 +121,14 @@ pub async fn file(
             }
             None => {
                 let i = issues
-                    .create(&d.title)
-                    .body(&d.body)
+                    .create(d.title.as_str())
+                    .body(d.body.as_str())
                     .labels(labels.to_vec())
                     .send()
                     .await
                     .map_err(|e| gh.error(format!("creating an issue in {owner}/{repo}"), e))?;
                 // A second draft with this fingerprint in the same run comments on it.
-                open.push((i.number, d.body.clone()));
+                open.push((i.number, d.body.to_string()));
                 Filed::Created {
                     number: i.number,
                     url: i.html_url.to_string(),

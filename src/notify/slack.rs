@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::env::{Env, Secret};
 use crate::error::{Error, Result};
 use crate::model::text::{Budget, clip};
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Outbound, Sanitizer};
 
 /// Slack's limits: a section's text is at most 3,000 characters, a message at most 50
 /// blocks; longer ones are rejected with `invalid_blocks`.
@@ -119,17 +119,17 @@ impl Message {
 /// Sanitizes `message` and posts it to `webhook`. Fails closed: when sanitizing fails
 /// nothing is sent.
 pub async fn post(webhook: &Secret, message: &Message, sanitizer: &Sanitizer) -> Result<()> {
-    let mut payload = serde_json::to_value(message).map_err(|e| Error::Notify {
-        target: "Slack".into(),
-        message: format!("cannot encode the message: {e}"),
-        hint: "this is a bug; please report it".into(),
-    })?;
-    sanitizer
-        .sanitize_json(&mut payload)
+    let payload = sanitizer
+        .outbound_serialized(message)
         .map_err(|e| Error::Sanitize {
             what: "the Slack message".into(),
             message: e.to_string(),
         })?;
+    send(webhook, &payload).await
+}
+
+/// Posts a payload that passed the sanitizer's gate.
+async fn send(webhook: &Secret, payload: &Outbound<serde_json::Value>) -> Result<()> {
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
@@ -141,7 +141,7 @@ pub async fn post(webhook: &Secret, message: &Message, sanitizer: &Sanitizer) ->
         })?;
     let response = client
         .post(webhook.expose())
-        .json(&payload)
+        .json(payload.get())
         .send()
         .await
         .map_err(|e| Error::Notify {

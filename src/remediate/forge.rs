@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use octocrab::params::State;
 
+use crate::sanitize::Outbound;
+
 use super::Proposal;
 use crate::error::Result;
 use crate::github::Github;
@@ -25,14 +27,15 @@ pub struct PullRequest {
     pub updated: bool,
 }
 
-/// What a pull request is made of.
+/// What a pull request is made of. Branch, base, title and body are [`Outbound`]: only the
+/// sanitizer's gate makes them.
 pub struct Draft<'a> {
     pub owner: &'a str,
     pub repo: &'a str,
-    pub branch: &'a str,
-    pub base: &'a str,
-    pub title: &'a str,
-    pub body: &'a str,
+    pub branch: &'a Outbound<String>,
+    pub base: &'a Outbound<String>,
+    pub title: &'a Outbound<String>,
+    pub body: &'a Outbound<String>,
     pub labels: &'a [String],
 }
 
@@ -57,7 +60,7 @@ pub async fn find_open(gh: &Github, d: &Draft<'_>) -> Result<Option<u64>> {
     Ok(open
         .items
         .into_iter()
-        .find(|pr| pr.head.ref_field == d.branch)
+        .find(|pr| pr.head.ref_field == d.branch.as_str())
         .map(|pr| pr.number))
 }
 
@@ -69,8 +72,8 @@ pub async fn upsert(gh: &Github, d: &Draft<'_>, existing: Option<u64>) -> Result
         Some(number) => {
             let pr = pulls
                 .update(number)
-                .title(d.title)
-                .body(d.body)
+                .title(d.title.as_str())
+                .body(d.body.as_str())
                 .send()
                 .await
                 .map_err(|e| gh.error(format!("updating pull request #{number} on {slug}"), e))?;
@@ -78,8 +81,8 @@ pub async fn upsert(gh: &Github, d: &Draft<'_>, existing: Option<u64>) -> Result
         }
         None => {
             let pr = pulls
-                .create(d.title, d.branch, d.base)
-                .body(d.body)
+                .create(d.title.as_str(), d.branch.as_str(), d.base.as_str())
+                .body(d.body.as_str())
                 .send()
                 .await
                 .map_err(|e| gh.error(format!("creating the pull request on {slug}"), e))?;

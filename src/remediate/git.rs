@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::{Error, Input, Result};
+use crate::sanitize::Outbound;
 
 /// A local clone and the remote that pull requests go to.
 #[derive(Debug, Clone)]
@@ -239,8 +240,10 @@ impl Worktree {
     }
 
     /// Commits `files` (relative to the worktree) with `message`, with the user's identity,
-    /// hooks and signing; returns the commit.
-    pub fn commit(&self, files: &[&Path], message: &str) -> Result<String> {
+    /// hooks and signing; returns the commit. The message leaves with the push, so it must
+    /// have passed the sanitizer's gate.
+    pub fn commit(&self, files: &[&Path], message: &Outbound<String>) -> Result<String> {
+        let message = message.as_str();
         let mut add = vec![OsStr::new("add"), OsStr::new("--")];
         add.extend(files.iter().map(|f| f.as_os_str()));
         self.git(add, "staging the change")?;
@@ -282,7 +285,8 @@ impl Worktree {
 
     /// Pushes HEAD to `branch`; `lease` is the commit the remote branch must still be at
     /// (it is replaced), `None` when it must not exist yet.
-    pub fn push(&self, branch: &str, lease: Option<&str>) -> Result<()> {
+    pub fn push(&self, branch: &Outbound<String>, lease: Option<&str>) -> Result<()> {
+        let branch = branch.as_str();
         let lease = format!(
             "--force-with-lease=refs/heads/{branch}:{}",
             lease.unwrap_or("")

@@ -372,24 +372,37 @@ async fn publish(
     audit: &AuditLog,
 ) -> Result<Opened> {
     let plan = &p.plan;
-    let message = plan.commit_message();
-    let title = message.lines().next().unwrap_or_default().to_string();
+    // Everything that leaves for the remote and the forge goes through the gate first; a
+    // failure sends nothing.
     let clean = |what: &str, text: &str| {
-        sanitizer
-            .sanitize(text)
-            .map(|s| s.into_string())
-            .map_err(|e| Error::Sanitize {
-                what: what.into(),
-                message: e.to_string(),
-            })
+        sanitizer.outbound(text).map_err(|e| Error::Sanitize {
+            what: what.into(),
+            message: e.to_string(),
+        })
     };
-    let title = clean("the pull request title", &title)?;
+    let message = clean("the commit message", &plan.commit_message())?;
+    let title = clean(
+        "the pull request title",
+        message.lines().next().unwrap_or_default(),
+    )?;
     let body = clean("the pull request body", &forge::body(p, diagnosis))?;
+    let branch = clean("the branch name", &p.branch)?;
+    let base = clean("the base branch name", &p.base)?;
+    // A placeholder is no valid ref name, and a ref that needed one must not be pushed.
+    if !branch.report().is_empty() || !base.report().is_empty() {
+        return Err(Error::Sanitize {
+            what: "the branch name".into(),
+            message: format!(
+                "{} or {} looks like it holds a secret, so nothing was pushed",
+                branch, base
+            ),
+        });
+    }
     let draft = forge::Draft {
         owner: &p.owner,
         repo: &p.repo_name,
-        branch: &p.branch,
-        base: &p.base,
+        branch: &branch,
+        base: &base,
         title: &title,
         body: &body,
         labels,
@@ -397,7 +410,7 @@ async fn publish(
     let existing = forge::find_open(github, &draft).await?;
     let commit = p.worktree.commit(&[p.candidate.file.as_path()], &message)?;
     audit.record(
-        &entry("commit", Some(plan), title.clone())
+        &entry("commit", Some(plan), title.to_string())
             .detail("commit", &commit)
             .detail("parent", &p.base_commit),
     )?;
@@ -410,7 +423,7 @@ async fn publish(
         None => false,
     };
     if !same {
-        p.worktree.push(&p.branch, remote.as_deref())?;
+        p.worktree.push(&branch, remote.as_deref())?;
     }
     audit.record(
         &entry(

@@ -16,13 +16,14 @@ use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use regex::{Captures, Regex};
 
-use super::names::secret_kind;
+use super::entropy::{self, is_token_byte, looks_random};
+use super::names::{Says, name_says};
 use super::net::IpScanner;
 use super::placeholder::{self, Tagger};
 use super::rules::{self, Check, Matcher, Rule};
 use super::values::{
-    NOT_TLDS, is_reference, looks_like_credential, quoted_key, starts_yaml_line, yaml_env_pair,
-    yaml_value_end,
+    NOT_TLDS, is_reference, looks_like_credential, plausible_credential, quoted_key,
+    starts_yaml_line, url_with_password, yaml_env_pair, yaml_value_end,
 };
 use super::{Report, SanitizeConfig, SanitizeError, Sanitized, pem};
 use crate::model::text::{ceil_boundary, floor_boundary};
@@ -295,6 +296,17 @@ impl Sanitizer {
                 self.run_rule(rule, prio, text, (ws, we), depth, &mut b64_done, &mut spans)?;
             }
         }
+        if depth == 0 {
+            let mut found = Vec::new();
+            entropy::scan(text, &mut found);
+            let prio = self.rules.len();
+            spans.extend(found.into_iter().map(|(start, end)| Span {
+                start,
+                end,
+                prio,
+                kind: "high-entropy",
+            }));
+        }
         if depth == 0
             && let Some(ips) = &self.ips
         {
@@ -486,7 +498,19 @@ impl Sanitizer {
         let kind: &'r str = match check {
             Check::None => &rule.kind,
             Check::SecretName | Check::Flag => {
-                let kind = secret_kind(caps.name("key")?.as_str())?;
+                let key = caps.name("key")?;
+                // `…/token: i/o timeout`: a name inside a URL path is not a key.
+                if text.as_bytes().get((ws + key.start()).wrapping_sub(1)) == Some(&b'/') {
+                    return None;
+                }
+                if url_with_password(value) {
+                    return None;
+                }
+                let kind = match name_says(key.as_str())? {
+                    Says::Secret(kind) => kind,
+                    Says::IfValueLooksRandom(kind) if plausible_credential(value) => kind,
+                    Says::IfValueLooksRandom(_) => return None,
+                };
                 if check == Check::Flag && value.starts_with('-') {
                     return None;
                 }
@@ -524,6 +548,25 @@ impl Sanitizer {
                 }
                 &rule.kind
             }
+            Check::Random => {
+                // A window may open inside a long token: only whole tokens are judged, and
+                // never the rest of one a placeholder cut (a second pass changes nothing).
+                let b = text.as_bytes();
+                let (ts, te) = (ws + s, ws + e);
+                let inside = |i: usize| {
+                    b.get(i)
+                        .copied()
+                        .is_some_and(|c| is_token_byte(c) || c == b'<' || c == b'>')
+                };
+                if (ts > 0 && inside(ts - 1))
+                    || inside(te)
+                    || in_public_pem(text, ts)
+                    || !looks_random(value)
+                {
+                    return None;
+                }
+                &rule.kind
+            }
             Check::Opaque => {
                 if !(value.bytes().any(|b| b.is_ascii_digit()) || value.len() >= 24) {
                     return None;
@@ -551,6 +594,21 @@ impl Sanitizer {
         };
         (s < e).then_some((s, e, kind))
     }
+}
+
+/// Whether `at` lies in the body of a certificate or public key printed on one line
+/// (`-----BEGIN CERTIFICATE----- MIIC…`, `\n`-escaped in JSON): public, and random-looking.
+fn in_public_pem(text: &str, at: usize) -> bool {
+    let from = floor_boundary(text, at.saturating_sub(2048));
+    let Some(before) = text.get(from..at) else {
+        return false;
+    };
+    let Some(i) = before.rfind("-----BEGIN ") else {
+        return false;
+    };
+    let header = &before[i..];
+    let header = header.get(..header.len().min(48)).unwrap_or(header);
+    !header.contains("PRIVATE") && !before[i..].contains("-----END ")
 }
 
 /// The window a keyword hit at `[s, e)` opens: the rest of its line, bounded.
@@ -586,12 +644,14 @@ fn secret_key_window(
         ke += 1;
     }
     let name = text.get(ks..ke)?.trim_start_matches(['-', '.']);
-    secret_kind(name)?;
-    // Room for `--`, a quote or `- ` before the name.
-    Some((
-        floor_boundary(text, ks.saturating_sub(4).max(line.0)),
-        line.1,
-    ))
+    name_says(name)?;
+    // Room for `--`, a quote or `- ` before the name, or `\"name\":\"` in escaped JSON;
+    // never starting inside another name (`gSecret=` of `existingSecret=cache-creds`).
+    let mut ws = ks.saturating_sub(12).max(line.0);
+    while ws > line.0 && ks - ws < 128 && is_name(b[ws - 1]) {
+        ws -= 1;
+    }
+    Some((floor_boundary(text, ws), line.1))
 }
 
 /// Grows a base64 run found inside a window to its full extent in `text`.

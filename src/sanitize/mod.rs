@@ -1,7 +1,16 @@
-//! Redacts secrets and PII from everything bound outward.
+//! Redacts secrets and PII from everything bound outward, and is the one gate out.
 //!
-//! Every byte sent to an LLM, a PR or issue body, a chat message or a bundle written with
-//! `--sanitize` goes through a [`Sanitizer`]. It owns:
+//! **The outbound gate** (`outbound.rs`): every sink takes an [`Outbound`] for its final
+//! bytes, and only a [`Sanitizer`] makes one ([`Sanitizer::outbound`],
+//! [`Sanitizer::outbound_json`], [`Sanitizer::outbound_serialized`]; the field is private).
+//! The sinks: LLM chat messages (`llm::provider`), pull request title, body, commit message
+//! and branch (`remediate::forge`, `remediate::git`), GitHub issues and comments
+//! (`notify::github_issue`), Slack payloads (`notify::slack`), MCP tool results, resources
+//! and prompts (`mcp::output`), `watch --headless` lines (`watch::headless`) and bundle files
+//! (`source::bundle`). Skipping the sanitizer does not compile; `tests/outbound_gate.rs`
+//! fails when a new sink shape appears outside these modules.
+//!
+//! The [`Sanitizer`] owns:
 //! - the rule table (`rules.rs`): each text rule is anchored at a literal or keyword;
 //! - the engine (`engine.rs`): one Aho-Corasick pass over the input finds every keyword, only
 //!   the rules whose keywords occur run (and only near the keyword), spans are unioned and
@@ -11,7 +20,11 @@
 //! - structured redaction (`structured.rs`): pod-spec env values, Secret objects and JSON
 //!   keys are redacted by what the field *is*, before any text rule runs;
 //! - value checks (`values.rs`): `${VAR}`, `<set to …>`, prose and YAML values are not
-//!   secrets, so look-alikes survive.
+//!   secrets, so look-alikes survive;
+//! - names (`names.rs`): a secret word anywhere in a name, judged by the words after it;
+//! - random key material (`entropy.rs`): a token with no telling name in a value position
+//!   (`env AWS_SK=…`, `--sig …`), judged by length, alphabet, class changes, entropy and
+//!   whether base64 decodes to text.
 //!
 //! ```
 //! use k8sops::sanitize::Sanitizer;
@@ -33,12 +46,15 @@
 //!   — structured redaction.
 //!
 //! Everything fails closed: errors are `Result`s and callers send nothing on `Err`.
-//! There is deliberately no free-standing entropy rule: it would eat the pod-template
-//! hashes, digests, UUIDs and trace ids diagnosis depends on.
+//! The entropy check never runs free-standing: only on whole tokens in value positions,
+//! and it keeps hex (digests, SHAs, UUIDs, trace ids), lowercase names and hashes, and
+//! base64 of text, which diagnosis depends on.
 
 mod engine;
+mod entropy;
 mod names;
 mod net;
+mod outbound;
 mod pem;
 mod placeholder;
 mod rules;
@@ -52,6 +68,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use engine::Sanitizer;
+pub use outbound::Outbound;
 
 /// Why sanitizing failed. Callers must not send the input anywhere when they get one.
 #[derive(Debug, thiserror::Error)]

@@ -1,9 +1,35 @@
 //! Does a key or variable name say its value is secret?
 //!
 //! Shared by the text rules (`KEY=value`, JSON/YAML keys, `--flags`) and the structured pass
-//! (pod-spec `env[].name`). The *last* word of the name decides, so `DB_PASSWORD`,
-//! `dbPassword` and `x-api-key` are secret while `password_file`, `secretName`,
-//! `tokenTTL` and `max_tokens` are not.
+//! (pod-spec `env[].name`). A secret noun anywhere in the name counts (`SECRET_1`,
+//! `STRIPE_SECRET_LIVE`, `API_KEY_2`, `SENTRY_DSN`, `GOOGLE_CREDENTIALS_JSON`); what follows
+//! the noun decides how sure we are:
+//! - nothing, a number or a qualifier (`_LIVE`, `_JSON`, `_B64`, `_PROD`) — the name says
+//!   secret ([`Says::Secret`]);
+//! - a word that describes the secret instead of holding it (`secretName`, `PASSWORD_FILE`,
+//!   `TOKEN_URL`, `tokenTTL`, `secretKeyRef`) — not secret;
+//! - any other word (`PRIVATE_KEY_ID`, `TOKEN_SCOPE`) — only if the value looks like a
+//!   credential too ([`Says::IfValueLooksRandom`]).
+//!
+//! `existing` before the noun names a Secret object (Helm's `existingSecret`), never a value.
+
+/// What a name says about the value stored under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Says {
+    /// The value is a secret of this kind, whatever it looks like.
+    Secret(&'static str),
+    /// The value is a secret of this kind if it also looks like a credential
+    /// (`values::plausible_credential`).
+    IfValueLooksRandom(&'static str),
+}
+
+impl Says {
+    pub(crate) fn kind(self) -> &'static str {
+        match self {
+            Says::Secret(k) | Says::IfValueLooksRandom(k) => k,
+        }
+    }
+}
 
 /// Splits `name` into lowercase words at `_`, `-`, `.`, spaces and camelCase humps.
 fn words(name: &str) -> Vec<String> {
@@ -85,48 +111,244 @@ const COMPOUND_SUFFIXES: &[(&str, &str)] = &[
     ("masterkey", "secret"),
 ];
 
-/// The placeholder kind for a value stored under `name`, or `None` when the name does not
-/// say secret.
-pub(crate) fn secret_kind(name: &str) -> Option<&'static str> {
+/// Words after a secret noun that still leave the name saying secret: numbers, versions,
+/// stages and encodings (`SECRET_1`, `STRIPE_SECRET_LIVE`, `CREDENTIALS_JSON`).
+const TRANSPARENT: &[&str] = &[
+    "live",
+    "test",
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "dev",
+    "development",
+    "qa",
+    "uat",
+    "old",
+    "new",
+    "current",
+    "curr",
+    "next",
+    "prev",
+    "previous",
+    "primary",
+    "secondary",
+    "backup",
+    "fallback",
+    "json",
+    "b64",
+    "base64",
+    "value",
+    "val",
+    "str",
+    "string",
+    "raw",
+    "hex",
+    "plain",
+    "plaintext",
+    "encoded",
+    "data",
+    "default",
+    "main",
+    "ro",
+    "rw",
+    "readonly",
+    "base",
+    "enc",
+    "encrypted",
+    "salt",
+    "pepper",
+    "bytes",
+    "backend",
+    "frontend",
+    "server",
+    "worker",
+    "web",
+    "mobile",
+    "internal",
+    "external",
+    "public",
+    "private",
+    "global",
+    "local",
+    "shared",
+    "common",
+];
+
+/// Words after a secret noun that say the name is *about* a secret, not one: where it lives
+/// or how it behaves (`secretName`, `PASSWORD_FILE`, `TOKEN_URL`, `tokenTTL`, `secretKeyRef`).
+const DESCRIBES: &[&str] = &[
+    "name",
+    "names",
+    "ref",
+    "refs",
+    "reference",
+    "file",
+    "files",
+    "filename",
+    "path",
+    "paths",
+    "dir",
+    "directory",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "endpoints",
+    "host",
+    "type",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "expire",
+    "exp",
+    "lifetime",
+    "duration",
+    "timeout",
+    "interval",
+    "length",
+    "len",
+    "size",
+    "policy",
+    "policies",
+    "count",
+    "limit",
+    "min",
+    "max",
+    "enabled",
+    "enable",
+    "disabled",
+    "disable",
+    "required",
+    "header",
+    "headers",
+    "field",
+    "mount",
+    "volume",
+    "source",
+    "provider",
+    "store",
+    "manager",
+    "env",
+    "var",
+    "reset",
+    "changed",
+    "last",
+    "rotation",
+    "rotate",
+    "version",
+    "format",
+    "kind",
+    "location",
+    "template",
+    "prefix",
+    "suffix",
+    "regex",
+    "pattern",
+    "label",
+    "selector",
+    "annotation",
+    "mode",
+    "method",
+    "audience",
+    "aud",
+    "issuer",
+    "iss",
+    "scope",
+    "scopes",
+    "generator",
+    "namespace",
+    "ns",
+    "arn",
+    "hint",
+    "mask",
+    "masked",
+    "exists",
+    "present",
+    "valid",
+    "validation",
+    "retries",
+    "retry",
+    "cache",
+    "lookup",
+    "key",
+    "keys",
+];
+
+/// The kind of secret word `w` (preceded by `prev`) is, if it is one.
+fn noun_kind(w: &str, prev: Option<&str>) -> Option<&'static str> {
+    match w {
+        "password" | "passwd" | "pwd" | "pw" | "pass" | "passphrase" | "passcode" => {
+            Some("password")
+        }
+        "token" => Some("token"),
+        "secret" => Some("secret"),
+        "credential" | "credentials" | "creds" | "cred" | "dsn" => Some("secret"),
+        "apikey" => Some("api-key"),
+        "auth" if matches!(prev, Some("basic" | "proxy" | "http")) => Some("password"),
+        "key" => match prev {
+            Some("api") => Some("api-key"),
+            Some("private") => Some("private-key"),
+            Some(p) if KEY_QUALIFIERS.contains(&p) => Some("secret"),
+            _ => None,
+        },
+        _ => COMPOUND_SUFFIXES
+            .iter()
+            .find(|(suffix, _)| w.len() > suffix.len() && w.ends_with(suffix))
+            .map(|&(_, kind)| kind),
+    }
+}
+
+/// A number or a version (`1`, `v2`).
+fn is_number(w: &str) -> bool {
+    let digits = w.strip_prefix('v').unwrap_or(w);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What `name` says about its value, or `None` when it does not say secret.
+pub(crate) fn name_says(name: &str) -> Option<Says> {
     let words = words(name);
-    let last = words.last()?.as_str();
-    let prev = words
-        .len()
-        .checked_sub(2)
-        .and_then(|i| words.get(i))
-        .map(String::as_str);
+    let mut noun = None;
+    for (i, w) in words.iter().enumerate() {
+        let prev = i
+            .checked_sub(1)
+            .and_then(|p| words.get(p))
+            .map(String::as_str);
+        if let Some(kind) = noun_kind(w, prev) {
+            noun = Some((i, kind));
+        }
+    }
+    let (at, kind) = noun?;
     // Helm's `existingSecret: db-creds` names a Secret object; diagnosis needs that name.
-    if words.first().is_some_and(|w| w == "existing") {
+    if words[..at].iter().any(|w| w == "existing") {
         return None;
     }
-    match last {
-        "password" | "passwd" | "pwd" | "pass" | "passphrase" | "passcode" => {
-            return Some("password");
-        }
-        "token" => return Some("token"),
-        "secret" => return Some("secret"),
-        "credential" | "credentials" | "creds" => return Some("secret"),
-        "apikey" => return Some("api-key"),
-        "auth" if matches!(prev, Some("basic" | "proxy" | "http")) => return Some("password"),
-        "key" => {
-            return match prev {
-                Some("api") => Some("api-key"),
-                Some("private") => Some("private-key"),
-                Some(p) if KEY_QUALIFIERS.contains(&p) => Some("secret"),
-                _ => None,
-            };
-        }
-        _ => {}
-    }
-    COMPOUND_SUFFIXES
+    let after = &words[at + 1..];
+    if after
         .iter()
-        .find(|(suffix, _)| last.len() > suffix.len() && last.ends_with(suffix))
-        .map(|&(_, kind)| kind)
+        .all(|w| is_number(w) || TRANSPARENT.contains(&w.as_str()))
+    {
+        return Some(Says::Secret(kind));
+    }
+    if after.iter().any(|w| DESCRIBES.contains(&w.as_str())) {
+        return None;
+    }
+    Some(Says::IfValueLooksRandom(kind))
+}
+
+/// The placeholder kind when `name` alone says secret, `None` otherwise (including names
+/// that say secret only together with a credential-like value).
+pub(crate) fn secret_kind(name: &str) -> Option<&'static str> {
+    match name_says(name)? {
+        Says::Secret(kind) => Some(kind),
+        Says::IfValueLooksRandom(_) => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::secret_kind;
+    use super::{Says, name_says, secret_kind};
 
     #[test]
     fn secret_names() {
@@ -152,6 +374,15 @@ mod tests {
             "credentials",
             "basic_auth",
             "APIKey",
+            "SECRET_1",
+            "STRIPE_SECRET_LIVE",
+            "API_KEY_2",
+            "DB_PASS",
+            "SMTP_PWD",
+            "SENTRY_DSN",
+            "GOOGLE_CREDENTIALS_JSON",
+            "jwtSecretV2",
+            "SECRET_KEY_BASE",
         ] {
             assert!(secret_kind(n).is_some(), "{n} should be secret");
         }
@@ -169,7 +400,6 @@ mod tests {
             "secretKeyRef",
             "existingSecret",
             "bypass",
-            "AWS_ACCESS_KEY_ID",
             "token_type",
             "passwordSecretRef",
             "keyring",
@@ -177,8 +407,34 @@ mod tests {
             "name",
             "token_url",
             "ssh_key_path",
+            "SECRET_NAME",
+            "secretRef",
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "auth.existingSecret",
+            "password_policy",
+            "passwordLastChanged",
+            "token-ttl",
+            "PASSWORD_MIN_LENGTH",
         ] {
-            assert!(secret_kind(n).is_none(), "{n} should not be secret");
+            assert!(name_says(n).is_none(), "{n} should not be secret");
+        }
+    }
+
+    #[test]
+    fn names_that_need_a_credential_like_value() {
+        for n in [
+            "PRIVATE_KEY_ID",
+            "api_key_id",
+            "AWS_ACCESS_KEY_ID",
+            "TOKEN_OWNER",
+        ] {
+            assert!(
+                matches!(name_says(n), Some(Says::IfValueLooksRandom(_))),
+                "{n}: {:?}",
+                name_says(n)
+            );
+            assert!(secret_kind(n).is_none());
         }
     }
 }

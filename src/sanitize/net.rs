@@ -37,7 +37,11 @@ impl IpScanner {
                     Some(b'.') => !bytes.get(e + 1).is_some_and(u8::is_ascii_digit),
                     Some(&b) => !(b.is_ascii_alphanumeric() || b == b'_'),
                 };
-                if prev_ok && next_ok && m.as_str().parse::<Ipv4Addr>().is_ok_and(is_public_v4) {
+                if prev_ok
+                    && next_ok
+                    && !after_version_word(text, s)
+                    && m.as_str().parse::<Ipv4Addr>().is_ok_and(is_public_v4)
+                {
                     out.push((s, e, "ipv4"));
                 }
             } else if m.as_str().len() >= 3 {
@@ -51,6 +55,28 @@ impl IpScanner {
             }
         }
     }
+}
+
+/// Words after which a dotted quad is a four-part version (`runtime version 3.0.11.1`,
+/// `firmware: 20.1.4.2`, `Version=1.2.3.4`), not an address.
+const VERSION_WORDS: &[&str] = &["version", "ver", "release", "build", "firmware", "revision"];
+
+/// Whether the dotted quad at `at` follows a version word and a separator.
+fn after_version_word(text: &str, at: usize) -> bool {
+    let from = crate::model::text::floor_boundary(text, at.saturating_sub(24));
+    let before = text.get(from..at).unwrap_or("");
+    let word = before.trim_end_matches([' ', '\t', ':', '=', '"', '\'']);
+    if word.len() == before.len() && !before.is_empty() {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    VERSION_WORDS.iter().any(|v| {
+        lower.ends_with(v)
+            && !lower[..lower.len() - v.len()]
+                .bytes()
+                .next_back()
+                .is_some_and(|b| b.is_ascii_alphabetic())
+    })
 }
 
 fn is_v4_neighbour(b: u8) -> bool {
@@ -112,5 +138,7 @@ mod tests {
                 .is_empty()
         );
         assert!(found("at 18:45:32.123 v1.2.3.4 oid 1.3.6.1.4.1 std::io 5.15.0.1034").is_empty());
+        assert!(found("runtime version 3.0.11.1, Version=20.1.4.2, firmware: 35.2.1.7").is_empty());
+        assert_eq!(found("version 1 via 52.14.120.7"), vec!["52.14.120.7"]);
     }
 }

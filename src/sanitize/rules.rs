@@ -45,6 +45,9 @@ pub(crate) enum Check {
     Authorization,
     /// `Basic xxx`: must decode to `user:password`.
     BasicCreds,
+    /// A token with no telling name: kept unless it reads as random key material
+    /// (`values::looks_random`).
+    Random,
 }
 
 /// One rule of the table.
@@ -72,6 +75,7 @@ const SECRET_WORDS: &[&str] = &[
     "creds",
     "key",
     "auth",
+    "dsn",
 ];
 
 impl Rule {
@@ -147,6 +151,28 @@ impl Rule {
         Self::regex(name, &kws, pattern, Check::None)
     }
 }
+
+/// Where values and arguments are written: env dumps and pod specs (`env`, `value:`,
+/// `export`, `-e`), command lines (`--`, `args`, `command`), cloud credentials (`aws`), and
+/// the secret words themselves (`using key …`).
+const HIGH_ENTROPY_CONTEXT: &[&str] = &[
+    "env",
+    "export",
+    "value",
+    "--",
+    "-e ",
+    "args",
+    "command",
+    "aws",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "credential",
+    "creds",
+    "key",
+    "auth",
+];
 
 /// Secret prefixes whose base64 encodings gate the base64 rule.
 const BASE64_PREFIXES: &[&str] = &[
@@ -441,12 +467,35 @@ pub(crate) fn builtin() -> Result<Vec<Rule>, SanitizeError> {
             r#""name"\s*:\s*"(?P<key>[^"]+)"\s*,\s*"value"\s*:\s*"(?P<s_dq>(?:[^"\\]|\\.)*)""#,
             C::SecretName,
         )?,
+        // `- name: DB_PASSWORD\n        value: "x"`: a manifest printed inside a JSON string or
+        // a log line (Argo CD, Helm `--debug`, operators), its newlines escaped.
+        Rule::regex(
+            "secret",
+            sw,
+            r#"(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\\?["']?[ \t]*(?:\\r)?\\n[ \t]*(?:-[ \t]+)?value:[ \t]*(?:\\"(?P<s_eq>(?:[^"\\]|\\[^"])*)\\"|"(?P<s_dq>(?:[^"\\]|\\.)*)"|'(?P<s_sq>[^']*)'|(?P<s_bare>(?:[^\s"'\\]|\\[^n"])+))"#,
+            C::SecretName,
+        )?,
+        // `{\"name\":\"DB_PASSWORD\",\"value\":\"x\"}`: an env entry inside a JSON string.
+        Rule::regex(
+            "secret",
+            sw,
+            r#"\\"name\\"\s*:\s*\\"(?P<key>[^"\\]+)\\"\s*,\s*\\"value\\"\s*:\s*\\"(?P<s_eq>(?:[^"\\]|\\[^"])*)\\""#,
+            C::SecretName,
+        )?,
         Rule::custom("secret", sw.iter().map(|s| (*s).to_owned()).collect(), Matcher::YamlEnvPair),
         Rule::custom(
             "base64",
             BASE64_PREFIXES.iter().flat_map(|p| base64_keywords(p)).collect(),
             Matcher::Base64,
         ),
+        // Random key material with no telling name (an AWS secret key in `env X=…`, a token
+        // passed as an argument), only where env values and arguments are written.
+        Rule::regex(
+            "high-entropy",
+            HIGH_ENTROPY_CONTEXT,
+            r"[A-Za-z0-9+/_.~-]{20,512}={0,2}",
+            C::Random,
+        )?,
         Rule::regex(
             "email",
             &["@"],

@@ -12,7 +12,9 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::{Container, EnvVar, EphemeralContainer, PodSpec, Secret};
 use serde_json::Value;
 
-use super::names::secret_kind;
+use super::entropy::looks_random;
+use super::names::{Says, name_says, secret_kind};
+use super::values::{plausible_credential, url_with_password};
 use super::{Report, SanitizeError, Sanitizer};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -64,16 +66,19 @@ impl Sanitizer {
             let Some(value) = var.value.as_mut() else {
                 continue;
             };
-            if let Some(kind) = secret_kind(&var.name).filter(|_| !value.is_empty()) {
-                *value = self.placeholder(kind, value);
-                report.add(kind, 1);
-            } else {
-                self.redact_string(value, report)?;
+            match value_kind(&var.name, value) {
+                Some(kind) => {
+                    *value = self.placeholder(kind, value);
+                    report.add(kind, 1);
+                }
+                None => self.redact_string(value, report)?,
             }
         }
         Ok(())
     }
 
+    /// Command and args: the text rules, then a bare argument or a `--flag=` value that
+    /// reads as random key material (`serve --upstream-auth=Xk9…`, `run Xk9…`).
     fn redact_strings<'s>(
         &self,
         strings: impl Iterator<Item = &'s mut String>,
@@ -81,6 +86,18 @@ impl Sanitizer {
     ) -> Result<(), SanitizeError> {
         for s in strings {
             self.redact_string(s, report)?;
+            let value_at = match s.split_once('=') {
+                Some((flag, _)) if flag.starts_with('-') => flag.len() + 1,
+                _ => 0,
+            };
+            if let Some(value) = s.get(value_at..)
+                && looks_random(value)
+            {
+                let redacted = self.placeholder("high-entropy", value);
+                s.truncate(value_at);
+                s.push_str(&redacted);
+                report.add("high-entropy", 1);
+            }
         }
         Ok(())
     }
@@ -146,20 +163,46 @@ impl Sanitizer {
                         report.add("last-applied-configuration", 1);
                     }
                 }
-                let env_kind = match (map.get("name"), map.get("value")) {
-                    (Some(Value::String(name)), Some(Value::String(_))) => secret_kind(name),
+                let env_name = match (map.get("name"), map.get("value")) {
+                    (Some(Value::String(name)), Some(Value::String(_))) => Some(name.clone()),
                     _ => None,
                 };
+                // Keys are user data too (ConfigMap data keys, label keys): a key that holds
+                // a secret is renamed to its redacted form.
+                // Field names and most label keys are letters, dots, dashes and slashes,
+                // which no rule matches: skip them, they are most of every object.
+                let keys: Vec<String> = map
+                    .keys()
+                    .filter(|k| {
+                        !k.bytes()
+                            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'-' | b'/'))
+                    })
+                    .cloned()
+                    .collect();
+                for key in keys {
+                    let out = self.sanitize(&key)?;
+                    if let std::borrow::Cow::Owned(clean) = out.text
+                        && let Some(val) = map.remove(&key)
+                    {
+                        report.merge(&out.report);
+                        map.insert(clean, val);
+                    }
+                }
                 for (key, val) in map.iter_mut() {
-                    let kind = if key == "value" {
-                        env_kind
-                    } else {
-                        secret_kind(key)
+                    let (name, env_value) = match (&env_name, key.as_str()) {
+                        (Some(name), "value") => (name.as_str(), true),
+                        _ => (key.as_str(), false),
+                    };
+                    let kind = match &*val {
+                        Value::String(s) if s.starts_with("<redacted:") => None,
+                        Value::String(s) => value_kind(name, s).filter(|_| {
+                            env_value || named_value_kind(name, s).is_some() || !is_id_key(key)
+                        }),
+                        Value::Number(_) => secret_kind(name),
+                        _ => None,
                     };
                     match (kind, &*val) {
-                        (Some(kind), Value::String(s))
-                            if !s.is_empty() && !s.starts_with("<redacted:") =>
-                        {
+                        (Some(kind), Value::String(s)) => {
                             *val = Value::String(self.placeholder(kind, s));
                             report.add(kind, 1);
                         }
@@ -174,6 +217,32 @@ impl Sanitizer {
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
         }
+    }
+}
+
+/// The placeholder kind for `value` stored under `name` (an env variable, a JSON key):
+/// the name says secret, says so and the value looks like a credential, or the value is
+/// random key material under an env variable whatever its name. `None` keeps it (the text
+/// rules still run over it).
+fn value_kind(name: &str, value: &str) -> Option<&'static str> {
+    named_value_kind(name, value).or_else(|| looks_random(value).then_some("high-entropy"))
+}
+
+/// Keys whose values are identifiers that look random by design and say nothing secret
+/// (GitHub's `node_id`, object `uid`s).
+fn is_id_key(key: &str) -> bool {
+    matches!(key, "node_id" | "uid" | "id" | "sha" | "head_sha" | "etag")
+}
+
+/// Like [`value_kind`] for a JSON key, where only the name can tell.
+fn named_value_kind(name: &str, value: &str) -> Option<&'static str> {
+    // The URL rule takes just the password out and leaves host and database.
+    if value.is_empty() || url_with_password(value) {
+        return None;
+    }
+    match name_says(name)? {
+        Says::Secret(kind) => Some(kind),
+        Says::IfValueLooksRandom(kind) => plausible_credential(value).then_some(kind),
     }
 }
 

@@ -2,7 +2,8 @@
 //! the key …>`), prose rather than a credential, a YAML value that runs to the end of its
 //! line, or the value half of a two-line `- name:` / `value:` env pair.
 
-use super::names::secret_kind;
+use super::entropy::{is_token_byte, looks_random};
+use super::names::{Says, name_says};
 use crate::model::text::{ceil_boundary, floor_boundary};
 
 /// Suffixes that look like top-level domains in `icon@2x.png`-style names or cluster DNS.
@@ -117,7 +118,7 @@ pub(super) fn yaml_env_pair(text: &str, at: usize) -> Option<(usize, usize, &'st
         .1
         .trim()
         .trim_matches(['"', '\'']);
-    let kind = secret_kind(name)?;
+    let says = name_says(name)?;
     let ns = le + 1;
     let ne = text.get(ns..)?.find('\n').map_or(text.len(), |i| ns + i);
     let next = text.get(ns..ne)?;
@@ -135,5 +136,37 @@ pub(super) fn yaml_env_pair(text: &str, at: usize) -> Option<(usize, usize, &'st
         ve -= 1;
     }
     let value = text.get(vs..ve)?;
-    (!is_reference(value)).then_some((vs, ve, kind))
+    let secret = match says {
+        Says::Secret(_) => !is_reference(value) && !url_with_password(value),
+        Says::IfValueLooksRandom(_) => plausible_credential(value),
+    };
+    secret.then_some((vs, ve, says.kind()))
+}
+
+/// A value under a name that says secret only with a credential-like value
+/// (`PRIVATE_KEY_ID`, `api_key_id`, `TOKEN_SCOPE`): random-looking, or a long run of
+/// letters and digits (a 40-hex key id), never prose, a number, a path or a URL.
+pub(super) fn plausible_credential(v: &str) -> bool {
+    let t = v.trim();
+    if t.len() < 12 || is_reference(t) || !t.bytes().all(is_token_byte) || t.starts_with('/') {
+        return false;
+    }
+    looks_random(t)
+        || (t.len() >= 16
+            && t.bytes().any(|b| b.is_ascii_digit())
+            && t.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
+/// A URL whose userinfo holds a password (`postgres://app:pw@pg:5432/orders`): the URL rule
+/// redacts just the password, so a value under a secret name (`DATABASE_DSN`) keeps the
+/// host and database diagnosis needs.
+pub(super) fn url_with_password(v: &str) -> bool {
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .is_some_and(|(_, password)| !password.is_empty())
 }

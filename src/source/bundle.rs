@@ -22,7 +22,7 @@ use super::live;
 use crate::error::{Error, Input, Result};
 use crate::model::ci::CiRuns;
 use crate::model::{KINDS, Kind, LogKey, Objects, Selector, Snapshot, SnapshotMeta};
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Outbound, Sanitizer};
 
 const META: &str = "meta.json";
 /// Bytes reserved up front for one member of a `.tar.gz`; a larger member grows as it reads.
@@ -409,7 +409,11 @@ pub struct WriteOptions<'a> {
 /// the end. An existing `out` is replaced only when it is itself a k8sops bundle.
 pub fn write(snapshot: &Snapshot, out: &Path, options: &WriteOptions<'_>) -> Result<()> {
     // Built in memory before anything touches the disk: a sanitizer error writes nothing.
-    let files = bundle_files(snapshot, options.sanitizer)?;
+    let files = bundle_files(snapshot, options.sanitizer.is_some())?;
+    let files = match options.sanitizer {
+        Some(s) => Outgoing::Gated(gate(s, files)?),
+        None => Outgoing::Raw(files),
+    };
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle");
     let archive = name.ends_with(".tar.gz") || name.ends_with(".tgz");
     let parent = match out.parent() {
@@ -427,10 +431,11 @@ pub fn write(snapshot: &Snapshot, out: &Path, options: &WriteOptions<'_>) -> Res
         });
     }
     let tmp = parent.join(format!(".{name}.k8sops-tmp-{}", std::process::id()));
+    let bytes = files.bytes();
     let written = if archive {
-        write_archive(&tmp, &files)
+        write_archive(&tmp, &bytes)
     } else {
-        write_dir(&tmp, &files)
+        write_dir(&tmp, &bytes)
     };
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -443,13 +448,77 @@ pub fn write(snapshot: &Snapshot, out: &Path, options: &WriteOptions<'_>) -> Res
     std::fs::rename(&tmp, out).map_err(|e| Error::io(out, e))
 }
 
+/// A bundle file's content before it is written.
+enum Body {
+    Json(serde_json::Value),
+    Text(String),
+}
+
+/// What is written: files through the sanitizer's gate, or — only with `--no-sanitize`,
+/// for a bundle that stays on this machine — as collected.
+enum Outgoing {
+    Gated(Vec<(String, Outbound<String>)>),
+    Raw(Vec<(String, Body)>),
+}
+
+impl Outgoing {
+    fn bytes(&self) -> Vec<(&str, Cow<'_, [u8]>)> {
+        match self {
+            Outgoing::Gated(files) => files
+                .iter()
+                .map(|(rel, text)| (rel.as_str(), Cow::Borrowed(text.as_bytes())))
+                .collect(),
+            Outgoing::Raw(files) => files
+                .iter()
+                .map(|(rel, body)| (rel.as_str(), Cow::Owned(body_text(body).into_bytes())))
+                .collect(),
+        }
+    }
+}
+
+/// A file's text: JSON indented, with a final newline.
+fn body_text(body: &Body) -> String {
+    match body {
+        Body::Json(v) => {
+            let mut text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
+            text.push('\n');
+            text
+        }
+        Body::Text(t) => t.clone(),
+    }
+}
+
+/// Every file through the gate: JSON documents structurally (Secrets, env entries, keys
+/// that say secret) and every string by the text rules; logs by the text rules.
+fn gate(s: &Sanitizer, files: Vec<(String, Body)>) -> Result<Vec<(String, Outbound<String>)>> {
+    files
+        .into_iter()
+        .map(|(rel, body)| {
+            let gated = match body {
+                Body::Json(v) => s.outbound_json(v).map(|v| {
+                    let mut text = v.to_pretty_text();
+                    text.push_newline();
+                    text
+                }),
+                Body::Text(t) => s.outbound(&t),
+            };
+            gated
+                .map(|g| (rel.clone(), g))
+                .map_err(|e| Error::Sanitize {
+                    what: rel,
+                    message: e.to_string(),
+                })
+        })
+        .collect()
+}
+
 fn is_empty_dir(path: &Path) -> bool {
     std::fs::read_dir(path)
         .map(|mut d| d.next().is_none())
         .unwrap_or(false)
 }
 
-fn write_dir(root: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+fn write_dir(root: &Path, files: &[(&str, Cow<'_, [u8]>)]) -> Result<()> {
     for (rel, bytes) in files {
         let path = root.join(rel);
         if let Some(dir) = path.parent() {
@@ -460,7 +529,7 @@ fn write_dir(root: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
-fn write_archive(path: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+fn write_archive(path: &Path, files: &[(&str, Cow<'_, [u8]>)]) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
     let mut builder = tar::Builder::new(gz);
@@ -471,7 +540,7 @@ fn write_archive(path: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         header.set_mtime(0);
         header.set_cksum();
         builder
-            .append_data(&mut header, rel, bytes.as_slice())
+            .append_data(&mut header, rel, bytes.as_ref())
             .map_err(|e| Error::io(path, e))?;
     }
     let gz = builder.into_inner().map_err(|e| Error::io(path, e))?;
@@ -479,21 +548,9 @@ fn write_archive(path: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     Ok(())
 }
 
-/// The files of a bundle, by relative path, in a stable order.
-fn bundle_files(
-    snapshot: &Snapshot,
-    sanitizer: Option<&Sanitizer>,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let sanitize_err = |what: &str, e: crate::sanitize::SanitizeError| Error::Sanitize {
-        what: what.to_string(),
-        message: e.to_string(),
-    };
-    let json = |v: &serde_json::Value| {
-        serde_json::to_vec_pretty(v).map(|mut b| {
-            b.push(b'\n');
-            b
-        })
-    };
+/// The files of a bundle, by relative path, in a stable order, as collected; `sanitized`
+/// is what `meta.json` says.
+fn bundle_files(snapshot: &Snapshot, sanitized: bool) -> Result<Vec<(String, Body)>> {
     let to_err = |rel: &str, e: serde_json::Error| Error::Io {
         path: rel.into(),
         source: e.into(),
@@ -504,18 +561,14 @@ fn bundle_files(
         kind: "BundleMeta".into(),
         meta: snapshot.meta.clone(),
     };
-    meta.meta.sanitized |= sanitizer.is_some();
+    meta.meta.sanitized |= sanitized;
     let meta = serde_json::to_value(&meta).map_err(|e| to_err(META, e))?;
-    files.push((META.to_string(), json(&meta).map_err(|e| to_err(META, e))?));
+    files.push((META.to_string(), Body::Json(meta)));
 
     for info in KINDS {
         let items = snapshot.objects.to_json(info.kind);
         let mut by_ns: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-        for mut item in items {
-            if let Some(s) = sanitizer {
-                s.sanitize_json(&mut item)
-                    .map_err(|e| sanitize_err(info.file, e))?;
-            }
+        for item in items {
             let ns = match info.namespaced {
                 true => item
                     .pointer("/metadata/namespace")
@@ -538,7 +591,7 @@ fn bundle_files(
                 "metadata": {"resourceVersion": ""},
                 "items": items,
             });
-            files.push((rel.clone(), json(&list).map_err(|e| to_err(&rel, e))?));
+            files.push((rel, Body::Json(list)));
         }
     }
 
@@ -547,37 +600,18 @@ fn bundle_files(
             api_version: "k8sops/v1".into(),
             ci: ci.clone(),
         };
-        let mut value = serde_json::to_value(&file).map_err(|e| to_err(CI_RUNS, e))?;
-        if let Some(s) = sanitizer {
-            s.sanitize_json(&mut value)
-                .map_err(|e| sanitize_err(CI_RUNS, e))?;
-        }
-        files.push((
-            CI_RUNS.to_string(),
-            json(&value).map_err(|e| to_err(CI_RUNS, e))?,
-        ));
+        let value = serde_json::to_value(&file).map_err(|e| to_err(CI_RUNS, e))?;
+        files.push((CI_RUNS.to_string(), Body::Json(value)));
     }
 
     // One file per (namespace, pod, previous), holding every container's block.
-    type PodLogs<'a> = Vec<(&'a LogKey, Cow<'a, str>)>;
+    type PodLogs<'a> = Vec<(&'a LogKey, &'a str)>;
     let mut by_pod: BTreeMap<(&str, &str, bool), PodLogs<'_>> = BTreeMap::new();
     for (key, body) in &snapshot.logs {
-        let body = match sanitizer {
-            Some(s) => {
-                s.sanitize(body)
-                    .map_err(|e| {
-                        let what =
-                            format!("logs of {}/{} {}", key.namespace, key.pod, key.container);
-                        sanitize_err(&what, e)
-                    })?
-                    .text
-            }
-            None => Cow::Borrowed(body.as_str()),
-        };
         by_pod
             .entry((&key.namespace, &key.pod, key.previous))
             .or_default()
-            .push((key, body));
+            .push((key, body.as_str()));
     }
     for ((ns, pod, previous), logs) in by_pod {
         let file = if previous {
@@ -587,8 +621,7 @@ fn bundle_files(
         };
         files.push((
             format!("{ns}/{pod}/{file}"),
-            kubectl_dump::format_log_blocks(logs.iter().map(|(k, b)| (*k, b.as_ref())))
-                .into_bytes(),
+            Body::Text(kubectl_dump::format_log_blocks(logs.iter().copied())),
         ));
     }
     Ok(files)

@@ -20,7 +20,7 @@ use super::track::{Tracked, Tracker};
 use crate::env::Secret;
 use crate::model::ObjectRef;
 use crate::notify::slack::{self, Message};
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Outbound, Sanitizer};
 
 /// The limits, from the `[watch]` configuration table.
 #[derive(Debug, Clone)]
@@ -33,6 +33,9 @@ pub struct Limits {
 
 pub struct Headless<W: Write> {
     out: W,
+    /// The gate every printed line passes: summaries, causes and explanations quote
+    /// events, logs and the model.
+    sanitizer: Arc<Sanitizer>,
     tracker: Tracker,
     rate: RateLimit,
     breaker: CircuitBreaker,
@@ -55,10 +58,12 @@ impl<W: Write> Headless<W> {
     pub fn new(
         out: W,
         limits: &Limits,
+        sanitizer: Arc<Sanitizer>,
         explainer: Option<(Arc<dyn Explainer>, super::Slices)>,
     ) -> Self {
         Headless {
             out,
+            sanitizer,
             tracker: Tracker::new(limits.debounce),
             rate: RateLimit::new(limits.per_hour),
             breaker: CircuitBreaker::new(limits.llm_failures, limits.llm_cooldown),
@@ -167,8 +172,17 @@ impl<W: Write> Headless<W> {
     }
 
     fn line(&mut self, value: serde_json::Value) {
-        // A closed stdout (the reader went away) ends nothing here: the engine goes on.
-        let _ = writeln!(self.out, "{value}");
+        match self.sanitizer.outbound_json(value) {
+            Ok(line) => self.write(&line.to_text()),
+            // Fail closed: the line is dropped, and the reader told so.
+            Err(e) => tracing::warn!("a watch line could not be sanitized and was dropped: {e}"),
+        }
+    }
+
+    /// Writes one gated line. A closed stdout (the reader went away) ends nothing here: the
+    /// engine goes on.
+    fn write(&mut self, line: &Outbound<String>) {
+        let _ = writeln!(self.out, "{line}");
         let _ = self.out.flush();
     }
 }

@@ -3,6 +3,7 @@
 
 positives.tsv   family <TAB> secret[|||secret…] <TAB> line   — each secret must vanish
 negatives.txt   one look-alike per line                        — must come out unchanged
+lookalikes.tsv  token[|||token…] <TAB> line                     — each token must survive
 private_keys.txt  multi-line PEM blocks separated by a line "%%"; every body line is secret
 
 All secrets are invented: right prefixes, lengths and alphabets, random content.
@@ -483,6 +484,155 @@ PEMS.append(["-----BEGIN RSA PRIVATE KEY-----", "Proc-Type: 4,ENCRYPTED", "DEK-I
 body = pem_body(8)[:5]
 PEMS.append([f"{ts()} INFO loading key", "-----BEGIN OPENSSH PRIVATE KEY-----", *body, f"{ts()} ERROR ssh: handshake failed: EOF"])
 
+
+# --- Issue 17: the gaps (appended after the original sections so their lines stay as they were).
+
+
+def rand_token(n=None):
+    return rs(AN, n or R.randint(24, 64))
+
+
+def nameless_secret():
+    return R.choice([aws_secret, lambda: rand_token(), lambda: rs(AN + "-_", R.randint(32, 86)),
+                     lambda: base64.b64encode(bytes(R.getrandbits(8) for _ in range(R.choice([24, 32, 48])))).decode()])()
+
+
+def sentry_dsn():
+    return f"https://{rs(HEX, 32)}@o{rs(DG, 6)}.ingest.sentry.io/{rs(DG, 7)}", None
+
+
+def env_line(name, v):
+    q = R.choice(['"', ""])
+    return R.choice([f"{name}={v}", f"{prefix()}export {name}={q}{v}{q}", f"  env {name}={v}", f"      {name}:  {v}",
+                     f'{prefix()}"Env": ["PATH=/usr/local/bin:/usr/bin", "{name}={v}", "HOME=/root"],',
+                     f'{prefix()}{{"name":"{name}","value":"{v}"}}', f"{prefix()}+ docker run --rm -e {name}={v} ghcr.io/acme/api:1.4.2",
+                     f"{prefix()}env: {name}={v}", f"{prefix()}kubectl set env deployment/api {name}={v}"])
+
+
+# Secret words that are not at the end of the name.
+mid_names = ["SECRET_1", "SECRET_2", "STRIPE_SECRET_LIVE", "STRIPE_SECRET_TEST", "API_KEY_2", "API_KEY_PROD", "DB_PASS",
+             "DB_PASS_RO", "SMTP_PWD", "MAIL_PWD_2", "JWT_SECRET_V2", "SESSION_SECRET_OLD", "PASSWORD_PROD",
+             "ADMIN_PASSWORD_B64", "AUTH_TOKEN_NEXT", "GITHUB_TOKEN_2", "CLIENT_SECRET_STAGING", "REDIS_PASSWORD_CURRENT",
+             "jwtSecretV2", "dbPassProd", "ENCRYPTION_KEY_PRIMARY", "SECRET_KEY_BASE_DEV", "PG_PWD", "RABBIT_CREDS"]
+for _ in range(60):
+    name, v = R.choice(mid_names), password()
+    P("name-mid-secret", v, env_line(name, v))
+for _ in range(16):
+    dsn = sentry_dsn()[0]
+    key = dsn.split("//")[1].split("@")[0]
+    P("name-mid-secret", key, env_line(R.choice(["SENTRY_DSN", "SENTRY_DSN_BACKEND", "NEXT_PUBLIC_SENTRY_DSN"]), dsn))
+for _ in range(16):
+    sa = json.dumps({"type": "service_account", "project_id": "acme-prod", "private_key_id": rs(HEX, 40),
+                     "client_email": "deployer@acme-prod.iam.gserviceaccount.com"})
+    blob = base64.b64encode(sa.encode()).decode()
+    P("name-mid-secret", blob, env_line(R.choice(["GOOGLE_CREDENTIALS_JSON", "GCP_CREDENTIALS_JSON", "FIREBASE_CREDENTIALS_JSON",
+                                                  "GOOGLE_APPLICATION_CREDENTIALS_JSON"]), blob))
+for _ in range(16):
+    kid = rs(HEX, 40)
+    P("name-mid-secret", kid, R.choice([f'{prefix()}"private_key_id": "{kid}",', f"  PRIVATE_KEY_ID={kid}",
+                                         f'{prefix()}{{"type":"service_account","private_key_id":"{kid}","client_id":"{rs(DG, 21)}"}}',
+                                         f"    privateKeyId: {kid}"]))
+
+# Env blocks of a manifest inside one line, newlines escaped (Argo CD diffs, Helm --debug, operators).
+env_names2 = env_names + mid_names
+for _ in range(50):
+    name, v = R.choice(env_names2), password()
+    ind = " " * R.choice([8, 10, 12])
+    q = R.choice(['\\"', "", "'"])
+    block = f"- name: {name}\\n{ind}  value: {q}{v}{q}"
+    P("escaped-env-block", v, R.choice([
+        f'{prefix()}{{"level":"info","msg":"comparing live state","app":"shop-api","diff":"{ind}env:\\n{ind}{block}\\n{ind}- name: LOG_LEVEL\\n{ind}  value: info"}}',
+        f'{prefix()}"manifest": "apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: api\\nspec:\\n  template:\\n    spec:\\n      containers:\\n      - name: api\\n        env:\\n        {block}\\n"',
+        f"{prefix()}helm: rendered {ind}env:\\n{ind}{block}\\n",
+        f'{prefix()}time="{ts()}" level=debug msg="apply" object="containers:\\n- env:\\n  {block}"',
+        f'{prefix()}{{\\"name\\":\\"{name}\\",\\"value\\":\\"{v}\\"}}',
+        f'{prefix()}reconcile: patch {{\\"spec\\":{{\\"template\\":{{\\"spec\\":{{\\"containers\\":[{{\\"name\\":\\"api\\",\\"env\\":[{{\\"name\\":\\"{name}\\",\\"value\\":\\"{v}\\"}}]}}]}}}}}}}}',
+    ]))
+
+# Random credentials with no telling name, in env values and arguments.
+plain_names = ["AWS_SK", "S3_ACCESS", "MINIO_ROOT", "UPSTREAM_HMAC", "DD_APP", "HONEYCOMB_WRITE", "LICENSE", "SIGNING",
+               "NEW_RELIC_INSERT", "OPS_BOT", "CF_SIGNATURE", "UPSTREAM_SIG"]
+for _ in range(60):
+    v = nameless_secret()
+    if R.random() < 0.55:
+        line = env_line(R.choice(plain_names), v)
+    else:
+        flag = R.choice(["--upstream-signature", "--hmac", "--license", "--s3-sk", "--sig", "--bot"])
+        line = R.choice([f"{prefix()}exec: /app/server {flag}={v} --port=8080", f'  args: ["--listen=:9090", "{flag}={v}"]',
+                         f"    - {flag}={v}", f"{prefix()}+ /usr/local/bin/agent {flag} {v} --verbose",
+                         f'  command: ["/bin/sync", "--bucket=backups", "{v}"]',
+                         f"{prefix()}aws configure set default.s3.sk {v}"])
+    P("high-entropy", v, line)
+
+# Look-alikes of the gaps above: they must come out unchanged, and each labelled token
+# (the part a careless rule would eat) must survive — lookalikes.tsv lists them.
+look = []
+
+
+def L(tokens, line):
+    if isinstance(tokens, str):
+        tokens = [tokens]
+    for t in tokens:
+        assert t in line, (t, line)
+    neg.append(line)
+    look.append(("|||".join(tokens), line))
+
+
+for _ in range(20):
+    v = f"{R.randint(1, 9)}.{R.randint(0, 9)}.{R.randint(10, 99)}.{R.randint(1, 9)}"
+    L(v, f"{prefix()}runtime version {v}")
+    v = f"{R.choice([10, 52, 35, 81])}.0.{R.randint(10000, 30000)}.{R.randint(100, 9000)}"
+    L(v, f"{prefix()}Version: {v}")
+    v = f"{R.choice([35, 44, 64])}.{R.randint(0, 9)}.{R.randint(0, 99)}.{R.randint(0, 9)}"
+    L(v, f"{prefix()}agent version={v} starting")
+    v = f"{R.choice([52, 91, 104])}.{R.randint(1, 9)}.{R.randint(1, 9)}.{R.randint(1, 99)}"
+    L(v, f"{prefix()}firmware {v} loaded")
+    L(["/token", "i/o timeout"], f'{prefix()}Get "https://{R.choice(["login.microsoftonline.com/common/oauth2", "oauth2.googleapis.com", "sts.amazonaws.com", "keycloak.auth.svc:8443/realms/shop/protocol/openid-connect"])}/token": dial tcp 10.0.{R.randint(0, 9)}.{R.randint(1, 250)}:443: i/o timeout')
+    L(["/token", "i/o timeout"], f"{prefix()}Post https://{R.choice(['auth.shop.svc', 'idp.internal'])}/oauth/token: i/o timeout")
+    L(["/token", "i/o timeout"], f"{prefix()}error refreshing token from https://vault.vault.svc:8200/v1/auth/kubernetes/token: i/o timeout")
+    sec = R.choice(['redis-auth', 'cache-creds'])
+    L([f"existingSecret={sec}", "existingSecretPasswordKey=redis-password"], f"{prefix()}+ helm upgrade --install {R.choice(['redis', 'cache'])} bitnami/redis --set auth.existingSecret={sec} --set auth.existingSecretPasswordKey=redis-password")
+    sec = R.choice(['db-creds', 'web-tls', 'app-secrets'])
+    L(sec, f"  {R.choice(['SECRET_NAME', 'TLS_SECRET_NAME', 'DB_SECRET_NAME'])}={sec}")
+    sec = R.choice(['db-password', 'smtp'])
+    L(f"/run/secrets/{sec}", f"  env PASSWORD_FILE=/run/secrets/{sec}")
+    L("/oauth2/token", f"  env TOKEN_URL=https://{R.choice(['auth.shop.svc', 'login.acme.io'])}/oauth2/token")
+    n = str(R.randint(60, 86400))
+    L(f"={n}", f"  env {R.choice(['TOKEN_TTL', 'SESSION_SECRET_TTL'])}={n}")
+    L("X-Api-Key", f"  env API_KEY_HEADER=X-Api-Key")
+    n = str(R.randint(8, 16))
+    L(f"={n}", f"  env PASSWORD_MIN_LENGTH={n}")
+    sec = R.choice(['secret', 'signing.key'])
+    L(f"/etc/jwt/{sec}", f"  env JWT_SECRET_PATH=/etc/jwt/{sec}")
+    sec = R.choice(['app-secrets', 'api-env'])
+    L(sec, f"        secretRef: {{name: {sec}}}")
+    h = H(40)
+    L(h, f"  env GIT_SHA={h}")
+    u = uuid()
+    L(u, f"  env BUILD_ID={u}")
+    h = rs('bcdfghjklmnpqrstvwxz2456789', 10)
+    L(h, f"  env POD_TEMPLATE_HASH={h}")
+    h = H(32)
+    L(h, f"  env OTEL_TRACE_ID={h}")
+    h = H(64)
+    L(h, f"    - --config-hash={h}")
+    h = H(64)
+    L(h, f"    - --image=ghcr.io/acme/{R.choice(['api', 'web'])}@sha256:{h}")
+    h = H(64)
+    L(h, f"{prefix()}exec: /app/server --checksum=sha256:{h} --port=8080")
+    cfg_blob = base64.b64encode(R.choice([b"log_level: info\nworkers: 4\n", b"server:\n  port: 8080\n", b'{"feature":true}', b"upstream=http://api.shop.svc:8080"])).decode()
+    L(cfg_blob, f"  env APP_CONFIG_B64={cfg_blob}")
+    h = H(40)
+    L(h, f"{prefix()}export DEPLOY_COMMIT={h} DEPLOY_ENV=production")
+    L("-Xmx512m", f"  env JAVA_OPTS=-Xmx512m -XX:+UseG1GC -Dspring.profiles.active=prod")
+    L("ReplicaSetControllerManagerDefaults", f"  env CONTROLLER_CLASS=ReplicaSetControllerManagerDefaults")
+    n = str(R.randint(1, 9999))
+    L(f'"api_key_id":{n}', f'{prefix()}{{"api_key_id":{n},"private_key_id":null}}')
+    h = rs(B64, 86)
+    L(h, f"    - --integrity=sha512-{h}==")
+    p = pod()
+    L(p, f'{prefix()}"Env": ["PATH=/usr/local/bin:/usr/bin", "POD_NAME={p}", "KUBERNETES_SERVICE_HOST=10.96.0.1"],')
+
 neg = list(dict.fromkeys(neg))
 with open(HERE / "positives.tsv", "w") as f:
     f.write("# family\tsecret(s, joined by |||)\tline — generated by gen_corpus.py; all secrets are invented\n")
@@ -493,6 +643,11 @@ with open(HERE / "negatives.txt", "w") as f:
     for line in neg:
         assert "\n" not in line
         f.write(line + "\n")
+with open(HERE / "lookalikes.tsv", "w") as f:
+    f.write("# token(s) that must survive, joined by |||\tline (also in negatives.txt) — generated by gen_corpus.py\n")
+    for toks, line in look:
+        assert "\t" not in line
+        f.write(f"{toks}\t{line}\n")
 with open(HERE / "private_keys.txt", "w") as f:
     f.write("\n%%\n".join("\n".join(b) for b in PEMS) + "\n")
-print(f"{len(pos)} positives, {len(neg)} negatives, {len(PEMS)} PEM blocks")
+print(f"{len(pos)} positives, {len(neg)} negatives, {len(look)} labelled look-alikes, {len(PEMS)} PEM blocks")
