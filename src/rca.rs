@@ -3,7 +3,7 @@
 //!
 //! Confidence rules (the only place confidence is decided):
 //! - each piece of evidence supports its finding with a weight by strength —
-//!   direct 0.75 (the system states the cause), indirect 0.45 (inferred from a log line or a
+//!   direct 0.85 (the system states the cause), indirect 0.45 (inferred from a log line or a
 //!   spec value against a fact), circumstantial 0.15 (consistent with several causes);
 //! - independent pieces combine as `1 − Π(1 − w)` and the result is capped at 0.97: rules
 //!   never claim certainty;
@@ -33,7 +33,7 @@ const MAX_EVIDENCE: usize = 6;
 
 pub fn weight(strength: Strength) -> f64 {
     match strength {
-        Strength::Direct => 0.75,
+        Strength::Direct => 0.85,
         Strength::Indirect => 0.45,
         Strength::Circumstantial => 0.15,
     }

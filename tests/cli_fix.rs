@@ -110,7 +110,7 @@ async fn diagnose_fix_yes_pushes_the_one_line_change_and_opens_the_pull_request(
         stdout.contains("oom-killed: Deployment shop/web"),
         "{stdout}"
     );
-    assert!(stdout.contains("confidence 0.96"), "{stdout}");
+    assert!(stdout.contains("confidence 0.97"), "{stdout}");
     assert!(stdout.contains("+              memory: 1280Mi"), "{stdout}");
     assert!(
         stdout.contains("Opened pull request #42")

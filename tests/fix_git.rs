@@ -192,7 +192,7 @@ async fn a_plain_manifest_becomes_a_one_line_branch_and_a_pull_request() {
     let body = req["body"].as_str().expect("body");
     for part in [
         "## Cause",
-        "**Confidence** 0.96 (rules)",
+        "**Confidence** 0.97 (rules)",
         "### Evidence",
         "### What changed in the cluster",
         "memory limit of container web: 512Mi → 1280Mi",
