@@ -28,6 +28,22 @@ use super::values::{
 use super::{Report, SanitizeConfig, SanitizeError, Sanitized, pem};
 use crate::model::text::{ceil_boundary, floor_boundary};
 
+/// Whether the name at `at` ends a URL or an absolute path (`https://auth/oauth/token`,
+/// `/api/token`): judged on the whole token before it, not the one byte, so a `/` that a
+/// placeholder replaced on an earlier pass decides nothing (a second pass changes nothing).
+fn in_url_path(text: &str, at: usize) -> bool {
+    let b = text.as_bytes();
+    if at == 0 || b.get(at - 1) != Some(&b'/') {
+        return false;
+    }
+    let start = b[..at]
+        .iter()
+        .rposition(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'\\' | b'(' | b'['))
+        .map_or(0, |i| i + 1);
+    let token = &b[start..at];
+    token.starts_with(b"/") || token.windows(3).any(|w| w == b"://")
+}
+
 /// How far before a keyword a match may start (key names before `password`, schemes …).
 const BEFORE: usize = 256;
 /// How far after a keyword a match may end (session tokens, JWTs, PEM headers …).
@@ -500,7 +516,7 @@ impl Sanitizer {
             Check::SecretName | Check::Flag => {
                 let key = caps.name("key")?;
                 // `…/token: i/o timeout`: a name inside a URL path is not a key.
-                if text.as_bytes().get((ws + key.start()).wrapping_sub(1)) == Some(&b'/') {
+                if in_url_path(text, ws + key.start()) {
                     return None;
                 }
                 if url_with_password(value) {

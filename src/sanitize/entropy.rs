@@ -24,6 +24,10 @@ const DIGEST_PREFIXES: &[&str] = &["sha1-", "sha256-", "sha384-", "sha512-", "md
 /// git SHAs, trace ids and UUIDs (all hex), pod-template hashes and object names
 /// (lowercase), paths, and base64 that decodes to text (config blobs; the base64 rule looks
 /// inside those).
+/// Bits per character above which a token of 32 or more characters is random even with few
+/// case switches: random base64 of that length measures about 5, English identifiers about 4.
+const LONG_RANDOM_ENTROPY: f64 = 4.5;
+
 pub(crate) fn looks_random(v: &str) -> bool {
     let t = v.trim_end_matches('=');
     let n = t.len();
@@ -65,9 +69,7 @@ pub(crate) fn looks_random(v: &str) -> bool {
     }
     // Words and identifiers (`ReplicaSetControllerManager`) switch case every few letters;
     // random text switches class on most characters.
-    if switches * 10 < (n - symbol) * 3 {
-        return false;
-    }
+    let few_switches = switches * 10 < (n - symbol) * 3;
     let len = n as f64;
     let entropy: f64 = hist
         .iter()
@@ -77,7 +79,10 @@ pub(crate) fn looks_random(v: &str) -> bool {
             -p * p.log2()
         })
         .sum();
-    if entropy < 3.5 {
+    // One random token in a few thousand has a long run of one case and so few switches;
+    // when it is long and its characters rarely repeat it is still random, which names and
+    // identifiers (a small alphabet of letters, repeated) never are.
+    if entropy < 3.5 || (few_switches && (n < 32 || entropy < LONG_RANDOM_ENTROPY)) {
         return false;
     }
     !decodes_to_text(v)
