@@ -41,7 +41,10 @@ fn in_url_path(text: &str, at: usize) -> bool {
         .rposition(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'\\' | b'(' | b'['))
         .map_or(0, |i| i + 1);
     let token = &b[start..at];
-    token.starts_with(b"/") || token.windows(3).any(|w| w == b"://")
+    token.starts_with(b"/")
+        || token
+            .windows(4)
+            .any(|w| w[0].is_ascii_alphanumeric() && &w[1..] == b"://")
 }
 
 /// How far before a keyword a match may start (key names before `password`, schemes …).
@@ -260,6 +263,15 @@ impl Sanitizer {
             let Some(rules) = self.keyword_rules.get(m.pattern().as_usize()) else {
                 return Err(SanitizeError::Internal("keyword without rules"));
             };
+            // A keyword inside a placeholder of an earlier pass (`<redacted:private-key#…>`)
+            // opens no window: a second pass must change nothing. Matches come in order of
+            // their ends, so the placeholder around this one is the last one found.
+            if protected
+                .last()
+                .is_some_and(|&(s, e)| s <= m.start() && m.end() <= e)
+            {
+                continue;
+            }
             let mut window = None;
             let mut key_window = None;
             for &r in rules {
