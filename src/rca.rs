@@ -97,6 +97,12 @@ pub struct Hypothesis {
     pub prevention: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remedy: Option<Remedy>,
+    /// The catalog id of the known error signature the cause rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// What was inferred rather than read (an owner a `cluster-info dump` does not carry).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<String>,
 }
 
 /// Everything k8sops concluded about one object a human would fix.
@@ -361,6 +367,8 @@ fn build(snapshot: &Snapshot, subject: ObjectRef, mut findings: Vec<Finding>) ->
                 fix: f.fix.clone(),
                 prevention: f.prevention.clone(),
                 remedy: f.remedy.clone(),
+                signature: f.facts.get("signature").cloned(),
+                inferred: f.facts.get("inferred").cloned().into_iter().collect(),
             },
         ));
     }

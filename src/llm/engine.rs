@@ -390,6 +390,8 @@ impl Engine {
                 fix: h.fix,
                 prevention: h.prevention,
                 remedy,
+                signature: None,
+                inferred: Vec::new(),
             });
         }
         out.explanation = checked.explanation.map(|text| Explanation {

@@ -408,6 +408,8 @@ mod tests {
                 change,
                 rationale: "heap 1Gi + 25% = 1280Mi".into(),
             }),
+            signature: None,
+            inferred: Vec::new(),
         };
         let d = Diagnosis {
             subject: target,
